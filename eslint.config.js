@@ -1,0 +1,142 @@
+// Lint rules: typescript-eslint's type-aware recommended set, plus the architecture's import rules.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", ".stack/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] } },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      // node:test's describe/it return promises the runner itself tracks.
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: "package",
+              package: "node:test",
+              name: ["describe", "it", "test", "before", "after", "beforeEach", "afterEach"],
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration in src/platform/config.ts only." },
+      ],
+    },
+  },
+  {
+    // Configuration is read from the environment in exactly one place; tests and benchmarks pass the environment on to the processes they start.
+    files: ["src/platform/config.ts", "test/**", "bench/**"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // Pure code does no I/O and knows nothing of adapters or services.
+    files: ["src/domain/**", "src/radio/**", "src/srsran/**", "src/k8s/render/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "net", "http", "https", "child_process"],
+              message: "Pure code does no I/O.",
+            },
+            {
+              group: ["**/store/**", "**/bus/**", "**/services/**", "**/k8s/cluster/**", "**/platform/**"],
+              message: "Pure code depends on nothing outside the pure layers.",
+            },
+            {
+              group: ["mongodb", "rabbitmq-client", "@kubernetes/client-node", "fastify", "pino"],
+              message: "Pure code does no I/O.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters never import services.
+    files: ["src/store/**", "src/bus/**", "src/k8s/**", "src/platform/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["**/services/**", "**/cli/**"], message: "Adapters never import services." }],
+        },
+      ],
+    },
+  },
+  {
+    // Services talk over RabbitMQ and HTTP, never by importing each other.
+    files: ["src/services/api/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services/{orchestrator,worker,status}/**"],
+              message: "Services talk over RabbitMQ and HTTP.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/services/orchestrator/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services/{api,worker,status}/**"],
+              message: "Services talk over RabbitMQ and HTTP.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/services/worker/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services/{api,orchestrator,status}/**"],
+              message: "Services talk over RabbitMQ and HTTP.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/services/status/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services/{api,orchestrator,worker}/**"],
+              message: "Services talk over RabbitMQ and HTTP.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

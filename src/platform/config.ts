@@ -1,0 +1,89 @@
+// Reads the environment once, validates it and returns typed settings; nothing else reads process.env.
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export const SERVICE_NAMES = ["api", "orchestrator", "worker", "status"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface RanaasConfig {
+  /** MongoDB-wire connection string (FerretDB locally). */
+  mongodbUri: string;
+  /** Database name inside the MongoDB server. */
+  mongodbDatabase: string;
+  /** AMQP 0-9-1 URL of RabbitMQ. */
+  amqpUrl: string;
+  /** Path of the kubeconfig; undefined means in-cluster or the client's default lookup. */
+  kubeconfig: string | undefined;
+  logLevel: LogLevel;
+  /** Address every HTTP listener binds to. */
+  httpHost: string;
+  /** HTTP port per service (health, metrics and, for api and status, their APIs). */
+  httpPorts: Record<ServiceName, number>;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const DEFAULT_PORTS: Record<ServiceName, number> = {
+  api: 8080,
+  orchestrator: 8081,
+  worker: 8082,
+  status: 8083,
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): RanaasConfig {
+  const problems: string[] = [];
+  const text = (name: string, fallback: string): string => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? fallback : value;
+  };
+  const port = (name: string, fallback: number): number => {
+    const raw = text(name, String(fallback));
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) {
+      problems.push(`${name}: "${raw}" is not a TCP port (1-65535)`);
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string, schemes: string[]): string => {
+    const raw = text(name, fallback);
+    const scheme = /^([a-z+]+):\/\//.exec(raw)?.[1];
+    if (scheme === undefined || !schemes.includes(scheme)) {
+      problems.push(`${name}: expected a ${schemes.join(" or ")} URL, got "${redactUrl(raw)}"`);
+    }
+    return raw;
+  };
+
+  const logLevel = text("RANAAS_LOG_LEVEL", "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`RANAAS_LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const kubeconfig = env.KUBECONFIG?.trim();
+  const config: RanaasConfig = {
+    mongodbUri: url("MONGODB_URI", "mongodb://127.0.0.1:27017/", ["mongodb", "mongodb+srv"]),
+    mongodbDatabase: text("RANAAS_MONGODB_DATABASE", "ranaas"),
+    amqpUrl: url("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", ["amqp", "amqps"]),
+    kubeconfig: kubeconfig === undefined || kubeconfig === "" ? undefined : kubeconfig,
+    logLevel,
+    httpHost: text("RANAAS_HTTP_HOST", "127.0.0.1"),
+    httpPorts: {
+      api: port("RANAAS_API_PORT", DEFAULT_PORTS.api),
+      orchestrator: port("RANAAS_ORCHESTRATOR_PORT", DEFAULT_PORTS.orchestrator),
+      worker: port("RANAAS_WORKER_PORT", DEFAULT_PORTS.worker),
+      status: port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Hides the password of a URL so it can be logged or shown. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, "//$1:***@");
+}

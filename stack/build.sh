@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds the local stack's Go components from the Go module proxy into a per-version cache folder
+# outside the repository, skipping any that are already there. Usage: build.sh [component...]
+source "$(dirname "$0")/lib.sh"
+
+# A throw-away Go module per component: we build upstream's main packages, never vendor their code.
+module_dir() {
+  local dir="$RANAAS_CACHE_DIR/build/$1-$2"
+  mkdir -p "$dir"
+  echo "$dir"
+}
+
+finish() { # component version tmpdir: publish atomically so a half-built folder never counts as cached
+  local out; out=$(bin_dir "$1" "$2")
+  chmod 755 "$3"
+  rm -rf "$out" && mv "$3" "$out"
+  log "built $1 $2 into $out"
+}
+
+build_kubernetes() {
+  local v=$KUBERNETES_VERSION minor out tmp dir gomod
+  out=$(bin_dir kubernetes "$v"); [[ -x $out/kube-apiserver ]] && { log "kubernetes $v cached"; return; }
+  minor=${v#1.}; minor=${minor%%.*}
+  dir=$(module_dir kubernetes "$v"); cd "$dir"
+  log "building kubernetes $v (cold: module download + compile takes a while)"
+  rm -f go.mod go.sum
+  go mod init ranaas.local/stack/kubernetes >/dev/null 2>&1
+  go mod edit -go=1.26.0 -godebug=default=go1.26
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$v" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [[ -f $gomod ]] || die "could not download k8s.io/kubernetes@v$v"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local folders,
+  # which a consumer does not inherit: point each at its published release instead.
+  local m
+  for m in $(grep -E '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0\s*(//.*)?$' "$gomod" | awk '{print $1}' | sort -u); do
+    go mod edit -replace="$m=$m@v0.$minor.${v##*.}"
+  done
+  go mod edit -require="k8s.io/kubernetes@v$v"
+  cat > tools.go <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
+GO
+  go mod tidy >/dev/null
+  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.kubernetes.XXXX")
+  local ld="-s -w"
+  local pkg
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $pkg.gitVersion=v$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  go build -trimpath -ldflags "$ld" -o "$tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  finish kubernetes "$v" "$tmp"
+}
+
+build_etcd() {
+  local v=$ETCD_VERSION out dir tmp
+  out=$(bin_dir etcd "$v"); [[ -x $out/etcd ]] && { log "etcd $v cached"; return; }
+  dir=$(module_dir etcd "$v"); cd "$dir"
+  log "building etcd $v"
+  rm -f go.mod go.sum
+  go mod init ranaas.local/stack/etcd >/dev/null 2>&1
+  go mod edit -require="go.etcd.io/etcd/server/v3@v$v"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' > tools.go
+  go mod tidy >/dev/null
+  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.etcd.XXXX")
+  go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
+  finish etcd "$v" "$tmp"
+}
+
+build_kwok() {
+  local v=$KWOK_VERSION out tmp
+  out=$(bin_dir kwok "$v"); [[ -x $out/kwok ]] && { log "kwok $v cached"; return; }
+  log "building kwok $v"
+  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.kwok.XXXX")
+  GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$v"
+  # The default stages ship inside the module; keep the ones we use next to the binary.
+  cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$v/kustomize/stage" "$tmp/stage"
+  chmod -R u+w "$tmp/stage"
+  finish kwok "$v" "$tmp"
+}
+
+build_ferretdb() {
+  local v=$FERRETDB_VERSION out dir tmp
+  out=$(bin_dir ferretdb "$v"); [[ -x $out/ferretdb ]] && { log "ferretdb $v cached"; return; }
+  dir=$(module_dir ferretdb "$v"); cd "$dir"
+  log "building ferretdb $v"
+  rm -f go.mod go.sum
+  # Our small launcher around FerretDB's embeddable package (see stack/ferretdb/main.go for why).
+  go mod init ranaas.local/stack/ferretdb >/dev/null 2>&1
+  go mod edit -go=1.26.0 -require="github.com/FerretDB/FerretDB@v$v"
+  cp "$STACK_SRC/ferretdb/main.go" main.go
+  go mod tidy >/dev/null
+  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.ferretdb.XXXX")
+  go build -trimpath -ldflags "-s -w" -o "$tmp/ferretdb" .
+  finish ferretdb "$v" "$tmp"
+}
+
+mkdir -p "$RANAAS_CACHE_DIR/bin"
+components=("$@")
+((${#components[@]})) || components=(etcd ferretdb kwok kubernetes)
+for c in "${components[@]}"; do
+  case $c in
+    etcd | ferretdb | kwok | kubernetes) ("build_$c") ;;
+    *) die "unknown component $c" ;;
+  esac
+done
