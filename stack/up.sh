@@ -134,6 +134,11 @@ start_kwok() {
       echo "---"; cat "$stages/$s.yaml"
     done
   } >"$STACK_DIR/kwok.yaml"
+  # A restarted KWOK gets a new holder identity and would wait for its old node leases to expire
+  # (40 s) before it manages those nodes' pods again: hand it a clean slate instead.
+  if ! is_running kwok; then
+    "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" delete leases --all --namespace kube-node-lease >/dev/null
+  fi
   start_daemon kwok "$KWOK_DIR/kwok" --kubeconfig="$KUBECONFIG_FILE" --config="$STACK_DIR/kwok.yaml" \
     --manage-all-nodes=true --cidr=10.244.0.0/16 --node-lease-duration-seconds=40 \
     --server-address="127.0.0.1:$KWOK_PORT"
@@ -153,6 +158,10 @@ start_kwok
 wait_for "kube-controller-manager" 60 kcm_healthy || die "see $LOG_DIR/kube-controller-manager.log"
 wait_for "kube-scheduler" 60 scheduler_healthy || die "see $LOG_DIR/kube-scheduler.log"
 wait_for "kwok" 60 kwok_healthy || die "see $LOG_DIR/kwok.log"
+# Pods are admitted only once their namespace's ServiceAccount exists: wait for the controllers to make one.
+wait_for "the controllers to create the default ServiceAccount" 60 \
+  "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" get serviceaccount default --namespace default ||
+  die "see $LOG_DIR/kube-controller-manager.log"
 
 "$STACK_SRC/topology.sh" "$SITES" "$EDGE_PER_SITE" "$CENTRAL" | "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
 "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" apply --server-side -f "$STACK_SRC/manifests/" >/dev/null
