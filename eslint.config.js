@@ -40,6 +40,7 @@ export default tseslint.config(
   {
     // Pure code does no I/O and knows nothing of adapters or services.
     files: ["src/domain/**", "src/radio/**", "src/srsran/**", "src/k8s/render/**"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
