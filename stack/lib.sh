@@ -60,6 +60,8 @@ rabbitmq_env() {
   export RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000))
   export ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  # rabbitmqctl is an Erlang node too: it must not start epmd, or a status check would leave one behind.
+  export RABBITMQ_CTL_ERL_ARGS="-start_epmd false"
   export RABBITMQ_CTL_DIST_PORT_MIN=$((AMQP_PORT + 30000))
   export RABBITMQ_CTL_DIST_PORT_MAX=$((AMQP_PORT + 30010))
   export RABBITMQ_MNESIA_BASE="$STACK_DIR/rabbitmq/mnesia"
@@ -117,4 +119,4 @@ kcm_healthy() { secure_healthz "$KCM_PORT"; }
 scheduler_healthy() { secure_healthz "$SCHEDULER_PORT"; }
 kwok_healthy() { curl -fsS "http://127.0.0.1:$KWOK_PORT/healthz" | grep -q ok; }
 ferretdb_healthy() { tcp_open "$MONGO_PORT"; }
-rabbitmq_healthy() { rabbitmqctl -q status >/dev/null 2>&1; }
+rabbitmq_healthy() { tcp_open "$AMQP_PORT" && rabbitmqctl -q status >/dev/null 2>&1; }
