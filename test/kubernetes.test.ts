@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
-  ApiException,
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
@@ -12,24 +11,13 @@ import {
   type V1Deployment,
 } from "@kubernetes/client-node";
 import { eventually } from "./support/eventually.ts";
-import { stackConfig, uniqueName } from "./support/stack.ts";
-
-function adminConfig(): KubeConfig {
-  const kubeconfig = stackConfig().kubeconfig;
-  assert.ok(kubeconfig !== undefined, "KUBECONFIG is not set and .stack/kubeconfig does not exist");
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  return config;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined;
-}
+import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
+import { uniqueName } from "./support/stack.ts";
 
 const SITE = "site-2";
 
 describe("Kubernetes (kube-apiserver, controllers, scheduler, KWOK nodes)", () => {
-  const kc = adminConfig();
+  const kc = adminKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
@@ -140,19 +128,7 @@ describe("Kubernetes (kube-apiserver, controllers, scheduler, KWOK nodes)", () =
   });
 
   it("deletes the namespace with everything in it", async () => {
-    await core.deleteNamespace({ name: namespace });
-    await eventually(
-      async () => {
-        try {
-          await core.readNamespace({ name: namespace });
-          return undefined;
-        } catch (err) {
-          if (statusOf(err) === 404) return true;
-          throw err;
-        }
-      },
-      { timeoutMs: 60_000, intervalMs: 250, what: `namespace ${namespace} to be gone` },
-    );
+    await deleteNamespaceAndWait(core, namespace);
     const leftovers = await core.listPodForAllNamespaces({
       fieldSelector: `metadata.namespace=${namespace}`,
     });

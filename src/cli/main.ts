@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `ranaas` command: one root here, each subcommand registers itself from its own module.
 import { Command } from "commander";
+import { registerRenderCommand } from "./commands/render.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
 
@@ -11,6 +12,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerServeCommand(program);
+registerRenderCommand(program);
 registerStackCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,122 @@
+// What an operator asks for: the RAN deployment request model. One JSON Schema (TypeBox) gives the
+// TypeScript type, drives validation and becomes the OpenAPI component.
+import { Type, type Static } from "@sinclair/typebox";
+
+export const DEFAULT_AMF_PORT = 38412;
+export const DEFAULT_GNB_ID_BITS = 22;
+export const MAX_CELLS = 16;
+
+const HOSTNAME_OR_IPV4 =
+  "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+
+export const AmfEndpointSchema = Type.Object(
+  {
+    address: Type.String({
+      pattern: HOSTNAME_OR_IPV4,
+      description: "an IPv4 address or a DNS name, e.g. 10.0.0.5 or amf.core.svc.cluster.local",
+    }),
+    port: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_AMF_PORT, description: "SCTP port of N2" }),
+    ),
+  },
+  { additionalProperties: false, description: "An AMF the CU connects to over N2 (NGAP over SCTP)" },
+);
+
+export const SliceSchema = Type.Object(
+  {
+    sst: Type.Integer({
+      minimum: 0,
+      maximum: 255,
+      description: "Slice/Service Type (1 = eMBB, 2 = URLLC, 3 = MIoT)",
+    }),
+    sd: Type.Optional(
+      Type.String({
+        pattern: "^[0-9A-Fa-f]{6}$",
+        description: "a Slice Differentiator of 6 hex digits, e.g. 0000AB",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "An S-NSSAI served by the cells; must match the AMF and UEs exactly",
+  },
+);
+
+export const CellRequestSchema = Type.Object(
+  {
+    band: Type.Integer({
+      minimum: 1,
+      maximum: 1024,
+      description: "NR operating band number, e.g. 78 for n78",
+    }),
+    bandwidthMHz: Type.Integer({ minimum: 5, maximum: 100, description: "channel bandwidth in MHz" }),
+    scsKHz: Type.Optional(
+      Type.Union([Type.Literal(15), Type.Literal(30), Type.Literal(60)], {
+        description: "subcarrier spacing in kHz (default 30; emulated RUs support only 30)",
+      }),
+    ),
+    dlArfcn: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3279165,
+        description: "DL NR-ARFCN of the carrier centre; default: centre of the band",
+      }),
+    ),
+    pci: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1007, description: "physical cell id; default: planned" }),
+    ),
+  },
+  { additionalProperties: false, description: "One cell, served by one radio unit" },
+);
+
+export const N3_SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+
+export const RanDeploymentSpecSchema = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+      description: "lower-case letters, digits and '-', starting and ending with a letter or digit",
+    }),
+    amf: Type.Array(AmfEndpointSchema, {
+      minItems: 1,
+      maxItems: 4,
+      description: "one AMF, or several (a pool)",
+    }),
+    plmn: Type.String({
+      pattern: "^[0-9]{5,6}$",
+      description: 'MCC (3 digits) followed by MNC (2 or 3 digits), as a string such as "00101"',
+    }),
+    tac: Type.Integer({ minimum: 0, maximum: 16777215, description: "24-bit tracking area code" }),
+    slices: Type.Array(SliceSchema, { minItems: 1, maxItems: 8 }),
+    cells: Type.Array(CellRequestSchema, { minItems: 1, maxItems: MAX_CELLS }),
+    site: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 63, description: "site (zone) to place the cells at" }),
+    ),
+    gnbId: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 4294967295, description: "gNB ID; default: allocated" }),
+    ),
+    gnbIdBits: Type.Optional(
+      Type.Integer({
+        minimum: 22,
+        maximum: 32,
+        default: DEFAULT_GNB_ID_BITS,
+        description: "gNB ID length in bits",
+      }),
+    ),
+    n3ServiceType: Type.Optional(
+      Type.Union(
+        N3_SERVICE_TYPES.map((t) => Type.Literal(t)),
+        { description: "how the core's UPF reaches N3 (GTP-U, UDP 2152): default ClusterIP" },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: "RanDeploymentSpec", description: "A request for radio access" },
+);
+
+export type RanDeploymentSpec = Static<typeof RanDeploymentSpecSchema>;
+export type CellRequest = Static<typeof CellRequestSchema>;
+export type Slice = Static<typeof SliceSchema>;
+export type AmfEndpoint = Static<typeof AmfEndpointSchema>;
+export type N3ServiceType = (typeof N3_SERVICE_TYPES)[number];

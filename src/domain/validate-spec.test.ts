@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { validateSpec } from "./validate-spec.ts";
+
+const valid = {
+  name: "lab",
+  amf: { address: "10.0.0.5" },
+  plmn: "00101",
+  tac: 7,
+  slices: [{ sst: 1 }],
+  cells: [{ band: 78, bandwidthMHz: 20 }],
+};
+
+function problemsOf(input: unknown): Record<string, string> {
+  const result = validateSpec(input);
+  assert.equal(result.ok, false, "expected the request to be refused");
+  return result.ok ? {} : Object.fromEntries(result.problems.map((p) => [p.path, p.message]));
+}
+
+describe("validateSpec", () => {
+  it("accepts a minimal request and fills in the defaults", () => {
+    const result = validateSpec(valid);
+    assert.ok(result.ok);
+    assert.deepEqual(result.spec.amf, [{ address: "10.0.0.5", port: 38412 }]);
+    assert.equal(result.spec.gnbIdBits, 22);
+    assert.equal(result.spec.cells[0]?.scsKHz, 30);
+    assert.equal(result.spec.n3ServiceType, "ClusterIP");
+    assert.equal(result.carriers[0]?.dlArfcn, 636666);
+  });
+
+  it("accepts a DNS name for the AMF and several AMFs", () => {
+    const result = validateSpec({
+      ...valid,
+      amf: [{ address: "amf.core.svc.cluster.local" }, { address: "10.0.0.6", port: 38413 }],
+    });
+    assert.ok(result.ok);
+    assert.equal(result.spec.amf.length, 2);
+  });
+
+  it("reports every schema problem at once with its JSON path", () => {
+    const problems = problemsOf({
+      name: "Lab_1",
+      amf: { address: "not a host!" },
+      plmn: 101,
+      tac: -1,
+      slices: [{ sst: 256, sd: "xyz" }],
+      cells: [{ band: 78, bandwidthMHz: 20, colour: "red" }],
+      extra: true,
+    });
+    assert.match(problems["/name"] ?? "", /lower-case letters/);
+    assert.match(problems["/amf/0/address"] ?? "", /IPv4 address or a DNS name/);
+    assert.equal(problems["/plmn"], "must be a string");
+    assert.equal(problems["/tac"], "must be between 0 and 16777215");
+    assert.equal(problems["/slices/0/sst"], "must be between 0 and 255");
+    assert.match(problems["/slices/0/sd"] ?? "", /6 hex digits/);
+    assert.equal(problems["/cells/0/colour"], "is not a known field");
+    assert.equal(problems["/extra"], "is not a known field");
+  });
+
+  it("names missing fields", () => {
+    const problems = problemsOf({ name: "x" });
+    for (const field of ["amf", "plmn", "tac", "slices", "cells"])
+      assert.equal(problems[`/${field}`], "is required");
+  });
+
+  it("refuses what the radio cannot do, per cell", () => {
+    const problems = problemsOf({
+      ...valid,
+      cells: [
+        { band: 3, bandwidthMHz: 20 },
+        { band: 78, bandwidthMHz: 20, scsKHz: 15 },
+        { band: 78, bandwidthMHz: 30 },
+        { band: 78, bandwidthMHz: 20, dlArfcn: 650001 },
+      ],
+    });
+    assert.match(problems["/cells/0/band"] ?? "", /no 30 kHz SSB/);
+    assert.match(problems["/cells/1/scsKHz"] ?? "", /ru_emulator/);
+    assert.match(problems["/cells/2/bandwidthMHz"] ?? "", /not a channel bandwidth of band n78/);
+    assert.match(problems["/cells/3/dlArfcn"] ?? "", /not on band n78's channel raster/);
+  });
+
+  it("refuses repeated PCIs, slices and AMFs, and a gNB ID longer than its bits", () => {
+    const problems = problemsOf({
+      ...valid,
+      amf: [{ address: "10.0.0.5" }, { address: "10.0.0.5", port: 38412 }],
+      slices: [
+        { sst: 1, sd: "0000aa" },
+        { sst: 1, sd: "0000AA" },
+      ],
+      cells: [
+        { band: 78, bandwidthMHz: 20, pci: 7 },
+        { band: 78, bandwidthMHz: 20, pci: 7 },
+      ],
+      gnbId: 5000000,
+    });
+    assert.equal(problems["/amf/1"], "repeats /amf/0");
+    assert.equal(problems["/slices/1"], "repeats /slices/0");
+    assert.equal(problems["/cells/1/pci"], "PCI 7 is already used by /cells/0");
+    assert.match(problems["/gnbId"] ?? "", /does not fit in 22 bits/);
+  });
+
+  it("refuses an IPv4-looking AMF address that is not one", () => {
+    assert.equal(
+      problemsOf({ ...valid, amf: { address: "10.0.0.256" } })["/amf/0/address"],
+      '"10.0.0.256" is not a valid IPv4 address',
+    );
+  });
+
+  it("refuses non-objects without throwing", () => {
+    for (const input of [null, 42, "spec", [], undefined]) {
+      const result = validateSpec(input);
+      assert.equal(result.ok, false);
+    }
+  });
+});

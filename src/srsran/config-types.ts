@@ -1,0 +1,142 @@
+// The shapes of the srsRAN configs RANaaS renders: a typed subset of srsRAN's schema (every key here
+// exists in srsRAN 25.10; the tests check the rendered files against srsRAN's full key list).
+
+export interface SrsranSlice {
+  sst: number;
+  sd?: number;
+}
+
+interface TrackingArea {
+  tac: number;
+  plmn_list: { plmn: string; tai_slice_support_list: SrsranSlice[] }[];
+}
+
+export interface CuAmf {
+  addr: string;
+  port: number;
+  bind_addr: string;
+  supported_tracking_areas: TrackingArea[];
+}
+
+interface Socket {
+  bind_addr: string;
+  ext_addr?: string;
+}
+
+export interface RemoteControl {
+  enabled: boolean;
+  bind_addr: string;
+  port: number;
+}
+
+export interface CuConfig {
+  gnb_id: number;
+  gnb_id_bit_length: number;
+  ran_node_name: string;
+  cu_cp: { amf: CuAmf; extra_amfs?: CuAmf[]; f1ap: { bind_addr: string } };
+  cu_up: { ngu: { socket: Socket[] }; f1u: { bind_port: number; peer_port: number; socket: Socket[] } };
+  log: { filename: string; all_level: string };
+  metrics: {
+    enable_json: boolean;
+    layers: { enable_ngap: boolean; enable_rrc: boolean; enable_pdcp: boolean };
+    periodicity: { cu_cp_report_period: number; cu_up_report_period: number };
+  };
+  remote_control: RemoteControl;
+}
+
+export interface DuCell {
+  band: number;
+  dl_arfcn: number;
+  channel_bandwidth_MHz: number;
+  common_scs: number;
+  pci: number;
+  sector_id: number;
+  plmn: string;
+  tac: number;
+  nof_antennas_dl: number;
+  nof_antennas_ul: number;
+  slicing: SrsranSlice[];
+  prach: { prach_config_index: number; prach_root_sequence_index: number };
+  tdd_ul_dl_cfg?: {
+    dl_ul_tx_period: number;
+    nof_dl_slots: number;
+    nof_dl_symbols: number;
+    nof_ul_slots: number;
+    nof_ul_symbols: number;
+  };
+}
+
+export interface OfhLink {
+  network_interface: string;
+  du_mac_addr: string;
+  ru_mac_addr: string;
+  vlan_tag_cp: number;
+  vlan_tag_up: number;
+  mtu: number;
+  dl_port_id: number[];
+  ul_port_id: number[];
+  prach_port_id: number[];
+}
+
+export interface RuOfh {
+  t1a_max_cp_dl: number;
+  t1a_min_cp_dl: number;
+  t1a_max_cp_ul: number;
+  t1a_min_cp_ul: number;
+  t1a_max_up: number;
+  t1a_min_up: number;
+  ta4_max: number;
+  ta4_min: number;
+  is_prach_cp_enabled: boolean;
+  compr_method_ul: string;
+  compr_bitwidth_ul: number;
+  compr_method_dl: string;
+  compr_bitwidth_dl: number;
+  compr_method_prach: string;
+  compr_bitwidth_prach: number;
+  iq_scaling: number;
+  cells: OfhLink[];
+}
+
+export interface DuConfig {
+  gnb_id: number;
+  gnb_id_bit_length: number;
+  gnb_du_id: number;
+  f1ap: { cu_cp_addr: string; bind_addr: string };
+  f1u: { bind_port: number; peer_port: number; socket: Socket[] };
+  cells: DuCell[];
+  ru_ofh: RuOfh;
+  log: { filename: string; all_level: string; ofh_level: string };
+  metrics: {
+    enable_json: boolean;
+    layers: { enable_sched: boolean; enable_mac: boolean; enable_du_low: boolean; enable_ru: boolean };
+    periodicity: { du_report_period: number };
+  };
+  remote_control: RemoteControl;
+}
+
+export interface RuEmulatorCell {
+  bandwidth: number;
+  network_interface: string;
+  ru_mac_addr: string;
+  du_mac_addr: string;
+  vlan_tag: number;
+  enable_promiscuous: boolean;
+  dl_port_id: number[];
+  ul_port_id: number[];
+  prach_port_id: number[];
+  compr_method_ul: string;
+  compr_bitwidth_ul: number;
+  prach_format: "long" | "short";
+  t2a_max_cp_dl: number;
+  t2a_min_cp_dl: number;
+  t2a_max_cp_ul: number;
+  t2a_min_cp_ul: number;
+  t2a_max_up: number;
+  t2a_min_up: number;
+}
+
+export interface RuEmulatorConfig {
+  log: { filename: string; level: string };
+  ru_emu: { cells: RuEmulatorCell[] };
+}

@@ -1,0 +1,171 @@
+// Property tests over random valid requests and partly used inventories: every rendered srsRAN key
+// exists in srsRAN's schema, the CU, DU and every RU emulator agree with each other, and the planned
+// identities and carriers keep their invariants.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { unknownSrsranKeys } from "../../test/support/srsran-keys.ts";
+import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
+import { validateSpec } from "../domain/validate-spec.ts";
+import { localInventory, EMULATED_RU_BANDS } from "../placement/local-inventory.ts";
+import { planDeployment } from "../placement/plan-deployment.ts";
+import { allowedBandwidths, channelRaster, findBand } from "../radio/bands.ts";
+import { arfcnToKHz } from "../radio/nr-arfcn.ts";
+import { renderCuConfig } from "./render-cu.ts";
+import { renderDuConfig } from "./render-du.ts";
+import { renderRuEmulatorConfig } from "./render-ru-emulator.ts";
+
+const cellArb = fc.constantFrom(...EMULATED_RU_BANDS).chain((band) =>
+  fc.record({
+    band: fc.constant(band),
+    bandwidthMHz: fc.constantFrom(...allowedBandwidths(findBand(band)!, 30)),
+  }),
+);
+const hostnameArb = fc.domain().filter((d) => d.length <= 253 && !/^[0-9.]+$/.test(d));
+const ipv4Arb = fc.ipV4();
+const specArb = fc.record({
+  name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
+  amf: fc.array(
+    fc.record({ address: fc.oneof(ipv4Arb, hostnameArb), port: fc.integer({ min: 1, max: 65535 }) }),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
+  plmn: fc.stringMatching(/^[0-9]{5,6}$/),
+  tac: fc.integer({ min: 0, max: 0xffffff }),
+  slices: fc.uniqueArray(
+    fc.record({
+      sst: fc.integer({ min: 0, max: 255 }),
+      sd: fc.option(fc.stringMatching(/^[0-9A-F]{6}$/), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 4, selector: (s) => `${s.sst}/${s.sd ?? ""}` },
+  ),
+  cells: fc.array(cellArb, { minLength: 1, maxLength: 8 }),
+});
+/** Random PCIs already used at each site, and RUs other deployments hold. */
+const occupancyArb = fc.record({
+  pcis: fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 1007 }), { maxLength: 30 }), {
+    minLength: 3,
+    maxLength: 3,
+  }),
+  heldRus: fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { maxLength: 10 }),
+});
+
+function plan(spec: unknown, occupancy: { pcis: number[][]; heldRus: number[] }) {
+  const validated = validateSpec(spec);
+  assert.ok(validated.ok, JSON.stringify(!validated.ok && validated.problems));
+  const inventory = localInventory();
+  const used = {
+    ...inventory.used,
+    pcisBySite: new Map(
+      occupancy.pcis.map((pcis, s): [string, Set<number>] => [`site-${s + 1}`, new Set(pcis)]),
+    ),
+  };
+  const rus = inventory.rus.map((ru, i) =>
+    occupancy.heldRus.includes(i) ? { ...ru, allocatedTo: "other" } : ru,
+  );
+  const result = planDeployment(
+    {
+      deploymentId: "0190a5c4-7e1d-7000-8000-00000000beef",
+      tenant: "t",
+      revision: 1,
+      spec: validated.spec,
+      carriers: validated.carriers,
+      images: DEFAULT_IMAGES,
+    },
+    { ...inventory, rus, used },
+  );
+  return { result, used, rus };
+}
+
+describe("srsRAN rendering of planned deployments", () => {
+  it("renders only keys srsRAN knows, and CU, DU and RU emulators that agree", () => {
+    fc.assert(
+      fc.property(specArb, occupancyArb, (spec, occupancy) => {
+        const { result } = plan(spec, occupancy);
+        if (!result.ok) {
+          assert.ok(
+            ["insufficient-rus", "insufficient-compute"].includes(result.rejection.code),
+            result.rejection.message,
+          );
+          return;
+        }
+        const def = result.definition;
+        const cu = renderCuConfig(def);
+        const du = renderDuConfig(def);
+        assert.deepEqual(unknownSrsranKeys("cu", cu), []);
+        assert.deepEqual(unknownSrsranKeys("du", du), []);
+
+        assert.equal(du.gnb_id, cu.gnb_id);
+        assert.equal(du.gnb_id_bit_length, cu.gnb_id_bit_length);
+        assert.equal(du.f1u.peer_port, cu.cu_up.f1u.bind_port);
+        assert.equal(cu.cu_up.f1u.peer_port, du.f1u.bind_port);
+        assert.notEqual(cu.cu_up.f1u.bind_port, 2152, "CU F1-U must not clash with N3 on 2152");
+        const cuPlmns = cu.cu_cp.amf.supported_tracking_areas.flatMap((ta) =>
+          ta.plmn_list.map((p) => p.plmn),
+        );
+        const cuSlices = cu.cu_cp.amf.supported_tracking_areas[0]?.plmn_list[0]?.tai_slice_support_list;
+        assert.equal((cu.cu_cp.extra_amfs ?? []).length + 1, spec.amf.length);
+
+        assert.equal(du.cells.length, spec.cells.length);
+        assert.equal(du.ru_ofh.cells.length, du.cells.length);
+        du.cells.forEach((cell, i) => {
+          assert.ok(cuPlmns.includes(cell.plmn));
+          assert.deepEqual(cell.slicing, cuSlices);
+          const link = du.ru_ofh.cells[i]!;
+          const ru = renderRuEmulatorConfig(def.cells[i]!);
+          assert.deepEqual(unknownSrsranKeys("ru_emulator", ru), []);
+          const emu = ru.ru_emu.cells[0]!;
+          assert.equal(emu.ru_mac_addr, link.ru_mac_addr);
+          assert.equal(emu.du_mac_addr, link.du_mac_addr);
+          assert.equal(emu.vlan_tag, link.vlan_tag_cp);
+          assert.equal(emu.vlan_tag, link.vlan_tag_up);
+          assert.deepEqual(emu.dl_port_id, link.dl_port_id);
+          assert.deepEqual(emu.ul_port_id, link.ul_port_id);
+          assert.deepEqual(emu.prach_port_id, link.prach_port_id);
+          assert.equal(emu.compr_method_ul, du.ru_ofh.compr_method_ul);
+          assert.equal(emu.compr_bitwidth_ul, du.ru_ofh.compr_bitwidth_ul);
+          assert.equal(emu.compr_method_ul, du.ru_ofh.compr_method_prach);
+          assert.equal(emu.compr_bitwidth_ul, du.ru_ofh.compr_bitwidth_prach);
+          assert.equal(emu.bandwidth, cell.channel_bandwidth_MHz);
+          assert.equal(emu.prach_format, cell.prach.prach_config_index === 159 ? "short" : "long");
+          assert.equal(emu.t2a_max_up, du.ru_ofh.t1a_max_up);
+          assert.equal(emu.t2a_min_cp_ul, du.ru_ofh.t1a_min_cp_ul);
+          assert.equal(cell.common_scs, 30);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps NCIs unique, PCIs unique at the site, RUs free and carriers inside their band", () => {
+    fc.assert(
+      fc.property(specArb, occupancyArb, (spec, occupancy) => {
+        const { result, used, rus } = plan(spec, occupancy);
+        if (!result.ok) return;
+        const def = result.definition;
+        const ncis = def.cells.map((c) => c.nci);
+        assert.equal(new Set(ncis).size, ncis.length);
+        for (const nci of ncis) assert.equal(Math.floor(nci / 2 ** (36 - def.gnbIdBits)), def.gnbId);
+        const sitePcis = [...(used.pcisBySite.get(def.site) ?? []), ...def.cells.map((c) => c.pci)];
+        assert.equal(new Set(sitePcis).size, sitePcis.length, "PCI reused at the site");
+        const ruIds = def.cells.map((c) => c.ruId);
+        assert.equal(new Set(ruIds).size, ruIds.length);
+        for (const id of ruIds) {
+          const ru = rus.find((r) => r.id === id);
+          assert.ok(ru && ru.allocatedTo === undefined && ru.site === def.site);
+        }
+        for (const cell of def.cells) {
+          const band = findBand(cell.band)!;
+          const raster = channelRaster(band, cell.scsKHz);
+          assert.equal((cell.dlArfcn - raster.dl.first) % raster.dl.step, 0);
+          const half = (cell.bandwidthMHz * 1000) / 2;
+          assert.ok(arfcnToKHz(cell.dlArfcn) - half >= band.dl.low * 1000);
+          assert.ok(arfcnToKHz(cell.dlArfcn) + half <= band.dl.high * 1000);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

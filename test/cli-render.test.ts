@@ -1,0 +1,93 @@
+// `ranaas render` as a user runs it: files for a good request, exit code 2 with the field for a bad one,
+// exit code 3 with what is missing when the topology cannot hold it.
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { runCli } from "./support/cli.ts";
+
+const example = fileURLToPath(new URL("../examples/n78-two-cells.yaml", import.meta.url));
+
+describe("ranaas render", () => {
+  it("writes the srsRAN configs, manifests and resource definition of an example", async () => {
+    const out = await mkdtemp(join(tmpdir(), "ranaas-render-"));
+    const result = await runCli(["render", example, "--out", out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /site site-2/);
+    assert.deepEqual((await readdir(join(out, "srsran"))).sort(), [
+      "cu.yml",
+      "du.yml",
+      "ru-emulator-0.yml",
+      "ru-emulator-1.yml",
+    ]);
+    const manifests = await readdir(join(out, "manifests"));
+    assert.ok(manifests.includes("kustomization.yaml"));
+    assert.equal(manifests.filter((f) => f.includes("-deployment-")).length, 4);
+    const def = JSON.parse(await readFile(join(out, "resource-definition.json"), "utf8")) as {
+      site: string;
+      cells: unknown[];
+    };
+    assert.equal(def.site, "site-2");
+    assert.equal(def.cells.length, 2);
+  });
+
+  it("renders the same files twice for the same request", async () => {
+    const [a, b] = [
+      await mkdtemp(join(tmpdir(), "ranaas-render-")),
+      await mkdtemp(join(tmpdir(), "ranaas-render-")),
+    ];
+    await runCli(["render", example, "--out", a]);
+    await runCli(["render", example, "--out", b]);
+    for (const file of ["srsran/du.yml", "resource-definition.json"]) {
+      assert.equal(await readFile(join(a, file), "utf8"), await readFile(join(b, file), "utf8"));
+    }
+  });
+
+  it("exits 2 and names every bad field of an invalid request", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ranaas-render-"));
+    const spec = join(dir, "bad.yaml");
+    await writeFile(
+      spec,
+      "name: bad\namf: {address: 10.0.0.5}\nplmn: 00101\ntac: 7\nslices: [{sst: 1}]\ncells: [{band: 3, bandwidthMHz: 100}]\n",
+    );
+    const result = await runCli(["render", spec, "--out", join(dir, "out")]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /\/plmn: must be a string/);
+    await writeFile(
+      spec,
+      'name: bad\namf: {address: 10.0.0.5}\nplmn: "00101"\ntac: 7\nslices: [{sst: 1}]\ncells: [{band: 3, bandwidthMHz: 20}]\n',
+    );
+    const radio = await runCli(["render", spec, "--out", join(dir, "out")]);
+    assert.equal(radio.code, 2);
+    assert.match(radio.stderr, /\/cells\/0\/band: band n3 has no 30 kHz SSB/);
+    assert.deepEqual(await readdir(dir), ["bad.yaml"], "nothing written for an invalid request");
+  });
+
+  it("exits 2 for a file it cannot read", async () => {
+    const result = await runCli(["render", "/nonexistent/spec.yaml", "--out", tmpdir()]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cannot read \/nonexistent\/spec.yaml/);
+  });
+
+  it("exits 3 and says what is missing when no site can hold the request", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ranaas-render-"));
+    const spec = join(dir, "big.json");
+    const cells = Array.from({ length: 9 }, () => ({ band: 78, bandwidthMHz: 20 }));
+    await writeFile(
+      spec,
+      JSON.stringify({
+        name: "big",
+        amf: { address: "10.0.0.5" },
+        plmn: "00101",
+        tac: 7,
+        slices: [{ sst: 1 }],
+        cells,
+      }),
+    );
+    const result = await runCli(["render", spec, "--out", join(dir, "out")]);
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /insufficient-rus.*needs 9 RUs at one site/);
+  });
+});
