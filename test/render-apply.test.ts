@@ -1,32 +1,60 @@
-// `ranaas render` output is accepted by a real API server: every example's objects pass server-side
-// dry-run apply unchanged, and one example applied for real runs its CU, DU and RU emulators on the
-// nodes the plan chose.
+// `ranaas render` output is accepted by a real API server: the manifest files it writes for every
+// example pass server-side dry-run apply unchanged, and one example applied for real runs its CU, DU
+// and RU emulators on the nodes the plan chose.
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { AppsV1Api, CoreV1Api, dumpYaml, type KubernetesObject } from "@kubernetes/client-node";
 import { parse } from "yaml";
-import { DEFAULT_IMAGES, type ResourceDefinition } from "../src/domain/resource-definition.ts";
+import type { ResourceDefinition } from "../src/domain/resource-definition.ts";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
-import { renderManifests } from "../src/k8s/render/render-manifests.ts";
-import { renderRequest } from "../src/offline/render-request.ts";
+import { runCli } from "./support/cli.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "./support/kube.ts";
 
 const examplesDir = fileURLToPath(new URL("../examples/", import.meta.url));
 
-async function exampleDefinitions(): Promise<ResourceDefinition[]> {
+interface RenderedExample {
+  definition: ResourceDefinition;
+  /** The manifest files `ranaas render` wrote, parsed, in kustomization order. */
+  objects: KubernetesObject[];
+}
+
+/** Runs `ranaas render` on every example with its own deployment id and reads back what it wrote. */
+async function renderExamples(): Promise<RenderedExample[]> {
   const files = (await readdir(examplesDir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-  const definitions: ResourceDefinition[] = [];
+  const rendered: RenderedExample[] = [];
   for (const [i, file] of files.entries()) {
-    const request = parse(await readFile(`${examplesDir}${file}`, "utf8")) as unknown;
+    const out = await mkdtemp(join(tmpdir(), "ranaas-e2e-"));
     const id = `00000000-0000-8000-8000-${(0xe2e000 + i).toString(16).padStart(12, "0")}`;
-    const rendered = renderRequest(request, { deploymentId: id, tenant: "tests", images: DEFAULT_IMAGES });
-    assert.ok(rendered.ok, `${file}: ${JSON.stringify(rendered)}`);
-    definitions.push(rendered.definition);
+    const result = await runCli([
+      "render",
+      join(examplesDir, file),
+      "--out",
+      out,
+      "--id",
+      id,
+      "--tenant",
+      "tests",
+    ]);
+    assert.equal(result.code, 0, `${file}: ${result.stderr}`);
+    const kustomization = parse(await readFile(join(out, "manifests", "kustomization.yaml"), "utf8")) as {
+      resources: string[];
+    };
+    const objects = await Promise.all(
+      kustomization.resources.map(
+        async (name) => parse(await readFile(join(out, "manifests", name), "utf8")) as KubernetesObject,
+      ),
+    );
+    const definition = JSON.parse(
+      await readFile(join(out, "resource-definition.json"), "utf8"),
+    ) as ResourceDefinition;
+    rendered.push({ definition, objects });
   }
-  return definitions;
+  return rendered;
 }
 
 /** Paths of `expected`'s leaves that `actual` lacks or holds differently (quantities are canonicalized by the server). */
@@ -44,20 +72,21 @@ describe("rendered manifests on a real API server", () => {
   const kc = adminKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
-  let definitions: ResourceDefinition[] = [];
+  let examples: RenderedExample[] = [];
 
   before(async () => {
-    definitions = await exampleDefinitions();
+    examples = await renderExamples();
   });
 
   after(async () => {
-    await Promise.all(definitions.map((def) => deleteNamespaceAndWait(core, def.namespace)));
+    await Promise.all(examples.map(({ definition }) => deleteNamespaceAndWait(core, definition.namespace)));
   });
 
   it("accepts every object of every example in a server-side dry run, field for field", async () => {
-    assert.ok(definitions.length >= 4);
-    for (const def of definitions) {
-      const [namespace, ...rest] = renderManifests(def).objects as [KubernetesObject, ...KubernetesObject[]];
+    assert.ok(examples.length >= 4);
+    for (const { definition: def, objects } of examples) {
+      const [namespace, ...rest] = objects as [KubernetesObject, ...KubernetesObject[]];
+      assert.equal(namespace.kind, "Namespace");
       await applyObjects(kc, [namespace]);
       const answers = await applyObjects(kc, rest, { dryRun: true });
       answers.forEach((answer, i) => {
@@ -69,9 +98,10 @@ describe("rendered manifests on a real API server", () => {
   });
 
   it("runs the CU, DU and RU emulators of an applied example on the planned nodes", async () => {
-    const def = definitions.find((d) => d.name === "lab-n78");
-    assert.ok(def);
-    await applyObjects(kc, renderManifests(def).objects);
+    const example = examples.find((e) => e.definition.name === "lab-n78");
+    assert.ok(example);
+    const def = example.definition;
+    await applyObjects(kc, example.objects);
     const planned = new Map<string, string>([
       ["cu", def.cu.node],
       ["du", def.du.node],
