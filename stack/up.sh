@@ -73,16 +73,18 @@ start_rabbitmq() {
     if is_running rabbitmq; then log "rabbitmq already running"; return; fi
     die "port $AMQP_PORT is taken by a process this stack did not start (set RANAAS_AMQP_PORT)"
   fi
-  rabbitmq_env
-  mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE" "$HOME"
-  echo '[].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
-  printf 'loopback_users.guest = true\nlog.console = false\n' >"$RABBITMQ_CONFIG_FILE.conf"
   # epmd is shared by every Erlang node on the machine: stop it later only if we start it now.
   if ! "$EPMD" -names >/dev/null 2>&1; then
     touch "$RUN_DIR/epmd.started-by-stack"
   fi
-  # Called directly, not through Debian's wrapper, which would switch to the rabbitmq user.
-  ( "$RABBITMQ_LIB/rabbitmq-server" -detached >>"$LOG_DIR/rabbitmq.log" 2>&1 )
+  ( # RabbitMQ's environment (HOME included) stays in this subshell.
+    rabbitmq_env
+    mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE" "$HOME"
+    echo '[].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
+    printf 'loopback_users.guest = true\nlog.console = false\n' >"$RABBITMQ_CONFIG_FILE.conf"
+    # Called directly, not through Debian's wrapper, which would switch to the rabbitmq user.
+    "$RABBITMQ_LIB/rabbitmq-server" -detached >>"$LOG_DIR/rabbitmq.log" 2>&1
+  )
   log "started rabbitmq"
 }
 
