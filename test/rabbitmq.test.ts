@@ -12,12 +12,13 @@ describe("RabbitMQ", () => {
   before(async () => {
     rabbit = new Connection({ url: stackConfig().amqpUrl, retryLow: 100, retryHigh: 500 });
     rabbit.on("error", () => {}); // connection errors surface as failed awaits below
-    await rabbit.onConnect(5000);
+    await connectedWithin(rabbit, 5000);
     await rabbit.queueDeclare({ queue, durable: true, arguments: { "x-queue-type": "quorum" } });
   });
 
   after(async () => {
-    if (rabbit.ready) await rabbit.queueDelete({ queue });
+    if (!rabbit.ready) return; // a connection that never opened has nothing to clean up (and close() would wait)
+    await rabbit.queueDelete({ queue });
     await rabbit.close();
   });
 
@@ -56,6 +57,24 @@ describe("RabbitMQ", () => {
     );
   });
 });
+
+/** Waits for the connection; a ref'd timer keeps the test alive to report a broker that does not answer. */
+async function connectedWithin(connection: Connection, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      connection.onConnect(ms),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`RabbitMQ did not accept a connection within ${ms} ms`)),
+          ms + 500,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Starts a manual-ack consumer on the channel and resolves with the first delivery. */
 function receiveOne(
