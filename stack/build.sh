@@ -3,12 +3,23 @@
 # outside the repository, skipping any that are already there. Usage: build.sh [component...]
 source "$(dirname "$0")/lib.sh"
 
-# A throw-away Go module per component: we build upstream's main packages, never vendor their code.
-module_dir() {
-  local dir="$RANAAS_CACHE_DIR/build/$1-$2"
-  mkdir -p "$dir"
-  echo "$dir"
+# is_cached COMPONENT VERSION BINARY: true, and says so, when that build is already in the cache.
+is_cached() {
+  [[ -x $(bin_dir "$1" "$2")/$3 ]] && log "$1 $2 cached"
 }
+
+# fresh_module COMPONENT VERSION: enters an empty Go module of our own for the build. We build
+# upstream's main packages from the module proxy; their code never enters this repository.
+fresh_module() {
+  local dir="$RANAAS_CACHE_DIR/build/$1-$2"
+  mkdir -p "$dir" && cd "$dir"
+  rm -f go.mod go.sum tools.go main.go
+  go mod init "ranaas.local/stack/$1" >/dev/null 2>&1
+  log "building $1 $2"
+}
+
+# staging COMPONENT: a temporary output folder next to the cache, published by finish.
+staging() { mktemp -d "$RANAAS_CACHE_DIR/bin/.$1.XXXX"; }
 
 finish() { # component version tmpdir: publish atomically so a half-built folder never counts as cached
   local out; out=$(bin_dir "$1" "$2")
@@ -18,13 +29,10 @@ finish() { # component version tmpdir: publish atomically so a half-built folder
 }
 
 build_kubernetes() {
-  local v=$KUBERNETES_VERSION minor out tmp dir gomod
-  out=$(bin_dir kubernetes "$v"); [[ -x $out/kube-apiserver ]] && { log "kubernetes $v cached"; return; }
+  local v=$KUBERNETES_VERSION minor tmp gomod
+  is_cached kubernetes "$v" kube-apiserver && return
   minor=${v#1.}; minor=${minor%%.*}
-  dir=$(module_dir kubernetes "$v"); cd "$dir"
-  log "building kubernetes $v (cold: module download + compile takes a while)"
-  rm -f go.mod go.sum
-  go mod init ranaas.local/stack/kubernetes >/dev/null 2>&1
+  fresh_module kubernetes "$v"
   go mod edit -go=1.26.0 -godebug=default=go1.26
   gomod=$(go mod download -json "k8s.io/kubernetes@v$v" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
   [[ -f $gomod ]] || die "could not download k8s.io/kubernetes@v$v"
@@ -48,7 +56,7 @@ import (
 )
 GO
   go mod tidy >/dev/null
-  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.kubernetes.XXXX")
+  tmp=$(staging kubernetes)
   local ld="-s -w"
   local pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -61,25 +69,22 @@ GO
 }
 
 build_etcd() {
-  local v=$ETCD_VERSION out dir tmp
-  out=$(bin_dir etcd "$v"); [[ -x $out/etcd ]] && { log "etcd $v cached"; return; }
-  dir=$(module_dir etcd "$v"); cd "$dir"
-  log "building etcd $v"
-  rm -f go.mod go.sum
-  go mod init ranaas.local/stack/etcd >/dev/null 2>&1
+  local v=$ETCD_VERSION tmp
+  is_cached etcd "$v" etcd && return
+  fresh_module etcd "$v"
   go mod edit -require="go.etcd.io/etcd/server/v3@v$v"
   printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' > tools.go
   go mod tidy >/dev/null
-  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.etcd.XXXX")
+  tmp=$(staging etcd)
   go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
   finish etcd "$v" "$tmp"
 }
 
 build_kwok() {
-  local v=$KWOK_VERSION out tmp
-  out=$(bin_dir kwok "$v"); [[ -x $out/kwok ]] && { log "kwok $v cached"; return; }
+  local v=$KWOK_VERSION tmp
+  is_cached kwok "$v" kwok && return
   log "building kwok $v"
-  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.kwok.XXXX")
+  tmp=$(staging kwok)
   GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$v"
   # The default stages ship inside the module; keep the ones we use next to the binary.
   cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$v/kustomize/stage" "$tmp/stage"
@@ -88,17 +93,14 @@ build_kwok() {
 }
 
 build_ferretdb() {
-  local v=$FERRETDB_VERSION out dir tmp
-  out=$(bin_dir ferretdb "$v"); [[ -x $out/ferretdb ]] && { log "ferretdb $v cached"; return; }
-  dir=$(module_dir ferretdb "$v"); cd "$dir"
-  log "building ferretdb $v"
-  rm -f go.mod go.sum
+  local v=$FERRETDB_VERSION tmp
+  is_cached ferretdb "$v" ferretdb && return
   # Our small launcher around FerretDB's embeddable package (see stack/ferretdb/main.go for why).
-  go mod init ranaas.local/stack/ferretdb >/dev/null 2>&1
+  fresh_module ferretdb "$v"
   go mod edit -go=1.26.0 -require="github.com/FerretDB/FerretDB@v$v"
   cp "$STACK_SRC/ferretdb/main.go" main.go
   go mod tidy >/dev/null
-  tmp=$(mktemp -d "$RANAAS_CACHE_DIR/bin/.ferretdb.XXXX")
+  tmp=$(staging ferretdb)
   go build -trimpath -ldflags "-s -w" -o "$tmp/ferretdb" .
   finish ferretdb "$v" "$tmp"
 }

@@ -1,7 +1,7 @@
 // The resource definition: everything decided for one RAN deployment (placement, identities, radio,
 // fronthaul, compute), from which srsRAN configs and Kubernetes objects are rendered. The orchestrator
 // produces it; workers and `ranaas render` consume it.
-import type { Duplex, Scs } from "../radio/bands.ts";
+import type { Carrier } from "../radio/carrier.ts";
 import type { FronthaulLink } from "../radio/fronthaul.ts";
 import type { PrachFormat } from "../radio/prach.ts";
 import type { TddPattern } from "../radio/tdd.ts";
@@ -19,7 +19,11 @@ export interface ContainerImages {
   ruEmulator: string;
 }
 
-export interface PlannedCell {
+/** A cell as planned: its carrier (band, duplex, SCS, bandwidth, ARFCNs) plus RU, identities and fronthaul. */
+export interface PlannedCell extends Pick<
+  Carrier,
+  "band" | "duplex" | "scsKHz" | "bandwidthMHz" | "dlArfcn" | "ulArfcn"
+> {
   /** Position in the request's `cells`. */
   index: number;
   ruId: string;
@@ -31,12 +35,6 @@ export interface PlannedCell {
   nci: number;
   nciHex: string;
   nrCgi: string;
-  band: number;
-  duplex: Duplex;
-  scsKHz: Scs;
-  bandwidthMHz: number;
-  dlArfcn: number;
-  ulArfcn: number;
   tdd?: TddPattern;
   prach: { configIndex: number; format: PrachFormat; rootSequenceIndex: number };
   fronthaul: FronthaulLink;
