@@ -11,7 +11,7 @@ export default tseslint.config(
       parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] } },
     },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "@typescript-eslint/consistent-type-imports": "error",
       // node:test's describe/it return promises the runner itself tracks.
       "@typescript-eslint/no-floating-promises": [

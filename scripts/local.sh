@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 npm run --silent build
 bash stack/install.sh
-bash stack/up.sh "$@"
+node dist/cli/main.js stack up "$@"
 eval "$(bash stack/env.sh)"
 cat >&2 <<MSG
 [ranaas] starting every service (api :8080, orchestrator :8081, worker :8082, status :8083)

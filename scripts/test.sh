@@ -13,7 +13,7 @@ npm run --silent format:check
 bash stack/install.sh
 started_stack=false
 if ! bash stack/status.sh --quiet; then
-  bash stack/up.sh >/dev/null
+  node --import tsx src/cli/main.ts stack up >/dev/null
   started_stack=true
 fi
 stop_stack() { if $started_stack; then bash stack/down.sh; fi; }

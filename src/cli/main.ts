@@ -2,6 +2,7 @@
 // The `ranaas` command: one root here, each subcommand registers itself from its own module.
 import { Command } from "commander";
 import { registerRenderCommand } from "./commands/render.ts";
+import { registerRuCommand } from "./commands/ru.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
 
@@ -13,6 +14,7 @@ const program = new Command()
 
 registerServeCommand(program);
 registerRenderCommand(program);
+registerRuCommand(program);
 registerStackCommand(program);
 
 await program.parseAsync(process.argv);

@@ -11,7 +11,8 @@ import {
   type RenderOptions,
 } from "../k8s/render/render-manifests.ts";
 import { localInventory, DEFAULT_LOCAL_TOPOLOGY, type LocalTopology } from "../placement/local-inventory.ts";
-import { planDeployment, type PlanRejection } from "../placement/plan-deployment.ts";
+import type { PlanRejection } from "../domain/plan-rejection.ts";
+import { planDeployment } from "../placement/plan-deployment.ts";
 
 export interface OfflineRenderOptions {
   deploymentId: string;

@@ -9,6 +9,9 @@ import type {
   ResourceDefinition,
 } from "../domain/resource-definition.ts";
 import { namespaceOf, shortIdOf } from "../domain/ids.ts";
+import type { PlanRejection, RejectionCode } from "../domain/plan-rejection.ts";
+
+export type { PlanRejection, RejectionCode };
 import type { NormalizedSpec } from "../domain/validate-spec.ts";
 import type { Carrier } from "../radio/carrier.ts";
 import { chooseVlan, fronthaulMacs, singleAntennaPorts } from "../radio/fronthaul.ts";
@@ -26,14 +29,6 @@ import {
 } from "./compute-profile.ts";
 import type { ClusterNode, Inventory, RadioUnit } from "./inventory.ts";
 import { canServe, matchRadioUnits } from "./match-radio-units.ts";
-
-export type RejectionCode =
-  "insufficient-rus" | "insufficient-compute" | "identity-conflict" | "unknown-site";
-
-export interface PlanRejection {
-  code: RejectionCode;
-  message: string;
-}
 
 export interface PlanRequest {
   deploymentId: string;

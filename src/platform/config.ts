@@ -1,4 +1,6 @@
 // Reads the environment once, validates it and returns typed settings; nothing else reads process.env.
+import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
+
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export const SERVICE_NAMES = ["api", "orchestrator", "worker", "status"] as const;
@@ -18,6 +20,18 @@ export interface RanaasConfig {
   httpHost: string;
   /** HTTP port per service (health, metrics and, for api and status, their APIs). */
   httpPorts: Record<ServiceName, number>;
+  /** srsRAN images for the CU, DU and RU emulators. */
+  images: { cu: string; du: string; ruEmulator: string };
+  /** Host interface of the fronthaul network on the edge nodes. */
+  fronthaulInterface: string;
+  /** Where the operators' UPFs send N3 traffic from (NetworkPolicy). */
+  upfCidrs: string[];
+  /** How long a worker waits for a deployment's pods to be ready before it fails the provision. */
+  provisionTimeoutMs: number;
+  /** How long the API waits for the orchestrator's answer. */
+  planTimeoutMs: number;
+  /** Where the API finds the status service. */
+  statusUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +78,15 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`RANAAS_LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(", ")}`);
   }
+  const milliseconds = (name: string, fallback: number): number => {
+    const raw = text(name, String(fallback));
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      problems.push(`${name}: "${raw}" is not a positive number of milliseconds`);
+    return value;
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
+  const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
     mongodbUri: url("MONGODB_URI", "mongodb://127.0.0.1:27017/", ["mongodb", "mongodb+srv"]),
     mongodbDatabase: text("RANAAS_MONGODB_DATABASE", "ranaas"),
@@ -76,8 +98,21 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       api: port("RANAAS_API_PORT", DEFAULT_PORTS.api),
       orchestrator: port("RANAAS_ORCHESTRATOR_PORT", DEFAULT_PORTS.orchestrator),
       worker: port("RANAAS_WORKER_PORT", DEFAULT_PORTS.worker),
-      status: port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status),
+      status: statusPort,
     },
+    images: {
+      cu: text("RANAAS_IMAGE_CU", DEFAULT_IMAGES.cu),
+      du: text("RANAAS_IMAGE_DU", DEFAULT_IMAGES.du),
+      ruEmulator: text("RANAAS_IMAGE_RU_EMULATOR", DEFAULT_IMAGES.ruEmulator),
+    },
+    fronthaulInterface: text("RANAAS_FRONTHAUL_INTERFACE", "ens1f0"),
+    upfCidrs: text("RANAAS_UPF_CIDRS", "0.0.0.0/0")
+      .split(",")
+      .map((c) => c.trim())
+      .filter((c) => c !== ""),
+    provisionTimeoutMs: milliseconds("RANAAS_PROVISION_TIMEOUT_MS", 120_000),
+    planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 10_000),
+    statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -55,13 +55,18 @@ export async function listenServiceApp(
   return { service, url, close: () => app.close() };
 }
 
-/** Builds a service's HTTP shell with its own metrics registry and listens on its configured port. */
+/**
+ * Builds a service's HTTP shell with its own metrics registry, lets the service add its routes, and
+ * listens on the service's configured port.
+ */
 export function startServiceApp(
   service: ServiceName,
   config: RanaasConfig,
   logger: Logger,
   readiness: readonly HealthCheck[],
+  addRoutes?: (app: FastifyInstance) => void,
 ): Promise<RunningService> {
   const app = buildServiceApp({ service, logger, metrics: createMetricsRegistry(service), readiness });
+  addRoutes?.(app);
   return listenServiceApp(service, app, config.httpHost, config.httpPorts[service]);
 }

@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { localRadioUnits, DEFAULT_LOCAL_TOPOLOGY } from "../../placement/local-inventory.ts";
+import { importRadioUnits } from "./ru.ts";
 
 /** The repository's stack/ folder, found from this file in src/ or dist/. */
 function stackScriptsDir(): string {
@@ -16,9 +18,13 @@ function stackScriptsDir(): string {
   throw new Error("stack/ scripts not found: `ranaas stack` runs from a checkout of the repository");
 }
 
-function runScript(script: string, args: string[]): never {
+function runScript(script: string, args: string[]): number {
   const result = spawnSync("bash", [join(stackScriptsDir(), script), ...args], { stdio: "inherit" });
-  process.exit(result.status ?? 1);
+  return result.status ?? 1;
+}
+
+function exitWith(script: string, args: string[]): never {
+  process.exit(runScript(script, args));
 }
 
 export function registerStackCommand(program: Command): void {
@@ -31,7 +37,7 @@ export function registerStackCommand(program: Command): void {
     .description(
       "install system packages and build the Go components into ~/.cache/ranaas (cached per version)",
     )
-    .action(() => runScript("install.sh", []));
+    .action(() => exitWith("install.sh", []));
 
   stack
     .command("up")
@@ -39,32 +45,41 @@ export function registerStackCommand(program: Command): void {
     .option("--sites <n>", "sites (zones) with edge nodes", "3")
     .option("--edge-nodes-per-site <n>", "edge nodes at each site", "2")
     .option("--central-nodes <n>", "central nodes (no site)", "2")
-    .action((options: { sites: string; edgeNodesPerSite: string; centralNodes: string }) =>
-      runScript("up.sh", [
+    .action(async (options: { sites: string; edgeNodesPerSite: string; centralNodes: string }) => {
+      const args = [
         "--sites",
         options.sites,
         "--edge-nodes-per-site",
         options.edgeNodesPerSite,
         "--central-nodes",
         options.centralNodes,
-      ]),
-    );
+      ];
+      const status = runScript("up.sh", args);
+      if (status !== 0) process.exit(status);
+      // The simulated sites get emulated RUs on every edge node, as a provider's pool file would list them.
+      const rus = localRadioUnits({
+        ...DEFAULT_LOCAL_TOPOLOGY,
+        sites: Number(options.sites),
+        edgeNodesPerSite: Number(options.edgeNodesPerSite),
+        centralNodes: Number(options.centralNodes),
+      });
+      const added = await importRadioUnits(rus);
+      console.error(`[stack] RU pool: ${rus.length} emulated RUs on the edge nodes (${added} new)`);
+    });
 
   stack
     .command("down")
     .description("stop what `stack up` started (keeps data; --purge removes it)")
     .option("--purge", "also delete the stack's state directory")
-    .action((options: { purge?: boolean }) =>
-      runScript("down.sh", options.purge === true ? ["--purge"] : []),
-    );
+    .action((options: { purge?: boolean }) => exitWith("down.sh", options.purge === true ? ["--purge"] : []));
 
   stack
     .command("status")
     .description("each component's state and version")
-    .action(() => runScript("status.sh", []));
+    .action(() => exitWith("status.sh", []));
 
   stack
     .command("env")
     .description('print the connection settings as shell exports: eval "$(ranaas stack env)"')
-    .action(() => runScript("env.sh", []));
+    .action(() => exitWith("env.sh", []));
 }

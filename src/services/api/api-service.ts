@@ -1,9 +1,24 @@
-// Composition root of the API service: the operators' HTTP API (its routes arrive with the pipeline).
+// Composition root of the API service: the operators' HTTP API, the RPC client to the orchestrator,
+// the work-queue publisher, the reports consumer, and a reconciler that plans what arrived while the
+// orchestrator was away.
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
+import {
+  API_REPORTS_QUEUE,
+  apiReportsBinding,
+  apiReportsQueue,
+  orchestratorQueue,
+  reportsExchange,
+  workDeadLetterQueue,
+  workQueue,
+} from "../../bus/topology.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
+import { openStore } from "../../store/store.ts";
+import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
+import { problemFromError } from "./problem-details.ts";
+import { registerRoutes } from "./routes.ts";
 
 export interface ApiServiceDeps {
   config: RanaasConfig;
@@ -12,6 +27,73 @@ export interface ApiServiceDeps {
   amqp: AmqpConnection;
 }
 
-export function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
-  return startServiceApp("api", deps.config, deps.logger, [deps.mongo.health, deps.amqp.health]);
+const RECONCILE_INTERVAL_MS = 2000;
+
+export async function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
+  const { config, logger, amqp } = deps;
+  const store = openStore(deps.mongo.db, logger);
+  const rpc = amqp.connection.createRPCClient({
+    confirm: true,
+    timeout: config.planTimeoutMs,
+    queues: [orchestratorQueue],
+  });
+  const work = amqp.connection.createPublisher({
+    confirm: true,
+    maxAttempts: 2,
+    queues: [workDeadLetterQueue, workQueue],
+  });
+  const lifecycle = new DeploymentLifecycle({ store, rpc, work, logger });
+  const reports = amqp.connection.createConsumer(
+    {
+      queue: API_REPORTS_QUEUE,
+      queueOptions: apiReportsQueue,
+      exchanges: [reportsExchange],
+      queueBindings: [apiReportsBinding],
+      qos: { prefetchCount: 1 },
+    },
+    (message) => lifecycle.onReport(message.body),
+  );
+  reports.on("error", (err: unknown) => logger.warn({ err }, "reports consumer error"));
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const reconcile = async (): Promise<void> => {
+    try {
+      await lifecycle.reconcile();
+    } catch (err) {
+      logger.warn({ err }, "reconcile failed; will try again");
+    }
+    if (!stopped) timer = setTimeout(() => void reconcile(), RECONCILE_INTERVAL_MS);
+  };
+  timer = setTimeout(() => void reconcile(), RECONCILE_INTERVAL_MS);
+
+  const running = await startServiceApp(
+    "api",
+    config,
+    logger,
+    [deps.mongo.health, store.indexesHealth, amqp.health],
+    (app) => {
+      app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
+      app.setNotFoundHandler((request, reply) =>
+        problemFromError(
+          { statusCode: 404, message: `no route ${request.method} ${request.url}` },
+          reply,
+          request.log,
+        ),
+      );
+      registerRoutes(app, { store, lifecycle, statusUrl: config.statusUrl });
+    },
+  );
+  return {
+    ...running,
+    close: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running.close();
+      await reports.close();
+      await work.close();
+      await rpc.close();
+      store.stop();
+    },
+  };
 }

@@ -1,9 +1,26 @@
-// Composition root of a worker: turns resource definitions from the work queue into Kubernetes objects.
+// Composition root of a worker: consumes the durable work queue one command at a time (prefetch 1,
+// manual ack), carries it out against Kubernetes, publishes the report with a publisher confirm and
+// only then acknowledges. Failures that waiting can fix are retried with backoff; the rest end as a
+// `failed` report and go to the dead-letter queue.
+import { setTimeout as delay } from "node:timers/promises";
+import { ApiException } from "@kubernetes/client-node";
+import { ConsumerStatus, type AsyncMessage } from "rabbitmq-client";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
+import { envelope } from "../../bus/envelopes.ts";
+import {
+  REPORTS_EXCHANGE,
+  reportsExchange,
+  WORK_QUEUE,
+  workDeadLetterQueue,
+  workQueue,
+} from "../../bus/topology.ts";
+import { readEnvelope, type Report, type WorkCommand } from "../../domain/messages.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
+import { RolloutTimeoutError } from "../../k8s/cluster/rollout.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
+import { provisionDeployment, teardownDeployment } from "./provision.ts";
 
 export interface WorkerServiceDeps {
   config: RanaasConfig;
@@ -12,6 +29,107 @@ export interface WorkerServiceDeps {
   kube: KubeCluster;
 }
 
-export function startWorkerService(deps: WorkerServiceDeps): Promise<RunningService> {
-  return startServiceApp("worker", deps.config, deps.logger, [deps.amqp.health, deps.kube.health]);
+const MAX_ATTEMPTS = 5;
+
+/** A failure that waiting will not fix: bad objects (4xx other than conflicts/throttling) or a rollout that cannot succeed. */
+function isPermanent(err: unknown): boolean {
+  const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+  if (err instanceof RolloutTimeoutError || cause instanceof RolloutTimeoutError) return true;
+  return (
+    cause instanceof ApiException && cause.code >= 400 && cause.code < 500 && ![409, 429].includes(cause.code)
+  );
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause =
+      err.cause instanceof ApiException
+        ? ` (${err.cause.code}: ${String(err.cause.body).slice(0, 300)})`
+        : "";
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+export async function startWorkerService(deps: WorkerServiceDeps): Promise<RunningService> {
+  const { config, logger, amqp } = deps;
+  const reports = amqp.connection.createPublisher({
+    confirm: true,
+    maxAttempts: 3,
+    exchanges: [reportsExchange],
+    queues: [workDeadLetterQueue],
+  });
+  const publish = (report: Report) =>
+    reports.send(
+      {
+        exchange: REPORTS_EXCHANGE,
+        routingKey: `deployment.${report.deploymentId}`,
+        durable: true,
+        messageId: report.id,
+      },
+      report,
+    );
+
+  const handle = async (message: AsyncMessage): Promise<ConsumerStatus> => {
+    const command = readEnvelope<WorkCommand>(message.body, ["provision", "teardown"]);
+    if (command === undefined) {
+      logger.warn({ messageId: message.messageId }, "dropped a message that is not a work command");
+      return ConsumerStatus.DROP;
+    }
+    const log = logger.child({
+      correlationId: command.correlationId,
+      deploymentId: command.deploymentId,
+      command: command.type,
+    });
+    const context = {
+      correlationId: command.correlationId,
+      deploymentId: command.deploymentId,
+      revision: command.revision,
+    };
+    const report = (payload: Report["payload"]) => publish(envelope<Report>("report", context, payload));
+    const attempt = Number(message.headers?.["x-delivery-count"] ?? 0) + 1;
+    try {
+      if (command.type === "provision") {
+        await report({ operationId: command.payload.operationId, outcome: "progress" });
+        const connection = await provisionDeployment(deps.kube.config, command.payload.definition, {
+          fronthaulInterface: config.fronthaulInterface,
+          upfCidrs: config.upfCidrs,
+          timeoutMs: config.provisionTimeoutMs,
+        });
+        await report({ operationId: command.payload.operationId, outcome: "ready", connection });
+        log.info({ attempt }, "provisioned");
+      } else {
+        await teardownDeployment(deps.kube.config, command.payload.namespace, config.provisionTimeoutMs);
+        await report({ operationId: command.payload.operationId, outcome: "deleted" });
+        log.info({ attempt }, "torn down");
+      }
+      return ConsumerStatus.ACK;
+    } catch (err) {
+      const reason = describe(err);
+      if (!isPermanent(err) && attempt < MAX_ATTEMPTS) {
+        const backoffMs = Math.min(500 * 2 ** (attempt - 1), 10_000);
+        log.warn({ err, attempt, backoffMs }, "command failed; will retry");
+        await delay(backoffMs);
+        return ConsumerStatus.REQUEUE;
+      }
+      log.error({ err, attempt }, "command failed for good");
+      await report({ operationId: command.payload.operationId, outcome: "failed", reason });
+      return ConsumerStatus.DROP; // dead-lettered to ranaas.work.dead
+    }
+  };
+
+  const consumer = amqp.connection.createConsumer(
+    { queue: WORK_QUEUE, queueOptions: workQueue, qos: { prefetchCount: 1 }, requeue: false },
+    handle,
+  );
+  consumer.on("error", (err: unknown) => logger.warn({ err }, "work consumer error"));
+  const running = await startServiceApp("worker", config, logger, [amqp.health, deps.kube.health]);
+  return {
+    ...running,
+    close: async () => {
+      await consumer.close();
+      await reports.close();
+      await running.close();
+    },
+  };
 }

@@ -1,0 +1,73 @@
+// A RAN deployment as RANaaS keeps it, and the states it moves through (ARCHITECTURE §2):
+// requested → planned → provisioning → ready; any → failed; ready → deleting → deleted.
+import type { ConnectionDetails } from "./connection-details.ts";
+import type { ResourceDefinition } from "./resource-definition.ts";
+import type { NormalizedSpec } from "./validate-spec.ts";
+
+export const DEPLOYMENT_STATES = [
+  "requested",
+  "planned",
+  "provisioning",
+  "ready",
+  "updating",
+  "degraded",
+  "failed",
+  "deleting",
+  "deleted",
+] as const;
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
+
+/** States whose resources (RUs, identities, compute) are held. */
+export const HOLDING_STATES: readonly DeploymentState[] = [
+  "planned",
+  "provisioning",
+  "ready",
+  "updating",
+  "degraded",
+  "deleting",
+];
+/** States a delete may start from. */
+export const DELETABLE_STATES: readonly DeploymentState[] = [
+  "requested",
+  "planned",
+  "provisioning",
+  "ready",
+  "updating",
+  "degraded",
+  "failed",
+];
+export const TERMINAL_STATES: readonly DeploymentState[] = ["ready", "failed", "deleted"];
+
+export interface DeploymentRecord {
+  id: string;
+  tenant: string;
+  name: string;
+  spec: NormalizedSpec;
+  state: DeploymentState;
+  /** Why the deployment is in its state, in words (failures, rejections). */
+  reason?: string | undefined;
+  /** Stable code of a failure, e.g. insufficient-rus. */
+  reasonCode?: string | undefined;
+  definition?: ResourceDefinition | undefined;
+  connection?: ConnectionDetails | undefined;
+  /** Incremented on every change; commands carry it and stale ones are dropped. */
+  revision: number;
+  /** The operation that last changed the deployment. */
+  operationId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type OperationKind = "create" | "delete";
+export type OperationState = "pending" | "running" | "succeeded" | "failed";
+
+export interface OperationRecord {
+  id: string;
+  deploymentId: string;
+  tenant: string;
+  kind: OperationKind;
+  state: OperationState;
+  error?: { code: string; message: string } | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,28 @@
+// Every error RANaaS answers with: a stable code, its HTTP status, and whether retrying can help.
+// The API maps errors to application/problem+json in one place from this table.
+export const ERROR_CODES = {
+  "invalid-json": { status: 400, retryable: false, title: "The body is not valid JSON" },
+  "invalid-request": { status: 422, retryable: false, title: "The request is not valid" },
+  "not-found": { status: 404, retryable: false, title: "No such resource" },
+  "name-taken": { status: 409, retryable: false, title: "A deployment with this name exists" },
+  "insufficient-rus": { status: 409, retryable: true, title: "Not enough free radio units" },
+  "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },
+  "identity-conflict": { status: 409, retryable: true, title: "An identity is already allocated" },
+  "unknown-site": { status: 422, retryable: false, title: "No such site" },
+  unavailable: { status: 503, retryable: true, title: "A dependency is unavailable" },
+  internal: { status: 500, retryable: true, title: "Internal error" },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error with a code from the table; `detail` is shown to the caller. */
+export class RanaasError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    public readonly detail: string,
+    public readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = "RanaasError";
+  }
+}

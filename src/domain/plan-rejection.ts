@@ -1,0 +1,8 @@
+// Why the orchestrator could not plan a deployment: a stable code and a message that says what is missing.
+export type RejectionCode =
+  "insufficient-rus" | "insufficient-compute" | "identity-conflict" | "unknown-site";
+
+export interface PlanRejection {
+  code: RejectionCode;
+  message: string;
+}

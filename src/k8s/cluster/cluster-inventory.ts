@@ -1,0 +1,60 @@
+// Reads the cluster's side of the inventory: nodes with their site and role labels and what they have
+// free once the requests of pods RANaaS does not manage are taken off (RANaaS's own are accounted by
+// its reservations, which also cover pods not created yet).
+import { CoreV1Api, type KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import type { ClusterNode } from "../../placement/inventory.ts";
+import { MANAGED_BY } from "../render/labels.ts";
+import { cpuMillis, memoryMiB } from "./quantity.ts";
+
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+export const ROLE_LABEL = "ranaas.io/role";
+
+export async function readClusterNodes(config: KubeConfig): Promise<ClusterNode[]> {
+  const core = config.makeApiClient(CoreV1Api);
+  const [nodes, pods] = await Promise.all([
+    core.listNode({ labelSelector: ROLE_LABEL }),
+    core.listPodForAllNamespaces({
+      labelSelector: `app.kubernetes.io/managed-by!=${MANAGED_BY}`,
+      fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
+    }),
+  ]);
+  const requested = new Map<string, { cpu: number; memory: number }>();
+  for (const pod of pods.items) {
+    const node = pod.spec?.nodeName;
+    if (node === undefined) continue;
+    const sum = requested.get(node) ?? { cpu: 0, memory: 0 };
+    const { cpu, memory } = podRequests(pod);
+    requested.set(node, { cpu: sum.cpu + cpu, memory: sum.memory + memory });
+  }
+  return nodes.items.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
+}
+
+function podRequests(pod: V1Pod): { cpu: number; memory: number } {
+  let cpu = 0;
+  let memory = 0;
+  for (const container of pod.spec?.containers ?? []) {
+    cpu += cpuMillis(container.resources?.requests?.cpu);
+    memory += memoryMiB(container.resources?.requests?.memory);
+  }
+  return { cpu, memory };
+}
+
+function toClusterNode(node: V1Node, requested: { cpu: number; memory: number } | undefined): ClusterNode[] {
+  const labels = node.metadata?.labels ?? {};
+  const role = labels[ROLE_LABEL];
+  const ready = node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  const schedulable = node.spec?.unschedulable !== true;
+  if ((role !== "edge" && role !== "central") || !ready || !schedulable || node.metadata?.name === undefined)
+    return [];
+  return [
+    {
+      name: node.metadata.name,
+      site: labels[ZONE_LABEL] ?? "",
+      role: role,
+      free: {
+        cpuMillis: cpuMillis(node.status?.allocatable?.cpu) - (requested?.cpu ?? 0),
+        memoryMiB: memoryMiB(node.status?.allocatable?.memory) - (requested?.memory ?? 0),
+      },
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+// Informers on what RANaaS manages (Deployments and Pods labelled managed-by=ranaas, all namespaces):
+// a local cache kept current by watches, restarted with backoff after errors, and honest about staleness.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  makeInformer,
+  type Informer,
+  type ObjectCache,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Pod,
+} from "@kubernetes/client-node";
+import type { Logger } from "../../platform/logger.ts";
+import { MANAGED_BY } from "../render/labels.ts";
+
+const SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+
+interface Watched<T extends KubernetesObject> {
+  name: string;
+  informer: Informer<T> & ObjectCache<T>;
+  synced: boolean;
+  handlersAttached?: boolean;
+  lastError?: string;
+}
+
+export class ManagedObjectsCache {
+  private readonly watched: [Watched<V1Deployment>, Watched<V1Pod>];
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listeners = new Set<(deploymentId: string) => void>();
+
+  constructor(
+    config: KubeConfig,
+    private readonly logger: Logger,
+  ) {
+    const apps = config.makeApiClient(AppsV1Api);
+    const core = config.makeApiClient(CoreV1Api);
+    this.watched = [
+      {
+        name: "deployments",
+        synced: false,
+        informer: makeInformer(
+          config,
+          "/apis/apps/v1/deployments",
+          () => apps.listDeploymentForAllNamespaces({ labelSelector: SELECTOR }),
+          SELECTOR,
+        ),
+      },
+      {
+        name: "pods",
+        synced: false,
+        informer: makeInformer(
+          config,
+          "/api/v1/pods",
+          () => core.listPodForAllNamespaces({ labelSelector: SELECTOR }),
+          SELECTOR,
+        ),
+      },
+    ];
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.watched.map((w) => this.run(w as Watched<KubernetesObject>, 500)));
+  }
+
+  /** Called with the deployment id of every object that changes. */
+  onChange(listener: (deploymentId: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  deploymentsOf(deploymentId: string): V1Deployment[] {
+    return this.watched[0].informer
+      .list()
+      .filter((d) => d.metadata?.labels?.["ranaas.io/deployment-id"] === deploymentId);
+  }
+
+  podsOf(deploymentId: string): V1Pod[] {
+    return this.watched[1].informer
+      .list()
+      .filter((p) => p.metadata?.labels?.["ranaas.io/deployment-id"] === deploymentId);
+  }
+
+  /** Undefined when every informer is synced and watching; else why the cache may be stale. */
+  staleness(): string | undefined {
+    const behind = this.watched.filter((w) => !w.synced);
+    return behind.length === 0
+      ? undefined
+      : behind.map((w) => `${w.name}: ${w.lastError ?? "not synced yet"}`).join("; ");
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const w of this.watched) void w.informer.stop();
+  }
+
+  private async run(w: Watched<KubernetesObject>, backoffMs: number): Promise<void> {
+    const notify = (obj: KubernetesObject) => {
+      const id = obj.metadata?.labels?.["ranaas.io/deployment-id"];
+      if (id !== undefined) for (const l of this.listeners) l(id);
+    };
+    if (w.handlersAttached !== true) {
+      w.handlersAttached = true;
+      w.informer.on("add", notify);
+      w.informer.on("update", notify);
+      w.informer.on("delete", notify);
+      w.informer.on("connect", () => {
+        w.synced = true;
+        delete w.lastError;
+      });
+      w.informer.on("error", (err: unknown) => {
+        w.synced = false;
+        w.lastError = err instanceof Error ? err.message : String(err);
+        this.logger.warn({ informer: w.name, err }, "informer failed; restarting");
+        this.restartLater(w, backoffMs);
+      });
+    }
+    try {
+      await w.informer.start();
+      w.synced = true;
+    } catch (err) {
+      w.synced = false;
+      w.lastError = err instanceof Error ? err.message : String(err);
+      this.restartLater(w, backoffMs);
+    }
+  }
+
+  private restartLater(w: Watched<KubernetesObject>, backoffMs: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.run(w, Math.min(backoffMs * 2, 10_000));
+    }, backoffMs);
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,124 @@
+// Watching a RAN deployment's objects come and go: wait until its Deployments are available (or a pod
+// says it never will be), read the CU's addresses, delete the namespace and wait until it is gone.
+import { setTimeout as delay } from "node:timers/promises";
+import { ApiException, AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { LABEL_COMPONENT } from "../render/labels.ts";
+
+export class RolloutTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RolloutTimeoutError";
+  }
+}
+
+/** Waiting reasons of containers that will not recover by waiting. */
+const HOPELESS = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "CrashLoopBackOff",
+  "CreateContainerConfigError",
+]);
+
+export async function waitForRollout(
+  config: KubeConfig,
+  namespace: string,
+  expected: number,
+  timeoutMs: number,
+  pollMs = 200,
+): Promise<void> {
+  const apps = config.makeApiClient(AppsV1Api);
+  const core = config.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutMs;
+  let last: string;
+  for (;;) {
+    const list = await apps.listNamespacedDeployment({ namespace });
+    const pending = list.items.filter(
+      (d) =>
+        (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) ||
+        d.status?.observedGeneration !== d.metadata?.generation,
+    );
+    if (list.items.length >= expected && pending.length === 0) return;
+    const stuck = hopelessPod((await core.listNamespacedPod({ namespace })).items);
+    if (stuck !== undefined) throw new RolloutTimeoutError(stuck);
+    last =
+      pending.map((d) => d.metadata?.name).join(", ") ||
+      `${list.items.length} of ${expected} Deployments exist`;
+    if (Date.now() >= deadline)
+      throw new RolloutTimeoutError(`not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+    await delay(pollMs);
+  }
+}
+
+function hopelessPod(pods: V1Pod[]): string | undefined {
+  for (const pod of pods) {
+    for (const status of pod.status?.containerStatuses ?? []) {
+      const reason = status.state?.waiting?.reason;
+      if (reason !== undefined && HOPELESS.has(reason)) {
+        return `pod ${pod.metadata?.name}: ${reason}${status.state?.waiting?.message ? ` (${status.state.waiting.message})` : ""}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface CuAddresses {
+  podIp: string;
+  node: string;
+  nodeIp: string | undefined;
+}
+
+export async function readCuAddresses(config: KubeConfig, namespace: string): Promise<CuAddresses> {
+  const core = config.makeApiClient(CoreV1Api);
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: `${LABEL_COMPONENT}=cu` });
+  const pod = pods.items.find((p) => p.status?.phase === "Running" && p.status.podIP !== undefined);
+  if (pod?.status?.podIP === undefined || pod.spec?.nodeName === undefined)
+    throw new Error(`no running CU pod in ${namespace}`);
+  const node = await core.readNode({ name: pod.spec.nodeName });
+  const nodeIp = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
+  return { podIp: pod.status.podIP, node: pod.spec.nodeName, nodeIp };
+}
+
+/** Reads a LoadBalancer Service's external address, waiting for one until the deadline. */
+export async function waitForLoadBalancerAddress(
+  config: KubeConfig,
+  namespace: string,
+  service: string,
+  timeoutMs: number,
+): Promise<string> {
+  const core = config.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const svc = await core.readNamespacedService({ namespace, name: service });
+    const ingress = svc.status?.loadBalancer?.ingress?.[0];
+    const address = ingress?.ip ?? ingress?.hostname;
+    if (address !== undefined) return address;
+    if (Date.now() >= deadline)
+      throw new RolloutTimeoutError(
+        `Service ${service} got no load-balancer address within ${Math.round(timeoutMs / 1000)} s`,
+      );
+    await delay(500);
+  }
+}
+
+export async function deleteNamespace(config: KubeConfig, name: string, timeoutMs: number): Promise<void> {
+  const core = config.makeApiClient(CoreV1Api);
+  try {
+    await core.deleteNamespace({ name });
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 404) return;
+    throw err;
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await core.readNamespace({ name });
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return;
+      throw err;
+    }
+    if (Date.now() >= deadline)
+      throw new RolloutTimeoutError(`namespace ${name} still exists after ${Math.round(timeoutMs / 1000)} s`);
+    await delay(250);
+  }
+}

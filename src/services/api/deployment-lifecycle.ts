@@ -1,0 +1,284 @@
+// The API's side of the provisioning flow (ARCHITECTURE §2): records a request, asks the orchestrator
+// for a plan, hands the work to the queue, follows the workers' reports, and keeps retrying what could
+// not be done while the orchestrator or the broker was away.
+import type { Publisher, RPCClient } from "rabbitmq-client";
+import { envelope } from "../../bus/envelopes.ts";
+import { ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../../bus/topology.ts";
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import { DELETABLE_STATES } from "../../domain/deployment-record.ts";
+import { RanaasError } from "../../domain/error-codes.ts";
+import {
+  readEnvelope,
+  type PlanReply,
+  type PlanRequest,
+  type ProvisionCommand,
+  type ReleaseReply,
+  type ReleaseRequest,
+  type Report,
+  type TeardownCommand,
+} from "../../domain/messages.ts";
+import type { PlanRejection } from "../../domain/plan-rejection.ts";
+import { validateSpec } from "../../domain/validate-spec.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { uuidV7 } from "../../platform/uuid-v7.ts";
+import { NameTakenError } from "../../store/deployments-repository.ts";
+import type { Store } from "../../store/store.ts";
+
+export interface LifecycleDeps {
+  store: Store;
+  rpc: RPCClient;
+  work: Publisher;
+  logger: Logger;
+}
+
+type PlanOutcome =
+  | { kind: "dispatched"; record: DeploymentRecord }
+  | { kind: "rejected"; rejection: PlanRejection }
+  | { kind: "unreachable" };
+
+export class DeploymentLifecycle {
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** Records a valid request and tries to plan it at once; a refusal leaves nothing behind. */
+  async create(tenant: string, input: unknown, correlationId: string): Promise<DeploymentRecord> {
+    const validated = validateSpec(input);
+    if (!validated.ok) {
+      throw new RanaasError("invalid-request", `the request has ${validated.problems.length} problem(s)`, {
+        problems: validated.problems,
+      });
+    }
+    const now = new Date();
+    const record: DeploymentRecord = {
+      id: uuidV7(),
+      tenant,
+      name: validated.spec.name,
+      spec: validated.spec,
+      state: "requested",
+      revision: 1,
+      operationId: uuidV7(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { store } = this.deps;
+    try {
+      await store.deployments.create(record);
+    } catch (err) {
+      if (err instanceof NameTakenError) throw new RanaasError("name-taken", err.message);
+      throw err;
+    }
+    await store.operations.create({
+      id: record.operationId,
+      deploymentId: record.id,
+      tenant,
+      kind: "create",
+      state: "pending",
+      createdAt: now,
+      updatedAt: now,
+    });
+    const outcome = await this.planAndDispatch(record, correlationId);
+    if (outcome.kind === "rejected") {
+      await store.deployments.remove(record.id);
+      await store.operations.remove(record.operationId);
+      throw new RanaasError(outcome.rejection.code, outcome.rejection.message);
+    }
+    return outcome.kind === "dispatched" ? outcome.record : record;
+  }
+
+  /** Starts deleting a deployment; deleting one that is already going or gone changes nothing. */
+  async delete(tenant: string, id: string, correlationId: string): Promise<DeploymentRecord> {
+    const { store } = this.deps;
+    const record = await store.deployments.get(id, tenant);
+    if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+    if (!DELETABLE_STATES.includes(record.state)) return record;
+    const now = new Date();
+    const operationId = uuidV7();
+    await store.operations.create({
+      id: operationId,
+      deploymentId: id,
+      tenant,
+      kind: "delete",
+      state: "running",
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (record.definition === undefined) {
+      // Nothing was provisioned; a plan whose answer got lost may still hold reservations.
+      await this.release(record, correlationId).catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, deploymentId: id },
+          "could not release reservations of an unplanned deployment",
+        ),
+      );
+      const deleted = await store.deployments.transition(id, [record.state], {
+        state: "deleted",
+        operationId,
+        reason: undefined,
+      });
+      await store.operations.finish(operationId, "succeeded");
+      return deleted ?? record;
+    }
+    const deleting = await store.deployments.transition(id, [record.state], {
+      state: "deleting",
+      operationId,
+    });
+    if (deleting === undefined) return (await store.deployments.get(id, tenant)) ?? record;
+    await this.sendTeardown(deleting, correlationId);
+    return deleting;
+  }
+
+  /** Applies a worker's report to the record; reports of an older operation are dropped. */
+  async onReport(body: unknown): Promise<void> {
+    const report = readEnvelope<Report>(body, ["report"]);
+    if (report === undefined) return;
+    const { store } = this.deps;
+    const record = await store.deployments.get(report.deploymentId);
+    const { operationId, outcome } = report.payload;
+    const log = this.deps.logger.child({
+      deploymentId: report.deploymentId,
+      correlationId: report.correlationId,
+      outcome,
+    });
+    if (record === undefined || record.operationId !== operationId) {
+      log.debug({ operationId }, "dropped a report of an older operation");
+      return;
+    }
+    switch (outcome) {
+      case "progress":
+        await store.deployments.transition(record.id, ["planned"], { state: "provisioning" });
+        return;
+      case "ready":
+        if (
+          await store.deployments.transition(record.id, ["planned", "provisioning"], {
+            state: "ready",
+            connection: report.payload.connection,
+          })
+        ) {
+          await store.operations.finish(operationId, "succeeded");
+          log.info("deployment ready");
+        }
+        return;
+      case "failed": {
+        const reason = report.payload.reason ?? "the worker gave no reason";
+        const failed = await store.deployments.transition(
+          record.id,
+          ["planned", "provisioning", "deleting"],
+          {
+            state: "failed",
+            reason,
+            reasonCode: record.state === "deleting" ? "teardown-failed" : "provision-failed",
+          },
+        );
+        await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
+        log.warn({ reason }, "deployment failed");
+        // Take down what was created and give the reservations back; the record stays `failed`.
+        if (failed !== undefined && record.state !== "deleting")
+          await this.sendTeardown(failed, report.correlationId);
+        return;
+      }
+      case "deleted":
+        await this.release(record, report.correlationId);
+        if (record.state === "deleting") {
+          await store.deployments.transition(record.id, ["deleting"], { state: "deleted" });
+          await store.operations.finish(operationId, "succeeded");
+          log.info("deployment deleted");
+        }
+        return;
+    }
+  }
+
+  /** Plans deployments still `requested` (the orchestrator or broker was away when they came in). */
+  async reconcile(): Promise<void> {
+    for (const record of await this.deps.store.deployments.inStates(["requested"])) {
+      if (this.inFlight.has(record.id)) continue;
+      const outcome = await this.planAndDispatch(record, record.operationId);
+      if (outcome.kind === "rejected") {
+        await this.deps.store.deployments.transition(record.id, ["requested"], {
+          state: "failed",
+          reason: outcome.rejection.message,
+          reasonCode: outcome.rejection.code,
+        });
+        await this.deps.store.operations.finish(record.operationId, "failed", {
+          code: outcome.rejection.code,
+          message: outcome.rejection.message,
+        });
+      }
+    }
+  }
+
+  private async planAndDispatch(record: DeploymentRecord, correlationId: string): Promise<PlanOutcome> {
+    if (this.inFlight.has(record.id)) return { kind: "unreachable" };
+    this.inFlight.add(record.id);
+    const log = this.deps.logger.child({ deploymentId: record.id, correlationId });
+    try {
+      const context = { correlationId, deploymentId: record.id, revision: record.revision };
+      let reply: PlanReply | undefined;
+      try {
+        const answer = await this.deps.rpc.send(
+          { routingKey: ORCHESTRATOR_QUEUE },
+          envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: record.spec }),
+        );
+        reply = readEnvelope<PlanReply>(answer.body, ["plan-result"]);
+      } catch (err) {
+        log.warn(
+          { err },
+          "orchestrator unreachable; the deployment stays requested and is planned when it answers",
+        );
+        return { kind: "unreachable" };
+      }
+      if (reply === undefined) return { kind: "unreachable" };
+      if (!reply.payload.ok) return { kind: "rejected", rejection: reply.payload.rejection };
+      const definition = reply.payload.definition;
+      const planned = await this.deps.store.deployments.transition(record.id, ["requested"], {
+        state: "planned",
+        definition,
+      });
+      if (planned === undefined) {
+        await this.release(record, correlationId); // deleted meanwhile: give the reservations back
+        return { kind: "unreachable" };
+      }
+      await this.deps.work.send(
+        { routingKey: WORK_QUEUE, durable: true },
+        envelope<ProvisionCommand>(
+          "provision",
+          { ...context, revision: planned.revision },
+          { operationId: planned.operationId, definition },
+        ),
+      );
+      await this.deps.store.operations.finish(planned.operationId, "running");
+      log.info({ site: definition.site }, "planned and dispatched");
+      return { kind: "dispatched", record: planned };
+    } finally {
+      this.inFlight.delete(record.id);
+    }
+  }
+
+  private async sendTeardown(record: DeploymentRecord, correlationId: string): Promise<void> {
+    if (record.definition === undefined) return;
+    await this.deps.work.send(
+      { routingKey: WORK_QUEUE, durable: true },
+      envelope<TeardownCommand>(
+        "teardown",
+        { correlationId, deploymentId: record.id, revision: record.revision },
+        { operationId: record.operationId, namespace: record.definition.namespace },
+      ),
+    );
+  }
+
+  private async release(record: DeploymentRecord, correlationId: string): Promise<void> {
+    const answer = await this.deps.rpc.send(
+      { routingKey: ORCHESTRATOR_QUEUE },
+      envelope<ReleaseRequest>(
+        "release",
+        { correlationId, deploymentId: record.id, revision: record.revision },
+        {},
+      ),
+    );
+    const reply = readEnvelope<ReleaseReply>(answer.body, ["release-result"]);
+    this.deps.logger.info(
+      { deploymentId: record.id, released: reply?.payload.released },
+      "reservations released",
+    );
+  }
+}

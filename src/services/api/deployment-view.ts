@@ -1,0 +1,57 @@
+// What the API answers for a deployment: the record, its plan and connection details, and live status.
+import type { DeploymentRecord, OperationRecord } from "../../domain/deployment-record.ts";
+
+export function deploymentView(record: DeploymentRecord, status?: unknown): Record<string, unknown> {
+  const def = record.definition;
+  return {
+    id: record.id,
+    name: record.name,
+    state: record.state,
+    ...(record.reason === undefined ? {} : { reason: record.reason, reasonCode: record.reasonCode }),
+    spec: record.spec,
+    plan:
+      def === undefined
+        ? null
+        : {
+            gnbId: def.gnbId,
+            gnbIdBits: def.gnbIdBits,
+            site: def.site,
+            namespace: def.namespace,
+            cu: { node: def.cu.node },
+            du: { node: def.du.node, site: def.site, gnbDuId: def.du.gnbDuId },
+            cells: def.cells.map((c) => ({
+              index: c.index,
+              ruId: c.ruId,
+              ruNode: c.ruNode,
+              pci: c.pci,
+              sectorId: c.sectorId,
+              nci: c.nciHex,
+              nrCgi: c.nrCgi,
+              band: c.band,
+              duplex: c.duplex,
+              dlArfcn: c.dlArfcn,
+              ulArfcn: c.ulArfcn,
+              bandwidthMHz: c.bandwidthMHz,
+              scsKHz: c.scsKHz,
+            })),
+          },
+    connection: record.connection ?? null,
+    ...(status === undefined ? {} : { status }),
+    operationId: record.operationId,
+    revision: record.revision,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+export function operationView(op: OperationRecord): Record<string, unknown> {
+  return {
+    id: op.id,
+    deploymentId: op.deploymentId,
+    kind: op.kind,
+    state: op.state,
+    ...(op.error === undefined ? {} : { error: op.error }),
+    createdAt: op.createdAt.toISOString(),
+    updatedAt: op.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,140 @@
+// The operators' HTTP API: RAN deployments (create, list, get, delete) and operations. Until tenants
+// and API keys arrive, every request acts for the tenant "default".
+import { setTimeout as delay } from "node:timers/promises";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
+import { DEPLOYMENT_STATES, TERMINAL_STATES } from "../../domain/deployment-record.ts";
+import { RanaasError } from "../../domain/error-codes.ts";
+import { RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
+import { uuidV7 } from "../../platform/uuid-v7.ts";
+import type { Store } from "../../store/store.ts";
+import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
+import { deploymentView, operationView } from "./deployment-view.ts";
+import { fetchLiveStatus } from "./status-client.ts";
+
+export const DEFAULT_TENANT = "default";
+const MAX_WAIT_SECONDS = 60;
+
+export interface RouteDeps {
+  store: Store;
+  lifecycle: DeploymentLifecycle;
+  statusUrl: string;
+}
+
+function correlationIdOf(request: FastifyRequest): string {
+  const given = request.headers["x-correlator"] ?? request.headers["x-correlation-id"];
+  return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : uuidV7();
+}
+
+/** `Prefer: wait=N` (RFC 7240): seconds to hold the answer until the deployment settles. */
+function preferredWaitSeconds(request: FastifyRequest): number {
+  const prefer = request.headers.prefer;
+  const match = typeof prefer === "string" ? /(?:^|[,;\s])wait=(\d+)/.exec(prefer) : null;
+  return match === null ? 0 : Math.min(Number(match[1]), MAX_WAIT_SECONDS);
+}
+
+async function waitUntilSettled(
+  store: Store,
+  record: DeploymentRecord,
+  seconds: number,
+  settled: readonly DeploymentState[],
+): Promise<DeploymentRecord> {
+  const deadline = Date.now() + seconds * 1000;
+  let current = record;
+  while (!settled.includes(current.state) && Date.now() < deadline) {
+    await delay(100);
+    current = (await store.deployments.get(record.id)) ?? current;
+  }
+  return current;
+}
+
+export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { store, lifecycle } = deps;
+
+  app.post("/v1/ran-deployments", async (request, reply) => {
+    const correlationId = correlationIdOf(request);
+    let record = await lifecycle.create(DEFAULT_TENANT, request.body, correlationId);
+    const wait = preferredWaitSeconds(request);
+    if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+    return reply
+      .code(record.state === "ready" ? 201 : 202)
+      .header("location", `/v1/ran-deployments/${record.id}`)
+      .header("x-correlator", correlationId)
+      .send(deploymentView(record));
+  });
+
+  app.get("/v1/ran-deployments", async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    const limit = query.limit === undefined ? 50 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new RanaasError("invalid-request", "limit must be a whole number from 1 to 500", {
+        problems: [{ path: "limit", message: "must be 1–500" }],
+      });
+    }
+    const state = query.state as DeploymentState | undefined;
+    if (state !== undefined && !DEPLOYMENT_STATES.includes(state)) {
+      throw new RanaasError("invalid-request", `state must be one of ${DEPLOYMENT_STATES.join(", ")}`, {
+        problems: [{ path: "state", message: `must be one of ${DEPLOYMENT_STATES.join(", ")}` }],
+      });
+    }
+    const items = await store.deployments.list({
+      tenant: DEFAULT_TENANT,
+      state,
+      after: query.after,
+      limit: limit + 1,
+    });
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => deploymentView(r)),
+      next:
+        items.length > limit && last !== undefined
+          ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
+          : null,
+    };
+  });
+
+  app.get("/v1/ran-deployments/:id", async (request) => {
+    const { id } = request.params as { id: string };
+    const record = await store.deployments.get(id, DEFAULT_TENANT);
+    if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+    return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
+  });
+
+  app.delete("/v1/ran-deployments/:id", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    let record = await lifecycle.delete(DEFAULT_TENANT, id, correlationIdOf(request));
+    const wait = preferredWaitSeconds(request);
+    if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
+    return reply.code(202).send(deploymentView(record));
+  });
+
+  app.get("/v1/operations/:id", async (request) => {
+    const { id } = request.params as { id: string };
+    const op = await store.operations.get(id, DEFAULT_TENANT);
+    if (op === undefined) throw new RanaasError("not-found", `no operation ${id}`);
+    return operationView(op);
+  });
+
+  app.get("/openapi.json", () => ({
+    openapi: "3.1.0",
+    info: { title: "RANaaS API", version: "0.1.0" },
+    paths: {
+      "/v1/ran-deployments": {
+        post: {
+          summary: "Request a RAN deployment",
+          requestBody: {
+            content: { "application/json": { schema: { $ref: "#/components/schemas/RanDeploymentSpec" } } },
+          },
+        },
+        get: { summary: "List RAN deployments" },
+      },
+      "/v1/ran-deployments/{id}": {
+        get: { summary: "Get a RAN deployment" },
+        delete: { summary: "Delete a RAN deployment" },
+      },
+      "/v1/operations/{id}": { get: { summary: "Get an operation" } },
+    },
+    components: { schemas: { RanDeploymentSpec: RanDeploymentSpecSchema } },
+  }));
+}

@@ -1,0 +1,74 @@
+// The orchestrator's decision: builds a consistent inventory from the cluster (nodes and what non-RANaaS
+// pods use) and MongoDB (RU pool, reservations), plans, and reserves atomically. Planning the same
+// deployment again (a redelivered request, a retry) starts from its own reservations given back.
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
+import type { ContainerImages } from "../../domain/resource-definition.ts";
+import { validateSpec } from "../../domain/validate-spec.ts";
+import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { subtract } from "../../placement/compute-profile.ts";
+import type { Inventory } from "../../placement/inventory.ts";
+import { planDeployment } from "../../placement/plan-deployment.ts";
+import { AllocationConflictError } from "../../store/allocations-repository.ts";
+import type { Store } from "../../store/store.ts";
+
+export interface PlannerDeps {
+  store: Store;
+  kube: KubeConfig;
+  images: ContainerImages;
+  logger: Logger;
+}
+
+export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
+  const { store } = deps;
+  const { deploymentId } = request;
+  const validated = validateSpec(request.payload.spec);
+  if (!validated.ok) {
+    return {
+      ok: false,
+      rejection: {
+        code: "identity-conflict",
+        message: `the stored request is not valid any more: ${validated.problems[0]?.message ?? ""}`,
+      },
+    };
+  }
+  await store.allocations.release(deploymentId);
+  const [nodes, rus, view] = await Promise.all([
+    readClusterNodes(deps.kube),
+    store.rus.list(),
+    store.allocations.view(),
+  ]);
+  const inventory: Inventory = {
+    nodes: nodes.map((node) => {
+      const reserved = view.reservedCompute.get(node.name);
+      return reserved === undefined ? node : { ...node, free: subtract(node.free, reserved) };
+    }),
+    rus: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) })),
+    used: view.used,
+  };
+  const result = planDeployment(
+    {
+      deploymentId,
+      tenant: request.payload.tenant,
+      revision: request.revision,
+      spec: validated.spec,
+      carriers: validated.carriers,
+      images: deps.images,
+    },
+    inventory,
+  );
+  if (!result.ok) return result;
+  try {
+    await store.allocations.reserve(result.definition);
+  } catch (err) {
+    if (err instanceof AllocationConflictError)
+      return { ok: false, rejection: { code: "identity-conflict", message: err.message } };
+    throw err;
+  }
+  deps.logger.info(
+    { deploymentId, site: result.definition.site, gnbId: result.definition.gnbId },
+    "planned and reserved",
+  );
+  return result;
+}

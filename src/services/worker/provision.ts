@@ -1,0 +1,71 @@
+// What a worker does with one command: render and server-side-apply a deployment, wait until it runs and
+// read its connection details; or delete its namespace and wait until it is gone. Idempotent, so a
+// redelivered command (a worker died mid-way) simply converges again.
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ConnectionDetails } from "../../domain/connection-details.ts";
+import type { ResourceDefinition } from "../../domain/resource-definition.ts";
+import { applyObjects } from "../../k8s/cluster/apply.ts";
+import {
+  deleteNamespace,
+  readCuAddresses,
+  waitForLoadBalancerAddress,
+  waitForRollout,
+} from "../../k8s/cluster/rollout.ts";
+import { SERVICE_NAMES } from "../../k8s/render/networking.ts";
+import { renderManifests, type RenderOptions } from "../../k8s/render/render-manifests.ts";
+import { N3_PORT } from "../../srsran/ofh-defaults.ts";
+
+export interface ProvisionSettings {
+  fronthaulInterface: string;
+  upfCidrs: readonly string[];
+  timeoutMs: number;
+}
+
+export async function provisionDeployment(
+  kube: KubeConfig,
+  def: ResourceDefinition,
+  settings: ProvisionSettings,
+): Promise<ConnectionDetails> {
+  const deadline = Date.now() + settings.timeoutMs;
+  const remaining = () => Math.max(deadline - Date.now(), 1);
+  const options: RenderOptions = {
+    fronthaulMasterInterface: settings.fronthaulInterface,
+    upfCidrs: settings.upfCidrs,
+  };
+  let { objects } = renderManifests(def, options);
+  let n3Address: string | undefined;
+  if (def.cu.n3ServiceType === "LoadBalancer") {
+    // The CU must advertise the load balancer's address, known only once the Service has one.
+    const service = objects.filter((o) => o.kind !== "Deployment");
+    await applyObjects(kube, service);
+    n3Address = await waitForLoadBalancerAddress(kube, def.namespace, SERVICE_NAMES.cuN3, remaining());
+    objects = renderManifests(def, { ...options, n3ExternalAddress: n3Address }).objects;
+  }
+  await applyObjects(kube, objects);
+  const deployments = objects.filter((o) => o.kind === "Deployment").length;
+  await waitForRollout(kube, def.namespace, deployments, remaining());
+  const cu = await readCuAddresses(kube, def.namespace);
+  return {
+    n2: { sourceAddress: cu.podIp, amf: def.amf },
+    n3: { address: n3Address ?? cu.podIp, port: N3_PORT, serviceType: def.cu.n3ServiceType },
+    gnbId: def.gnbId,
+    gnbIdBits: def.gnbIdBits,
+    cells: def.cells.map((c) => ({
+      index: c.index,
+      nci: c.nciHex,
+      nrCgi: c.nrCgi,
+      pci: c.pci,
+      band: c.band,
+      dlArfcn: c.dlArfcn,
+      bandwidthMHz: c.bandwidthMHz,
+    })),
+  };
+}
+
+export async function teardownDeployment(
+  kube: KubeConfig,
+  namespace: string,
+  timeoutMs: number,
+): Promise<void> {
+  await deleteNamespace(kube, namespace, timeoutMs);
+}

@@ -1,0 +1,142 @@
+// Reservations of everything a deployment holds, one document per allocated thing keyed by what it is
+// (`ru:<id>`, `gnb:<id>`, `pci:<site>:<pci>`, …). The unique _id makes two reservations of the same
+// thing impossible, without transactions (which FerretDB lacks).
+import type { Collection, Db } from "mongodb";
+import type { ComputeResources, ResourceDefinition } from "../domain/resource-definition.ts";
+import type { UsedIdentities } from "../placement/inventory.ts";
+import { isDuplicateKey } from "./mongo-errors.ts";
+
+interface AllocationDocument {
+  _id: string;
+  deploymentId: string;
+  createdAt: Date;
+  /** On the `compute:<deploymentId>` document: what the deployment's pods request, per node. */
+  compute?: Record<string, ComputeResources>;
+}
+
+export class AllocationConflictError extends Error {
+  constructor(public readonly key: string) {
+    super(`${key} is already allocated to another deployment`);
+    this.name = "AllocationConflictError";
+  }
+}
+
+export function allocationKeys(def: ResourceDefinition): string[] {
+  return [
+    `gnb:${def.gnbId}`,
+    `ns:${def.shortId}`,
+    ...def.cells.flatMap((cell) => [
+      `ru:${cell.ruId}`,
+      `pci:${def.site}:${cell.pci}`,
+      `vlan:${def.site}:${cell.fronthaul.vlan}`,
+      `prach:${def.site}:${cell.dlArfcn}:${cell.prach.rootSequenceIndex}`,
+    ]),
+  ];
+}
+
+/** CPU and memory the deployment's pods request, per node (reserved before the pods exist). */
+export function computeByNode(def: ResourceDefinition): Record<string, ComputeResources> {
+  const byNode: Record<string, ComputeResources> = {};
+  const add = (node: string, r: ComputeResources) => {
+    const sum = byNode[node] ?? { cpuMillis: 0, memoryMiB: 0 };
+    byNode[node] = { cpuMillis: sum.cpuMillis + r.cpuMillis, memoryMiB: sum.memoryMiB + r.memoryMiB };
+  };
+  add(def.cu.node, def.cu.resources);
+  add(def.du.node, def.du.resources);
+  for (const cell of def.cells) add(cell.ruNode, cell.ru);
+  return byNode;
+}
+
+export interface AllocationView {
+  used: UsedIdentities;
+  /** RU id → deployment holding it. */
+  ruHolders: ReadonlyMap<string, string>;
+  /** Node → compute reserved there by deployments. */
+  reservedCompute: ReadonlyMap<string, ComputeResources>;
+}
+
+export class AllocationsRepository {
+  private readonly collection: Collection<AllocationDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<AllocationDocument>("allocations");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ deploymentId: 1 }, { name: "deployment" });
+  }
+
+  /**
+   * Reserves everything the definition allocates (identities, RUs, compute), or nothing: on a conflict
+   * the ones already taken are given back.
+   */
+  async reserve(def: ResourceDefinition): Promise<void> {
+    const { deploymentId } = def;
+    const createdAt = new Date();
+    const keys = allocationKeys(def);
+    const docs: AllocationDocument[] = [
+      ...keys.map((key) => ({ _id: key, deploymentId, createdAt })),
+      { _id: `compute:${deploymentId}`, deploymentId, createdAt, compute: computeByNode(def) },
+    ];
+    try {
+      await this.collection.insertMany(docs, { ordered: true });
+    } catch (err) {
+      await this.collection.deleteMany({ _id: { $in: docs.map((d) => d._id) }, deploymentId });
+      if (isDuplicateKey(err)) {
+        const holders = await this.collection.find({ _id: { $in: [...keys] } }).toArray();
+        throw new AllocationConflictError(
+          holders.find((h) => h.deploymentId !== deploymentId)?._id ?? keys.join(", "),
+        );
+      }
+      throw err;
+    }
+  }
+
+  async release(deploymentId: string): Promise<number> {
+    return (await this.collection.deleteMany({ deploymentId })).deletedCount;
+  }
+
+  async heldBy(deploymentId: string): Promise<string[]> {
+    return (await this.collection.find({ deploymentId }).toArray()).map((d) => d._id);
+  }
+
+  /** What other deployments hold, in the form placement reads. */
+  async view(excludingDeployment?: string): Promise<AllocationView> {
+    const docs = await this.collection
+      .find(excludingDeployment === undefined ? {} : { deploymentId: { $ne: excludingDeployment } })
+      .toArray();
+    const gnbIds = new Set<number>();
+    const pcisBySite = new Map<string, Set<number>>();
+    const vlansBySite = new Map<string, Set<number>>();
+    const prachRootsBySite = new Map<string, Map<number, Set<number>>>();
+    const ruHolders = new Map<string, string>();
+    const reservedCompute = new Map<string, ComputeResources>();
+    const bucket = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+      let value = map.get(key);
+      if (value === undefined) map.set(key, (value = make()));
+      return value;
+    };
+    for (const doc of docs) {
+      const [kind, ...parts] = doc._id.split(":");
+      if (kind === "compute") {
+        for (const [node, r] of Object.entries(doc.compute ?? {})) {
+          const sum = reservedCompute.get(node) ?? { cpuMillis: 0, memoryMiB: 0 };
+          reservedCompute.set(node, {
+            cpuMillis: sum.cpuMillis + r.cpuMillis,
+            memoryMiB: sum.memoryMiB + r.memoryMiB,
+          });
+        }
+      } else if (kind === "gnb") gnbIds.add(Number(parts[0]));
+      else if (kind === "ru" && parts[0] !== undefined) ruHolders.set(parts.join(":"), doc.deploymentId);
+      else if (kind === "pci")
+        bucket(pcisBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
+      else if (kind === "vlan")
+        bucket(vlansBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
+      else if (kind === "prach") {
+        const byArfcn = bucket(prachRootsBySite, parts[0] ?? "", () => new Map<number, Set<number>>());
+        bucket(byArfcn, Number(parts[1]), () => new Set<number>()).add(Number(parts[2]));
+      }
+    }
+    return { used: { gnbIds, pcisBySite, vlansBySite, prachRootsBySite }, ruHolders, reservedCompute };
+  }
+}

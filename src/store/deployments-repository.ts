@@ -1,0 +1,112 @@
+// Deployment records in MongoDB. Names are unique per tenant among live deployments (a sparse unique
+// index on `activeName`, which is removed when a deployment is deleted); state changes are conditional
+// updates so concurrent writers cannot skip a state.
+import type { Collection, Db, Filter } from "mongodb";
+import type { DeploymentRecord, DeploymentState } from "../domain/deployment-record.ts";
+import { isDuplicateKey } from "./mongo-errors.ts";
+
+interface DeploymentDocument extends Omit<DeploymentRecord, "id"> {
+  _id: string;
+  activeName?: string;
+}
+
+export class NameTakenError extends Error {
+  constructor(public readonly deploymentName: string) {
+    super(`a deployment named "${deploymentName}" already exists`);
+    this.name = "NameTakenError";
+  }
+}
+
+export interface ListQuery {
+  tenant?: string | undefined;
+  state?: DeploymentState | undefined;
+  /** Return records after this id (ids are time-ordered). */
+  after?: string | undefined;
+  limit: number;
+}
+
+export class DeploymentsRepository {
+  private readonly collection: Collection<DeploymentDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<DeploymentDocument>("deployments");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex(
+      { tenant: 1, activeName: 1 },
+      { unique: true, sparse: true, name: "tenant_active_name" },
+    );
+    await this.collection.createIndex({ tenant: 1, state: 1 }, { name: "tenant_state" });
+  }
+
+  async create(record: DeploymentRecord): Promise<void> {
+    const { id, ...rest } = record;
+    try {
+      await this.collection.insertOne({ _id: id, ...rest, activeName: record.name });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new NameTakenError(record.name);
+      throw err;
+    }
+  }
+
+  /** Removes a record outright (a create the orchestrator refused at once leaves nothing behind). */
+  async remove(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id });
+  }
+
+  async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
+    const filter: Filter<DeploymentDocument> = tenant === undefined ? { _id: id } : { _id: id, tenant };
+    const doc = await this.collection.findOne(filter);
+    return doc === null ? undefined : toRecord(doc);
+  }
+
+  async list(query: ListQuery): Promise<DeploymentRecord[]> {
+    const filter: Filter<DeploymentDocument> = {};
+    if (query.tenant !== undefined) filter.tenant = query.tenant;
+    if (query.state !== undefined) filter.state = query.state;
+    if (query.after !== undefined) filter._id = { $gt: query.after };
+    const docs = await this.collection.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    return docs.map(toRecord);
+  }
+
+  /** Records in any of the states, across tenants (the orchestrator's view of what holds resources). */
+  async inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
+    const docs = await this.collection.find({ state: { $in: [...states] } }).toArray();
+    return docs.map(toRecord);
+  }
+
+  /**
+   * Moves a deployment to a new state if it is in one of `from` (and, when given, at `revision`):
+   * bumps the revision and returns the updated record, or undefined when the condition did not hold.
+   */
+  async transition(
+    id: string,
+    from: readonly DeploymentState[],
+    changes: Partial<
+      Pick<DeploymentRecord, "state" | "reason" | "reasonCode" | "definition" | "connection" | "operationId">
+    >,
+    revision?: number,
+  ): Promise<DeploymentRecord | undefined> {
+    const filter: Filter<DeploymentDocument> = { _id: id, state: { $in: [...from] } };
+    if (revision !== undefined) filter.revision = revision;
+    const set: Record<string, unknown> = { updatedAt: new Date() };
+    const unset: Record<string, ""> = {};
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) unset[key] = "";
+      else set[key] = value;
+    }
+    if (changes.state === "deleted") unset.activeName = "";
+    const doc = await this.collection.findOneAndUpdate(
+      filter,
+      { $set: set, $inc: { revision: 1 }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+      { returnDocument: "after" },
+    );
+    return doc === null ? undefined : toRecord(doc);
+  }
+}
+
+function toRecord(doc: DeploymentDocument): DeploymentRecord {
+  const { _id, activeName, ...rest } = doc; // activeName only serves the unique index
+  return { id: _id, ...rest };
+}

@@ -1,0 +1,42 @@
+// Operation records: one per change requested of a deployment (create, delete), with its own state.
+import type { Collection, Db } from "mongodb";
+import type { OperationRecord, OperationState } from "../domain/deployment-record.ts";
+
+interface OperationDocument extends Omit<OperationRecord, "id"> {
+  _id: string;
+}
+
+export class OperationsRepository {
+  private readonly collection: Collection<OperationDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<OperationDocument>("operations");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ deploymentId: 1 }, { name: "deployment" });
+  }
+
+  async create(record: OperationRecord): Promise<void> {
+    const { id, ...rest } = record;
+    await this.collection.insertOne({ _id: id, ...rest });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id });
+  }
+
+  async get(id: string, tenant?: string): Promise<OperationRecord | undefined> {
+    const doc = await this.collection.findOne(tenant === undefined ? { _id: id } : { _id: id, tenant });
+    if (doc === null) return undefined;
+    const { _id, ...rest } = doc;
+    return { id: _id, ...rest };
+  }
+
+  async finish(id: string, state: OperationState, error?: OperationRecord["error"]): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id, state: { $in: ["pending", "running"] } },
+      { $set: { state, updatedAt: new Date(), ...(error === undefined ? {} : { error }) } },
+    );
+  }
+}
