@@ -21,4 +21,4 @@ trap stop_stack EXIT
 
 eval "$(bash stack/env.sh)"
 mapfile -t test_files < <(find src test -name '*.test.ts' | sort)
-node --import tsx --test --test-reporter=spec "${test_files[@]}"
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${test_files[@]}"

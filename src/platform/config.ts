@@ -111,7 +111,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       .map((c) => c.trim())
       .filter((c) => c !== ""),
     provisionTimeoutMs: milliseconds("RANAAS_PROVISION_TIMEOUT_MS", 120_000),
-    planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 10_000),
+    planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 3_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
   };
   if (problems.length > 0) throw new ConfigError(problems);

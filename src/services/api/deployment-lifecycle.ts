@@ -190,21 +190,22 @@ export class DeploymentLifecycle {
 
   /** Plans deployments still `requested` (the orchestrator or broker was away when they came in). */
   async reconcile(): Promise<void> {
-    for (const record of await this.deps.store.deployments.inStates(["requested"])) {
-      if (this.inFlight.has(record.id)) continue;
-      const outcome = await this.planAndDispatch(record, record.operationId);
-      if (outcome.kind === "rejected") {
+    const waiting = (await this.deps.store.deployments.inStates(["requested"])).filter(
+      (r) => !this.inFlight.has(r.id),
+    );
+    await Promise.all(
+      waiting.map(async (record) => {
+        const outcome = await this.planAndDispatch(record, record.operationId);
+        if (outcome.kind !== "rejected") return;
+        const { code, message } = outcome.rejection;
         await this.deps.store.deployments.transition(record.id, ["requested"], {
           state: "failed",
-          reason: outcome.rejection.message,
-          reasonCode: outcome.rejection.code,
+          reason: message,
+          reasonCode: code,
         });
-        await this.deps.store.operations.finish(record.operationId, "failed", {
-          code: outcome.rejection.code,
-          message: outcome.rejection.message,
-        });
-      }
-    }
+        await this.deps.store.operations.finish(record.operationId, "failed", { code, message });
+      }),
+    );
   }
 
   private async planAndDispatch(record: DeploymentRecord, correlationId: string): Promise<PlanOutcome> {

@@ -1,0 +1,283 @@
+// The provisioning pipeline end to end on the local stack: API, orchestrator, two workers and the status
+// service as separate processes over real RabbitMQ, FerretDB and Kubernetes (KWOK nodes).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { MongoClient } from "mongodb";
+import { Connection } from "rabbitmq-client";
+import { API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../src/bus/topology.ts";
+import { call, cellsRequest } from "./support/api-client.ts";
+import { eventually } from "./support/eventually.ts";
+import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
+import { ServiceFleet, type ServiceProcess } from "./support/services.ts";
+import { stackConfig, uniqueName } from "./support/stack.ts";
+
+interface Deployment {
+  id: string;
+  state: string;
+  reason?: string;
+  reasonCode?: string;
+  plan: null | {
+    namespace: string;
+    cu: { node: string };
+    du: { node: string };
+    cells: { ruId: string; ruNode: string; nci: string; pci: number }[];
+  };
+  connection: null | { n2: { sourceAddress: string }; n3: { address: string; port: number } };
+  status?: { phase: string; components: { name: string; node: string; ready: boolean }[] };
+}
+
+/** Queues are shared by every RANaaS on the broker: start from empty ones so nothing left by an earlier run interferes. */
+async function purgeQueues(): Promise<void> {
+  const rabbit = new Connection({ url: stackConfig().amqpUrl, retryLow: 100, retryHigh: 500 });
+  rabbit.on("error", () => {});
+  try {
+    for (const queue of [WORK_QUEUE, API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE]) {
+      await rabbit.queuePurge(queue).catch(() => undefined); // absent on a fresh broker
+    }
+  } finally {
+    await rabbit.close();
+  }
+}
+
+describe("provisioning pipeline", () => {
+  const database = uniqueName("ranaas_e2e").replaceAll("-", "_");
+  const kc = adminKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  const mongo = new MongoClient(stackConfig().mongodbUri, { serverSelectionTimeoutMS: 3000 });
+  const namespaces = new Set<string>();
+  let fleet: ServiceFleet;
+  let orchestrator: ServiceProcess;
+  let workers: ServiceProcess[] = [];
+
+  const api = <T = Deployment>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => call<T>(fleet.apiUrl, method, path, body, headers);
+  const allocationsOf = (id: string) =>
+    mongo.db(database).collection("allocations").countDocuments({ deploymentId: id });
+  const remember = (d: Deployment) => {
+    if (d.plan !== null) namespaces.add(d.plan.namespace);
+  };
+
+  before(async () => {
+    await purgeQueues();
+    await mongo.connect();
+    fleet = await ServiceFleet.create(database);
+    // RU pool of the simulated sites, as `ranaas stack up` seeds it, in this run's database.
+    const seeded = await import("../src/placement/local-inventory.ts");
+    const { RadioUnitsRepository } = await import("../src/store/rus-repository.ts");
+    await new RadioUnitsRepository(mongo.db(database)).upsert(seeded.localRadioUnits());
+    await fleet.start("status");
+    orchestrator = await fleet.start("orchestrator");
+    workers = [await fleet.start("worker"), await fleet.start("worker")];
+    await fleet.start("api");
+  });
+
+  after(async () => {
+    await fleet.stopAll();
+    await Promise.all([...namespaces].map((ns) => deleteNamespaceAndWait(core, ns)));
+    await mongo.db(database).dropDatabase();
+    await mongo.close();
+  });
+
+  it("provisions 4 cells to ready with connection details and every object on its planned node", async () => {
+    const started = performance.now();
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("four-cells", 4), {
+      prefer: "wait=30",
+    });
+    const elapsedMs = performance.now() - started;
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const d = created.body;
+    remember(d);
+    assert.equal(d.state, "ready");
+    console.log(`# 4-cell deployment ready end to end in ${Math.round(elapsedMs)} ms`);
+    assert.ok(created.headers.get("location")?.endsWith(d.id));
+    assert.ok(d.plan && d.connection);
+    assert.equal(d.plan.cells.length, 4);
+    assert.equal(new Set(d.plan.cells.map((c) => c.nci)).size, 4);
+    assert.match(d.connection.n2.sourceAddress, /^10\.244\./);
+    assert.equal(d.connection.n3.port, 2152);
+
+    const pods = await core.listNamespacedPod({ namespace: d.plan.namespace });
+    const planned = new Map([
+      ["cu", d.plan.cu.node],
+      ["du", d.plan.du.node],
+      ...d.plan.cells.map((c, i): [string, string] => [`ru-emulator-${i}`, c.ruNode]),
+    ]);
+    assert.equal(pods.items.length, planned.size);
+    for (const pod of pods.items) {
+      const component = pod.metadata?.labels?.["app.kubernetes.io/component"];
+      const key =
+        component === "ru-emulator"
+          ? `ru-emulator-${pod.metadata?.labels?.["ranaas.io/cell"]}`
+          : (component ?? "");
+      assert.equal(pod.spec?.nodeName, planned.get(key), `${pod.metadata?.name} on the wrong node`);
+    }
+    const cu = pods.items.find((p) => p.metadata?.labels?.["app.kubernetes.io/component"] === "cu");
+    assert.equal(d.connection.n2.sourceAddress, cu?.status?.podIP);
+  });
+
+  it("lists deployments and answers one with its live status", async () => {
+    const list = await api<{ items: Deployment[]; next: string | null }>(
+      "GET",
+      "/v1/ran-deployments?state=ready",
+    );
+    assert.equal(list.status, 200);
+    const one = list.body.items.find((i) => i.plan?.cells.length === 4);
+    assert.ok(one);
+    const got = await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${one.id}`);
+        return answer.body.status?.phase === "running" ? answer : undefined;
+      },
+      { timeoutMs: 10_000, what: "the status service to see the deployment running" },
+    );
+    assert.equal(got.status, 200);
+    assert.deepEqual(
+      got.body.status?.components.map((c) => c.name),
+      ["cu", "du", "ru-emulator-0", "ru-emulator-1", "ru-emulator-2", "ru-emulator-3"],
+    );
+    assert.equal((await api("GET", "/v1/ran-deployments/01a20000-0000-7000-8000-000000000000")).status, 404);
+  });
+
+  it("deletes a deployment: namespace gone, RUs and identities free again, record deleted", async () => {
+    const created = await api(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("to-delete", 2, { site: "site-2" }),
+      { prefer: "wait=30" },
+    );
+    assert.equal(created.body.state, "ready");
+    remember(created.body);
+    const { id, plan } = created.body;
+    assert.ok(plan);
+    assert.ok((await allocationsOf(id)) > 0);
+    const deleted = await api("DELETE", `/v1/ran-deployments/${id}`, undefined, { prefer: "wait=60" });
+    assert.equal(deleted.status, 202);
+    assert.equal(deleted.body.state, "deleted");
+    await assert.rejects(
+      core.readNamespace({ name: plan.namespace }),
+      (err: unknown) => statusOf(err) === 404,
+    );
+    assert.equal(await allocationsOf(id), 0);
+    const again = await api("DELETE", `/v1/ran-deployments/${id}`);
+    assert.equal(again.status, 202, "deleting twice is fine");
+    assert.equal(again.body.state, "deleted");
+    // The same RUs can be had again.
+    const reuse = await api("POST", "/v1/ran-deployments", cellsRequest("to-delete", 2, { site: "site-2" }), {
+      prefer: "wait=30",
+    });
+    assert.equal(reuse.body.state, "ready");
+    remember(reuse.body);
+    assert.deepEqual(
+      reuse.body.plan?.cells.map((c) => c.ruId),
+      plan.cells.map((c) => c.ruId),
+    );
+  });
+
+  it("spreads work over both workers", async () => {
+    const requests = ["spread-a", "spread-b", "spread-c", "spread-d"].map((name, i) =>
+      api("POST", "/v1/ran-deployments", cellsRequest(name, 1, { site: `site-${(i % 3) + 1}` }), {
+        prefer: "wait=30",
+      }),
+    );
+    const answers = await Promise.all(requests);
+    for (const answer of answers) {
+      assert.equal(answer.body.state, "ready", JSON.stringify(answer.body));
+      remember(answer.body);
+    }
+    const ids = answers.map((a) => a.body.id);
+    const handledBy = workers.map(
+      (w) =>
+        ids.filter(
+          (id) => w.output().includes(`"deploymentId":"${id}"`) && w.output().includes('"msg":"provisioned"'),
+        ).length,
+    );
+    assert.ok(
+      handledBy.every((n) => n > 0),
+      `each worker provisioned some: ${JSON.stringify(handledBy)}`,
+    );
+  });
+
+  it("refuses what the pool cannot hold with 409 and the reason, leaving nothing behind", async () => {
+    const before = await api<{ items: Deployment[] }>("GET", "/v1/ran-deployments?limit=500");
+    const refused = await api<{ code: string; detail: string }>(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("too-big", 9),
+    );
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.code, "insufficient-rus");
+    assert.match(refused.body.detail, /needs 9 RUs at one site/);
+    const afterList = await api<{ items: Deployment[] }>("GET", "/v1/ran-deployments?limit=500");
+    assert.equal(afterList.body.items.length, before.body.items.length);
+    assert.equal(
+      await mongo
+        .db(database)
+        .collection("allocations")
+        .countDocuments({ deploymentId: { $nin: afterList.body.items.map((i) => i.id) } }),
+      0,
+    );
+  });
+
+  it("answers invalid requests with 400/422 naming the field, never 5xx", async () => {
+    const cases: [string, unknown, number][] = [
+      ["malformed JSON", '{"name": ', 400],
+      ["not an object", "[1,2,3]", 422],
+      ["wrong types", { ...cellsRequest("x", 1), tac: "seven" }, 422],
+      ["radio it cannot do", { ...cellsRequest("x", 1), cells: [{ band: 3, bandwidthMHz: 100 }] }, 422],
+      ["unknown field", { ...cellsRequest("x", 1), colour: "red" }, 422],
+    ];
+    for (const [what, body, status] of cases) {
+      const answer = await api<{ code: string; problems?: { path: string }[] }>(
+        "POST",
+        "/v1/ran-deployments",
+        body,
+      );
+      assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.headers.get("content-type"), "application/problem+json; charset=utf-8");
+    }
+    const named = await api<{ problems: { path: string; message: string }[] }>(
+      "POST",
+      "/v1/ran-deployments",
+      { ...cellsRequest("x", 1), tac: "seven" },
+    );
+    assert.deepEqual(named.body.problems, [{ path: "/tac", message: "must be a whole number" }]);
+    assert.equal((await api("GET", "/v1/ran-deployments?limit=0")).status, 422);
+    assert.equal((await api("GET", "/v1/nothing-here")).status, 404);
+  });
+
+  it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {
+    await fleet.stop(orchestrator);
+    const accepted = await api(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("while-down", 1, { site: "site-3" }),
+    );
+    assert.equal(accepted.status, 202);
+    assert.equal(accepted.body.state, "requested");
+    const doomed = await api("POST", "/v1/ran-deployments", cellsRequest("doomed", 9));
+    assert.equal(doomed.status, 202);
+    orchestrator = await fleet.start("orchestrator");
+    const ready = await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${accepted.body.id}`);
+        return answer.body.state === "ready" ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, what: "the deployment accepted while the orchestrator was down to be ready" },
+    );
+    remember(ready);
+    const failed = await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${doomed.body.id}`);
+        return answer.body.state === "failed" ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, what: "the impossible deployment to fail" },
+    );
+    assert.equal(failed.reasonCode, "insufficient-rus");
+    assert.match(failed.reason ?? "", /needs 9 RUs at one site/);
+  });
+});

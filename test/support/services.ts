@@ -1,0 +1,103 @@
+// Runs RANaaS services as separate processes against the local stack, as they run in production, each
+// on its own free port and all sharing a database made for the test run. Lets tests stop, kill and
+// restart them.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { ServiceName } from "../../src/platform/config.ts";
+import { eventually } from "./eventually.ts";
+import { stackConfig } from "./stack.ts";
+
+const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  assert.ok(address !== null && typeof address === "object");
+  return address.port;
+}
+
+export interface ServiceProcess {
+  service: ServiceName;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+export class ServiceFleet {
+  private readonly env: NodeJS.ProcessEnv;
+  readonly processes: ServiceProcess[] = [];
+
+  constructor(
+    readonly database: string,
+    private readonly ports: Record<ServiceName, number>,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) {
+    const config = stackConfig();
+    this.env = {
+      ...process.env,
+      MONGODB_URI: config.mongodbUri,
+      AMQP_URL: config.amqpUrl,
+      KUBECONFIG: config.kubeconfig ?? "",
+      RANAAS_MONGODB_DATABASE: database,
+      RANAAS_API_PORT: String(ports.api),
+      RANAAS_ORCHESTRATOR_PORT: String(ports.orchestrator),
+      RANAAS_STATUS_PORT: String(ports.status),
+      RANAAS_LOG_LEVEL: "info",
+      ...extraEnv,
+    };
+  }
+
+  static async create(database: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceFleet> {
+    const ports = {
+      api: await freePort(),
+      orchestrator: await freePort(),
+      worker: 0,
+      status: await freePort(),
+    };
+    return new ServiceFleet(database, ports, extraEnv);
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+
+  /** Starts one service process and waits until its /readyz answers 200. */
+  async start(service: ServiceName): Promise<ServiceProcess> {
+    const port = service === "worker" ? await freePort() : this.ports[service];
+    let output = "";
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", service], {
+      env: { ...this.env, RANAAS_WORKER_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const handle: ServiceProcess = { service, url: `http://127.0.0.1:${port}`, child, output: () => output };
+    this.processes.push(handle);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${output}`);
+        const response = await fetch(`${handle.url}/readyz`);
+        return response.ok ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: `${service} to be ready` },
+    );
+    return handle;
+  }
+
+  async stop(handle: ServiceProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    if (handle.child.exitCode !== null || handle.child.signalCode !== null) return;
+    const exited = once(handle.child, "exit");
+    handle.child.kill(signal);
+    await exited;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.processes.map((p) => this.stop(p)));
+  }
+}
