@@ -223,6 +223,32 @@ describe("provisioning pipeline", () => {
     );
   });
 
+  it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {
+    const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>("GET", "/v1/rus");
+    assert.equal(pool.status, 200);
+    const held = pool.body.items.find((ru) => ru.allocatedTo !== null);
+    assert.ok(held, "some RU is held by the deployments above");
+    assert.equal((await api("DELETE", `/v1/rus/${held.id}`)).status, 409);
+    const added = await api("POST", "/v1/rus", {
+      id: "ru-extra-1",
+      site: "site-3",
+      node: "edge-site-3-1",
+      bands: [78],
+      maxBandwidthMHz: 100,
+    });
+    assert.equal(added.status, 201);
+    const bad = await api<{ problems: { path: string }[] }>("POST", "/v1/rus", {
+      id: "Bad Id",
+      site: "s",
+      node: "n",
+      bands: [],
+      maxBandwidthMHz: 1,
+    });
+    assert.equal(bad.status, 422);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1")).status, 204);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1")).status, 404);
+  });
+
   it("answers invalid requests with 400/422 naming the field, never 5xx", async () => {
     const cases: [string, unknown, number][] = [
       ["malformed JSON", '{"name": ', 400],

@@ -6,6 +6,7 @@ import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-
 import { DEPLOYMENT_STATES, TERMINAL_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
+import { validateRuPool } from "../../domain/ru-pool.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { Store } from "../../store/store.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
@@ -116,6 +117,32 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return operationView(op);
   });
 
+  // The provider's RU pool (admin endpoints: tenants and roles arrive with authentication).
+  app.get("/v1/rus", async () => {
+    const [rus, view] = await Promise.all([store.rus.list(), store.allocations.view()]);
+    return { items: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) ?? null })) };
+  });
+
+  app.post("/v1/rus", async (request, reply) => {
+    const validated = validateRuPool({ rus: Array.isArray(request.body) ? request.body : [request.body] });
+    if (!validated.ok) {
+      throw new RanaasError("invalid-request", "not a valid radio unit", {
+        problems: validated.problems.map((p) => ({ ...p, path: p.path.replace(/^\/rus\/\d+/, "") || "/" })),
+      });
+    }
+    await store.rus.upsert(validated.pool.rus);
+    return reply.code(201).send({ items: validated.pool.rus });
+  });
+
+  app.delete("/v1/rus/:id", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const holder = (await store.allocations.view()).ruHolders.get(id);
+    if (holder !== undefined)
+      throw new RanaasError("identity-conflict", `RU ${id} is in use by deployment ${holder}`);
+    if (!(await store.rus.delete(id))) throw new RanaasError("not-found", `no RU ${id}`);
+    return reply.code(204).send();
+  });
+
   app.get("/openapi.json", () => ({
     openapi: "3.1.0",
     info: { title: "RANaaS API", version: "0.1.0" },
@@ -134,6 +161,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         delete: { summary: "Delete a RAN deployment" },
       },
       "/v1/operations/{id}": { get: { summary: "Get an operation" } },
+      "/v1/rus": { get: { summary: "List the RU pool" }, post: { summary: "Add or replace RUs" } },
+      "/v1/rus/{id}": { delete: { summary: "Remove an RU that no deployment uses" } },
     },
     components: { schemas: { RanDeploymentSpec: RanDeploymentSpecSchema } },
   }));
