@@ -2,7 +2,7 @@
 // service as separate processes over real RabbitMQ, FerretDB and Kubernetes (KWOK nodes).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CoreV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
 import { Connection } from "rabbitmq-client";
 import { API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../src/bus/topology.ts";
@@ -274,6 +274,84 @@ describe("provisioning pipeline", () => {
     assert.deepEqual(named.body.problems, [{ path: "/tac", message: "must be a whole number" }]);
     assert.equal((await api("GET", "/v1/ran-deployments?limit=0")).status, 422);
     assert.equal((await api("GET", "/v1/nothing-here")).status, 404);
+  });
+
+  it("finishes a provision whose worker was killed mid-way, without duplicate objects", async () => {
+    // Hold the site's pods Pending with a taint, so the provision is provably in flight when the worker dies.
+    const site = "site-3";
+    const edgeNodes = (
+      await core.listNode({ labelSelector: `topology.kubernetes.io/zone=${site}` })
+    ).items.map((n) => n.metadata?.name ?? "");
+    const taint = { key: "ranaas.test/hold", value: "true", effect: "NoSchedule" };
+    const setTaints = (on: boolean) =>
+      Promise.all(
+        edgeNodes.map((name) =>
+          core.patchNode(
+            { name, body: [{ op: "add", path: "/spec/taints", value: on ? [taint] : [] }] },
+            setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+          ),
+        ),
+      );
+    const [first, second] = workers as [ServiceProcess, ServiceProcess];
+    await fleet.stop(second);
+    await setTaints(true);
+    try {
+      const accepted = await api("POST", "/v1/ran-deployments", cellsRequest("killed-worker", 2, { site }));
+      assert.equal(accepted.status, 202);
+      remember(accepted.body);
+      const id = accepted.body.id;
+      await eventually(
+        async () =>
+          (await api("GET", `/v1/ran-deployments/${id}`)).body.state === "provisioning" ? true : undefined,
+        { timeoutMs: 15_000, intervalMs: 50, what: "the worker to start provisioning" },
+      );
+      await fleet.stop(first, "SIGKILL");
+      assert.equal((await api("GET", `/v1/ran-deployments/${id}`)).body.state, "provisioning");
+      await setTaints(false);
+      const replacement = await fleet.start("worker");
+      workers = [replacement];
+      const ready = await eventually(
+        async () => {
+          const answer = await api("GET", `/v1/ran-deployments/${id}`);
+          return answer.body.state === "ready" ? answer.body : undefined;
+        },
+        { timeoutMs: 60_000, what: "the replacement worker to finish the provision" },
+      );
+      assert.ok(
+        replacement.output().includes(`"deploymentId":"${id}"`),
+        "the replacement worker did the work",
+      );
+      const pods = await core.listNamespacedPod({ namespace: ready.plan?.namespace ?? "" });
+      assert.equal(pods.items.length, 4, "one CU, one DU, two RU emulators — nothing twice");
+    } finally {
+      await setTaints(false);
+    }
+  });
+
+  it("accepts requests while no worker runs and provisions them when one starts", async () => {
+    await Promise.all(workers.map((w) => fleet.stop(w)));
+    const accepted = await api(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("no-workers", 1, { site: "site-2" }),
+      { prefer: "wait=2" },
+    );
+    assert.equal(accepted.status, 202);
+    assert.equal(accepted.body.state, "planned");
+    remember(accepted.body);
+    const operation = await api<{ kind: string; state: string }>(
+      "GET",
+      `/v1/operations/${(accepted.body as unknown as { operationId: string }).operationId}`,
+    );
+    assert.deepEqual([operation.body.kind, operation.body.state], ["create", "running"]);
+    workers = [await fleet.start("worker")];
+    await eventually(
+      async () =>
+        (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, what: "the queued provision to complete" },
+    );
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {
