@@ -128,7 +128,7 @@ describe("Kubernetes (kube-apiserver, controllers, scheduler, KWOK nodes)", () =
   });
 
   it("deletes the namespace with everything in it", async () => {
-    await deleteNamespaceAndWait(core, namespace);
+    await deleteNamespaceAndWait(kc, namespace);
     const leftovers = await core.listPodForAllNamespaces({
       fieldSelector: `metadata.namespace=${namespace}`,
     });

@@ -78,7 +78,7 @@ describe("provisioning pipeline", () => {
 
   after(async () => {
     await fleet.stopAll();
-    await Promise.all([...namespaces].map((ns) => deleteNamespaceAndWait(core, ns)));
+    await Promise.all([...namespaces].map((ns) => deleteNamespaceAndWait(kc, ns)));
     await mongo.db(database).dropDatabase();
     await mongo.close();
   });

@@ -79,7 +79,7 @@ describe("rendered manifests on a real API server", () => {
   });
 
   after(async () => {
-    await Promise.all(examples.map(({ definition }) => deleteNamespaceAndWait(core, definition.namespace)));
+    await Promise.all(examples.map(({ definition }) => deleteNamespaceAndWait(kc, definition.namespace)));
   });
 
   it("accepts every object of every example in a server-side dry run, field for field", async () => {

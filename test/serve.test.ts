@@ -3,24 +3,14 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { SERVICE_NAMES, type ServiceName } from "../src/platform/config.ts";
 import { eventually } from "./support/eventually.ts";
+import { freePort } from "./support/services.ts";
 import { stackConfig } from "./support/stack.ts";
 
 const cli = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  assert.ok(address !== null && typeof address === "object");
-  return address.port;
-}
 
 describe("ranaas serve all", () => {
   let child: ChildProcess;
