@@ -20,6 +20,8 @@ interface Watched<T extends KubernetesObject> {
   name: string;
   informer: Informer<T> & ObjectCache<T>;
   synced: boolean;
+  /** Errors seen so far; a start during which none occurred has a working watch. */
+  errors: number;
   handlersAttached?: boolean;
   lastError?: string;
 }
@@ -40,6 +42,7 @@ export class ManagedObjectsCache {
       {
         name: "deployments",
         synced: false,
+        errors: 0,
         informer: makeInformer(
           config,
           "/apis/apps/v1/deployments",
@@ -50,6 +53,7 @@ export class ManagedObjectsCache {
       {
         name: "pods",
         synced: false,
+        errors: 0,
         informer: makeInformer(
           config,
           "/api/v1/pods",
@@ -105,20 +109,23 @@ export class ManagedObjectsCache {
       w.informer.on("add", notify);
       w.informer.on("update", notify);
       w.informer.on("delete", notify);
-      w.informer.on("connect", () => {
-        w.synced = true;
-        delete w.lastError;
-      });
+      // The library's "connect" fires before it lists and watches, so it proves nothing: a start that
+      // raised no error is what marks the cache as current.
       w.informer.on("error", (err: unknown) => {
+        w.errors += 1;
         w.synced = false;
         w.lastError = err instanceof Error ? err.message : String(err);
         this.logger.warn({ informer: w.name, err }, "informer failed; restarting");
         this.restartLater(w, backoffMs);
       });
     }
+    const errorsBefore = w.errors;
     try {
       await w.informer.start();
-      w.synced = true;
+      if (w.errors === errorsBefore) {
+        w.synced = true;
+        delete w.lastError;
+      }
     } catch (err) {
       w.synced = false;
       w.lastError = err instanceof Error ? err.message : String(err);
