@@ -10,6 +10,8 @@ import { call, cellsRequest } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
 import { ServiceFleet, type ServiceProcess } from "./support/services.ts";
+import { issueApiKey } from "../src/platform/api-keys.ts";
+import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
 interface Deployment {
@@ -50,12 +52,14 @@ describe("provisioning pipeline", () => {
   let orchestrator: ServiceProcess;
   let workers: ServiceProcess[] = [];
 
+  const keys = { operator: "", admin: "" };
+  const asAdmin = { authorization: "" };
   const api = <T = Deployment>(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ) => call<T>(fleet.apiUrl, method, path, body, headers);
+  ) => call<T>(fleet.apiUrl, method, path, body, { authorization: `Bearer ${keys.operator}`, ...headers });
   const allocationsOf = (id: string) =>
     mongo.db(database).collection("allocations").countDocuments({ deploymentId: id });
   const remember = (d: Deployment) => {
@@ -70,6 +74,16 @@ describe("provisioning pipeline", () => {
     const seeded = await import("../src/placement/local-inventory.ts");
     const { RadioUnitsRepository } = await import("../src/store/rus-repository.ts");
     await new RadioUnitsRepository(mongo.db(database)).upsert(seeded.localRadioUnits());
+    const tenants = new TenantsRepository(mongo.db(database));
+    for (const [name, role] of [
+      ["operator-a", "operator"],
+      ["provider", "admin"],
+    ] as const) {
+      const issued = issueApiKey();
+      await tenants.create(name, role, issued.record);
+      keys[role] = issued.key;
+    }
+    asAdmin.authorization = `Bearer ${keys.admin}`;
     await fleet.start("status");
     orchestrator = await fleet.start("orchestrator");
     workers = [await fleet.start("worker"), await fleet.start("worker")];
@@ -224,29 +238,31 @@ describe("provisioning pipeline", () => {
   });
 
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {
-    const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>("GET", "/v1/rus");
+    assert.equal((await api("GET", "/v1/rus")).status, 403, "operators may not see the pool");
+    const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>(
+      "GET",
+      "/v1/rus",
+      undefined,
+      asAdmin,
+    );
     assert.equal(pool.status, 200);
     const held = pool.body.items.find((ru) => ru.allocatedTo !== null);
     assert.ok(held, "some RU is held by the deployments above");
-    assert.equal((await api("DELETE", `/v1/rus/${held.id}`)).status, 409);
-    const added = await api("POST", "/v1/rus", {
+    assert.equal((await api("DELETE", `/v1/rus/${held.id}`, undefined, asAdmin)).status, 409);
+    const extra = {
       id: "ru-extra-1",
       site: "site-3",
       node: "edge-site-3-1",
       bands: [78],
       maxBandwidthMHz: 100,
-    });
+    };
+    const added = await api("POST", "/v1/rus", extra, asAdmin);
     assert.equal(added.status, 201);
-    const bad = await api<{ problems: { path: string }[] }>("POST", "/v1/rus", {
-      id: "Bad Id",
-      site: "s",
-      node: "n",
-      bands: [],
-      maxBandwidthMHz: 1,
-    });
+    const invalid = { id: "Bad Id", site: "s", node: "n", bands: [], maxBandwidthMHz: 1 };
+    const bad = await api<{ problems: { path: string }[] }>("POST", "/v1/rus", invalid, asAdmin);
     assert.equal(bad.status, 422);
-    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1")).status, 204);
-    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1")).status, 404);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin)).status, 204);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin)).status, 404);
   });
 
   it("answers invalid requests with 400/422 naming the field, never 5xx", async () => {

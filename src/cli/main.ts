@@ -5,6 +5,7 @@ import { registerRenderCommand } from "./commands/render.ts";
 import { registerRuCommand } from "./commands/ru.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
+import { registerTenantCommand } from "./commands/tenant.ts";
 
 const program = new Command()
   .name("ranaas")
@@ -15,6 +16,7 @@ const program = new Command()
 registerServeCommand(program);
 registerRenderCommand(program);
 registerRuCommand(program);
+registerTenantCommand(program);
 registerStackCommand(program);
 
 await program.parseAsync(process.argv);

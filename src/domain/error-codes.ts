@@ -3,7 +3,11 @@
 export const ERROR_CODES = {
   "invalid-json": { status: 400, retryable: false, title: "The body is not valid JSON" },
   "invalid-request": { status: 422, retryable: false, title: "The request is not valid" },
+  unauthorized: { status: 401, retryable: false, title: "Missing or invalid API key" },
+  forbidden: { status: 403, retryable: false, title: "Not allowed for this tenant" },
   "not-found": { status: 404, retryable: false, title: "No such resource" },
+  "tenant-exists": { status: 409, retryable: false, title: "A tenant with this name exists" },
+  "tenant-in-use": { status: 409, retryable: false, title: "The tenant still has deployments" },
   "name-taken": { status: 409, retryable: false, title: "A deployment with this name exists" },
   "insufficient-rus": { status: 409, retryable: true, title: "Not enough free radio units" },
   "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },

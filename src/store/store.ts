@@ -7,12 +7,14 @@ import { AllocationsRepository } from "./allocations-repository.ts";
 import { DeploymentsRepository } from "./deployments-repository.ts";
 import { OperationsRepository } from "./operations-repository.ts";
 import { RadioUnitsRepository } from "./rus-repository.ts";
+import { TenantsRepository } from "./tenants-repository.ts";
 
 export interface Store {
   deployments: DeploymentsRepository;
   operations: OperationsRepository;
   rus: RadioUnitsRepository;
   allocations: AllocationsRepository;
+  tenants: TenantsRepository;
   /** Ready once every index exists. */
   indexesHealth: HealthCheck;
   stop: () => void;
@@ -24,6 +26,7 @@ export function openStore(db: Db, logger: Logger): Store {
     operations: new OperationsRepository(db),
     rus: new RadioUnitsRepository(db),
     allocations: new AllocationsRepository(db),
+    tenants: new TenantsRepository(db),
   };
   let ready = false;
   let stopped = false;

@@ -18,7 +18,9 @@ import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
 import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { problemFromError } from "./problem-details.ts";
+import { registerAuthentication } from "./authenticate.ts";
 import { registerRoutes } from "./routes.ts";
+import { registerTenantRoutes } from "./tenant-routes.ts";
 
 export interface ApiServiceDeps {
   config: RanaasConfig;
@@ -81,7 +83,9 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
           request.log,
         ),
       );
+      registerAuthentication(app, store.tenants);
       registerRoutes(app, { store, lifecycle, statusUrl: config.statusUrl });
+      registerTenantRoutes(app, store);
     },
   );
   return {

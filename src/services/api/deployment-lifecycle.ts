@@ -87,7 +87,7 @@ export class DeploymentLifecycle {
   }
 
   /** Starts deleting a deployment; deleting one that is already going or gone changes nothing. */
-  async delete(tenant: string, id: string, correlationId: string): Promise<DeploymentRecord> {
+  async delete(tenant: string | undefined, id: string, correlationId: string): Promise<DeploymentRecord> {
     const { store } = this.deps;
     const record = await store.deployments.get(id, tenant);
     if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
@@ -97,7 +97,7 @@ export class DeploymentLifecycle {
     await store.operations.create({
       id: operationId,
       deploymentId: id,
-      tenant,
+      tenant: record.tenant,
       kind: "delete",
       state: "running",
       createdAt: now,

@@ -1,5 +1,5 @@
-// The operators' HTTP API: RAN deployments (create, list, get, delete) and operations. Until tenants
-// and API keys arrive, every request acts for the tenant "default".
+// The operators' HTTP API: RAN deployments (create, list, get, delete), operations, and the provider's
+// RU pool. Every /v1 call is authenticated; operators act on their own deployments only.
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
@@ -9,11 +9,11 @@ import { RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
 import { validateRuPool } from "../../domain/ru-pool.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { Store } from "../../store/store.ts";
+import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
-export const DEFAULT_TENANT = "default";
 const MAX_WAIT_SECONDS = 60;
 
 export interface RouteDeps {
@@ -54,7 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post("/v1/ran-deployments", async (request, reply) => {
     const correlationId = correlationIdOf(request);
-    let record = await lifecycle.create(DEFAULT_TENANT, request.body, correlationId);
+    let record = await lifecycle.create(principalOf(request).tenant, request.body, correlationId);
     const wait = preferredWaitSeconds(request);
     if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
     return reply
@@ -79,7 +79,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       });
     }
     const items = await store.deployments.list({
-      tenant: DEFAULT_TENANT,
+      tenant: visibleTenant(request),
       state,
       after: query.after,
       limit: limit + 1,
@@ -97,14 +97,14 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get("/v1/ran-deployments/:id", async (request) => {
     const { id } = request.params as { id: string };
-    const record = await store.deployments.get(id, DEFAULT_TENANT);
+    const record = await store.deployments.get(id, visibleTenant(request));
     if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
     return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
   });
 
   app.delete("/v1/ran-deployments/:id", async (request, reply) => {
     const { id } = request.params as { id: string };
-    let record = await lifecycle.delete(DEFAULT_TENANT, id, correlationIdOf(request));
+    let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
     const wait = preferredWaitSeconds(request);
     if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
     return reply.code(202).send(deploymentView(record));
@@ -112,18 +112,20 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get("/v1/operations/:id", async (request) => {
     const { id } = request.params as { id: string };
-    const op = await store.operations.get(id, DEFAULT_TENANT);
+    const op = await store.operations.get(id, visibleTenant(request));
     if (op === undefined) throw new RanaasError("not-found", `no operation ${id}`);
     return operationView(op);
   });
 
-  // The provider's RU pool (admin endpoints: tenants and roles arrive with authentication).
-  app.get("/v1/rus", async () => {
+  // The provider's RU pool: admins only.
+  app.get("/v1/rus", async (request) => {
+    requireAdmin(request);
     const [rus, view] = await Promise.all([store.rus.list(), store.allocations.view()]);
     return { items: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) ?? null })) };
   });
 
   app.post("/v1/rus", async (request, reply) => {
+    requireAdmin(request);
     const validated = validateRuPool({ rus: Array.isArray(request.body) ? request.body : [request.body] });
     if (!validated.ok) {
       throw new RanaasError("invalid-request", "not a valid radio unit", {
@@ -135,6 +137,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.delete("/v1/rus/:id", async (request, reply) => {
+    requireAdmin(request);
     const { id } = request.params as { id: string };
     const holder = (await store.allocations.view()).ruHolders.get(id);
     if (holder !== undefined)

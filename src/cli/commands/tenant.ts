@@ -1,0 +1,104 @@
+// `ranaas tenant create|list|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
+// database (for the provider's operators; the API's /v1/tenants does the same for an admin key).
+// A key is printed once and stored only as a hash.
+import type { Command } from "commander";
+import { isValidTenantName, type TenantRole } from "../../domain/tenant.ts";
+import { issueApiKey } from "../../platform/api-keys.ts";
+import { loadConfig } from "../../platform/config.ts";
+import { openMongo } from "../../store/mongo-connection.ts";
+import { TenantExistsError, TenantsRepository } from "../../store/tenants-repository.ts";
+
+async function withTenants<T>(work: (tenants: TenantsRepository) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const mongo = openMongo(config.mongodbUri, config.mongodbDatabase);
+  try {
+    const tenants = new TenantsRepository(mongo.db);
+    await tenants.ensureIndexes();
+    return await work(tenants);
+  } finally {
+    await mongo.close();
+  }
+}
+
+function printKey(name: string, key: string, quiet: boolean | undefined): void {
+  if (quiet === true) {
+    console.log(key);
+    return;
+  }
+  console.log(`API key for tenant ${name} (shown once; RANaaS keeps only its hash):\n${key}`);
+}
+
+function fail(message: string): void {
+  console.error(`ranaas tenant: ${message}`);
+  process.exitCode = 2;
+}
+
+export function registerTenantCommand(program: Command): void {
+  const tenant = program
+    .command("tenant")
+    .description("tenants (core-network operators, admins) and their API keys");
+
+  tenant
+    .command("create")
+    .argument("<name>", "lower-case letters, digits and '-'")
+    .option("--admin", "an admin (the provider) instead of an operator")
+    .option("-q, --quiet", "print only the key")
+    .description("create a tenant and print its first API key")
+    .action(async (name: string, options: { admin?: boolean; quiet?: boolean }) => {
+      if (!isValidTenantName(name)) return fail(`"${name}" is not a valid tenant name (a DNS label)`);
+      const role: TenantRole = options.admin === true ? "admin" : "operator";
+      const issued = issueApiKey();
+      try {
+        await withTenants((t) => t.create(name, role, issued.record));
+      } catch (err) {
+        if (err instanceof TenantExistsError) return fail(err.message);
+        throw err;
+      }
+      printKey(name, issued.key, options.quiet);
+    });
+
+  tenant
+    .command("bootstrap")
+    .description("create the first admin tenant, 'admin', and print its key; refuses once an admin exists")
+    .option("-q, --quiet", "print only the key")
+    .action(async (options: { quiet?: boolean }) => {
+      const issued = issueApiKey();
+      const created = await withTenants(async (t) => {
+        if (await t.hasAdmin()) return false;
+        await t.create("admin", "admin", issued.record);
+        return true;
+      });
+      if (!created)
+        return fail("an admin tenant exists already; use 'ranaas tenant rotate-key <name>' to get a new key");
+      printKey("admin", issued.key, options.quiet);
+    });
+
+  tenant
+    .command("list")
+    .description("tenants, their roles and key ids")
+    .action(async () => {
+      for (const t of await withTenants((tenants) => tenants.list())) {
+        console.log(`${t.name}\t${t.role}\tkeys: ${t.keys.map((k) => k.id).join(", ")}`);
+      }
+    });
+
+  tenant
+    .command("rotate-key")
+    .argument("<name>")
+    .option("-q, --quiet", "print only the key")
+    .description("replace the tenant's keys with a new one (old keys stop working at once)")
+    .action(async (name: string, options: { quiet?: boolean }) => {
+      const issued = issueApiKey();
+      if (!(await withTenants((t) => t.rotateKey(name, issued.record)))) return fail(`no tenant ${name}`);
+      printKey(name, issued.key, options.quiet);
+    });
+
+  tenant
+    .command("delete")
+    .argument("<name>")
+    .description("delete a tenant (its keys stop working)")
+    .action(async (name: string) => {
+      if (!(await withTenants((t) => t.delete(name)))) return fail(`no tenant ${name}`);
+      console.log(`deleted tenant ${name}`);
+    });
+}

@@ -1,0 +1,159 @@
+// Tenancy on the real API (with its real database): every /v1 endpoint needs a valid key (401 without),
+// another tenant's resources answer 404 as if they did not exist, admin-only endpoints answer 403 to
+// operators, and keys from `ranaas tenant` work until rotated.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { MongoClient } from "mongodb";
+import { call, cellsRequest } from "./support/api-client.ts";
+import { runCli } from "./support/cli.ts";
+import { ServiceFleet } from "./support/services.ts";
+import { stackConfig, uniqueName } from "./support/stack.ts";
+
+describe("tenants and API keys", () => {
+  const database = uniqueName("ranaas_tenancy").replaceAll("-", "_");
+  const cliEnv = { ...process.env, MONGODB_URI: stackConfig().mongodbUri, RANAAS_MONGODB_DATABASE: database };
+  const keys: Record<"a" | "b" | "admin", string> = { a: "", b: "", admin: "" };
+  let fleet: ServiceFleet;
+  let deploymentOfA = "";
+  let operationOfA = "";
+
+  const as = (who: keyof typeof keys | "nobody" | "forged", method: string, path: string, body?: unknown) => {
+    const header =
+      who === "nobody"
+        ? {}
+        : {
+            authorization: `Bearer ${who === "forged" ? `rns_${"0".repeat(24)}_${"A".repeat(43)}` : keys[who]}`,
+          };
+    return call(fleet.apiUrl, method, path, body, header);
+  };
+
+  before(async () => {
+    for (const [who, args] of [
+      ["admin", ["tenant", "bootstrap", "--quiet"]],
+      ["a", ["tenant", "create", "operator-a", "--quiet"]],
+      ["b", ["tenant", "create", "operator-b", "--quiet"]],
+    ] as const) {
+      const result = await runCli([...args], cliEnv);
+      assert.equal(result.code, 0, result.stderr);
+      keys[who] = result.stdout.trim();
+    }
+    // Only the API runs: requests stay `requested` (no orchestrator), which is all tenancy needs.
+    fleet = await ServiceFleet.create(database, { RANAAS_PLAN_TIMEOUT_MS: "300" });
+    await fleet.start("api");
+    const created = await as("a", "POST", "/v1/ran-deployments", cellsRequest("tenant-a-cells", 1));
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    deploymentOfA = String(created.body.id);
+    operationOfA = String(created.body.operationId);
+  });
+
+  after(async () => {
+    await fleet.stopAll();
+    const mongo = new MongoClient(stackConfig().mongodbUri);
+    await mongo.db(database).dropDatabase();
+    await mongo.close();
+  });
+
+  const endpoints = (): {
+    method: string;
+    path: string;
+    body?: unknown;
+    adminOnly: boolean;
+    ownedByA: boolean;
+  }[] => [
+    { method: "GET", path: "/v1/ran-deployments", adminOnly: false, ownedByA: false },
+    {
+      method: "POST",
+      path: "/v1/ran-deployments",
+      body: cellsRequest("x", 1),
+      adminOnly: false,
+      ownedByA: false,
+    },
+    { method: "GET", path: `/v1/ran-deployments/${deploymentOfA}`, adminOnly: false, ownedByA: true },
+    { method: "DELETE", path: `/v1/ran-deployments/${deploymentOfA}`, adminOnly: false, ownedByA: true },
+    { method: "GET", path: `/v1/operations/${operationOfA}`, adminOnly: false, ownedByA: true },
+    { method: "GET", path: "/v1/rus", adminOnly: true, ownedByA: false },
+    {
+      method: "POST",
+      path: "/v1/rus",
+      body: { id: "ru-x", site: "s", node: "n", bands: [78], maxBandwidthMHz: 20 },
+      adminOnly: true,
+      ownedByA: false,
+    },
+    { method: "DELETE", path: "/v1/rus/ru-x", adminOnly: true, ownedByA: false },
+    { method: "GET", path: "/v1/tenants", adminOnly: true, ownedByA: false },
+    { method: "POST", path: "/v1/tenants", body: { name: "intruder" }, adminOnly: true, ownedByA: false },
+    { method: "POST", path: "/v1/tenants/operator-a/keys", adminOnly: true, ownedByA: false },
+    { method: "DELETE", path: "/v1/tenants/operator-a", adminOnly: true, ownedByA: false },
+  ];
+
+  it("answers 401 to every endpoint without a key or with a forged one", async () => {
+    for (const e of endpoints()) {
+      for (const who of ["nobody", "forged"] as const) {
+        const answer = await as(who, e.method, e.path, e.body);
+        assert.equal(answer.status, 401, `${who} ${e.method} ${e.path}`);
+        assert.equal(answer.body.code, "unauthorized");
+      }
+    }
+  });
+
+  it("shows tenant B nothing of tenant A's and refuses admin endpoints with 403", async () => {
+    for (const e of endpoints()) {
+      if (e.method === "POST" && e.path === "/v1/ran-deployments") continue; // creating one's own is allowed
+      const answer = await as("b", e.method, e.path, e.body);
+      const expected = e.adminOnly ? 403 : e.ownedByA ? 404 : 200;
+      assert.equal(answer.status, expected, `B ${e.method} ${e.path}: ${JSON.stringify(answer.body)}`);
+    }
+    const listOfB = await as("b", "GET", "/v1/ran-deployments");
+    assert.deepEqual(listOfB.body.items, []);
+    const stillThere = await as("a", "GET", `/v1/ran-deployments/${deploymentOfA}`);
+    assert.equal(stillThere.status, 200);
+    assert.notEqual(stillThere.body.state, "deleted", "B's DELETE did nothing");
+  });
+
+  it("lets the admin see every tenant's deployments", async () => {
+    const list = await as("admin", "GET", "/v1/ran-deployments");
+    assert.ok((list.body.items as { id: string }[]).some((d) => d.id === deploymentOfA));
+    assert.equal((await as("admin", "GET", `/v1/operations/${operationOfA}`)).status, 200);
+  });
+
+  it("creates tenants over the API with a key shown once, and a rotated key stops the old one", async () => {
+    const created = await as("admin", "POST", "/v1/tenants", { name: "operator-c" });
+    assert.equal(created.status, 201);
+    const keyOfC = String(created.body.apiKey);
+    assert.equal(
+      (
+        await call(fleet.apiUrl, "GET", "/v1/ran-deployments", undefined, {
+          authorization: `Bearer ${keyOfC}`,
+        })
+      ).status,
+      200,
+    );
+    const listed = await as("admin", "GET", "/v1/tenants");
+    assert.ok(
+      !JSON.stringify(listed.body).includes(keyOfC.split("_")[2] ?? "-"),
+      "keys are never shown again",
+    );
+    const rotated = await runCli(["tenant", "rotate-key", "operator-c", "--quiet"], cliEnv);
+    assert.equal(rotated.code, 0);
+    assert.equal(
+      (
+        await call(fleet.apiUrl, "GET", "/v1/ran-deployments", undefined, {
+          authorization: `Bearer ${keyOfC}`,
+        })
+      ).status,
+      401,
+    );
+    const newKey = rotated.stdout.trim();
+    assert.equal(
+      (
+        await call(fleet.apiUrl, "GET", "/v1/ran-deployments", undefined, {
+          authorization: `Bearer ${newKey}`,
+        })
+      ).status,
+      200,
+    );
+    assert.equal((await as("admin", "POST", "/v1/tenants", { name: "operator-c" })).status, 409);
+    assert.equal((await as("admin", "POST", "/v1/tenants", { name: "Not Valid" })).status, 422);
+    assert.equal((await runCli(["tenant", "bootstrap"], cliEnv)).code, 2, "a second bootstrap is refused");
+  });
+});
