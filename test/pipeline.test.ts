@@ -237,6 +237,38 @@ describe("provisioning pipeline", () => {
     );
   });
 
+  it("answers a retried create or delete with the first answer (Idempotency-Key)", async () => {
+    const body = cellsRequest("retried", 1, { site: "site-1" });
+    const key = { "idempotency-key": uniqueName("create"), prefer: "wait=30" };
+    const first = await api("POST", "/v1/ran-deployments", body, key);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    remember(first.body);
+    const again = await api("POST", "/v1/ran-deployments", body, key);
+    assert.equal(again.status, 201);
+    assert.equal(again.body.id, first.body.id, "no second deployment");
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    const other = await api<{ code: string }>(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("retried-2", 1),
+      key,
+    );
+    assert.equal(other.status, 422);
+    assert.equal(other.body.code, "idempotency-key-reused");
+    const list = await api<{ items: Deployment[] }>("GET", "/v1/ran-deployments?limit=500");
+    assert.equal(
+      list.body.items.filter((d) => (d as unknown as { name: string }).name.startsWith("retried")).length,
+      1,
+    );
+
+    const deleteKey = { "idempotency-key": uniqueName("delete") };
+    const deleted = await api("DELETE", `/v1/ran-deployments/${first.body.id}`, undefined, deleteKey);
+    const deletedAgain = await api("DELETE", `/v1/ran-deployments/${first.body.id}`, undefined, deleteKey);
+    assert.equal(deleted.status, 202);
+    assert.deepEqual(deletedAgain.body, deleted.body);
+    assert.equal(deletedAgain.headers.get("idempotent-replayed"), "true");
+  });
+
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {
     assert.equal((await api("GET", "/v1/rus")).status, 403, "operators may not see the pool");
     const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>(

@@ -13,6 +13,16 @@ export const ERROR_CODES = {
   "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },
   "identity-conflict": { status: 409, retryable: true, title: "An identity is already allocated" },
   "unknown-site": { status: 422, retryable: false, title: "No such site" },
+  "idempotency-key-reused": {
+    status: 422,
+    retryable: false,
+    title: "The Idempotency-Key was used for a different request",
+  },
+  "idempotency-in-progress": {
+    status: 409,
+    retryable: true,
+    title: "A request with this Idempotency-Key is still being handled",
+  },
   unavailable: { status: 503, retryable: true, title: "A dependency is unavailable" },
   internal: { status: 500, retryable: true, title: "Internal error" },
 } as const;

@@ -5,6 +5,7 @@ import type { HealthCheck } from "../platform/health.ts";
 import type { Logger } from "../platform/logger.ts";
 import { AllocationsRepository } from "./allocations-repository.ts";
 import { DeploymentsRepository } from "./deployments-repository.ts";
+import { IdempotencyRepository } from "./idempotency-repository.ts";
 import { OperationsRepository } from "./operations-repository.ts";
 import { RadioUnitsRepository } from "./rus-repository.ts";
 import { TenantsRepository } from "./tenants-repository.ts";
@@ -15,6 +16,7 @@ export interface Store {
   rus: RadioUnitsRepository;
   allocations: AllocationsRepository;
   tenants: TenantsRepository;
+  idempotency: IdempotencyRepository;
   /** Ready once every index exists. */
   indexesHealth: HealthCheck;
   stop: () => void;
@@ -27,6 +29,7 @@ export function openStore(db: Db, logger: Logger): Store {
     rus: new RadioUnitsRepository(db),
     allocations: new AllocationsRepository(db),
     tenants: new TenantsRepository(db),
+    idempotency: new IdempotencyRepository(db),
   };
   let ready = false;
   let stopped = false;

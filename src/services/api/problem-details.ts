@@ -3,6 +3,25 @@ import type { FastifyBaseLogger, FastifyError, FastifyReply } from "fastify";
 import { MongoNetworkError, MongoServerSelectionError } from "mongodb";
 import { ERROR_CODES, RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
 
+/** The problem document for an error code. */
+export function problemBody(
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  status: number = ERROR_CODES[code].status,
+): Record<string, unknown> {
+  const entry = ERROR_CODES[code];
+  return {
+    type: `https://ranaas.dev/problems/${code}`,
+    title: entry.title,
+    status,
+    code,
+    detail,
+    retryable: entry.retryable,
+    ...extra,
+  };
+}
+
 export function sendProblem(
   reply: FastifyReply,
   code: ErrorCode,
@@ -10,19 +29,10 @@ export function sendProblem(
   extra: Record<string, unknown> = {},
   status: number = ERROR_CODES[code].status,
 ): FastifyReply {
-  const entry = ERROR_CODES[code];
   return reply
     .code(status)
     .type("application/problem+json")
-    .send({
-      type: `https://ranaas.dev/problems/${code}`,
-      title: entry.title,
-      status,
-      code,
-      detail,
-      retryable: entry.retryable,
-      ...extra,
-    });
+    .send(problemBody(code, detail, extra, status));
 }
 
 export function problemFromError(err: unknown, reply: FastifyReply, logger: FastifyBaseLogger): FastifyReply {

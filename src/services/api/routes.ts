@@ -12,6 +12,7 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
+import { idempotent } from "./idempotency.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
 const MAX_WAIT_SECONDS = 60;
@@ -54,14 +55,17 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post("/v1/ran-deployments", async (request, reply) => {
     const correlationId = correlationIdOf(request);
-    let record = await lifecycle.create(principalOf(request).tenant, request.body, correlationId);
-    const wait = preferredWaitSeconds(request);
-    if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
-    return reply
-      .code(record.state === "ready" ? 201 : 202)
-      .header("location", `/v1/ran-deployments/${record.id}`)
-      .header("x-correlator", correlationId)
-      .send(deploymentView(record));
+    void reply.header("x-correlator", correlationId);
+    return idempotent(store.idempotency, request, reply, async () => {
+      let record = await lifecycle.create(principalOf(request).tenant, request.body, correlationId);
+      const wait = preferredWaitSeconds(request);
+      if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+      return {
+        status: record.state === "ready" ? 201 : 202,
+        body: deploymentView(record),
+        location: `/v1/ran-deployments/${record.id}`,
+      };
+    });
   });
 
   app.get("/v1/ran-deployments", async (request) => {
@@ -104,10 +108,12 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.delete("/v1/ran-deployments/:id", async (request, reply) => {
     const { id } = request.params as { id: string };
-    let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
-    const wait = preferredWaitSeconds(request);
-    if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
-    return reply.code(202).send(deploymentView(record));
+    return idempotent(store.idempotency, request, reply, async () => {
+      let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
+      const wait = preferredWaitSeconds(request);
+      if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
+      return { status: 202, body: deploymentView(record) };
+    });
   });
 
   app.get("/v1/operations/:id", async (request) => {
