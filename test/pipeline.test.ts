@@ -269,6 +269,42 @@ describe("provisioning pipeline", () => {
     assert.equal(deletedAgain.headers.get("idempotent-replayed"), "true");
   });
 
+  it("refuses what a tenant's quota does not allow, with the quota and the use", async () => {
+    const issued = issueApiKey();
+    await new TenantsRepository(mongo.db(database)).create("small-operator", "operator", issued.record, {
+      deployments: 1,
+      cells: 2,
+    });
+    const asSmall = { authorization: `Bearer ${issued.key}`, prefer: "wait=30" };
+    const first = await api("POST", "/v1/ran-deployments", cellsRequest("quota-1", 2), asSmall);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    remember(first.body);
+    const second = await api<{ code: string; detail: string }>(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("quota-2", 1),
+      asSmall,
+    );
+    assert.equal(second.status, 409);
+    assert.equal(second.body.code, "quota-exceeded");
+    assert.equal(
+      second.body.detail,
+      "tenant small-operator: quota of 1 deployments: 1 in use, this request needs 1 more",
+    );
+    await api("DELETE", `/v1/ran-deployments/${first.body.id}`, undefined, { ...asSmall, prefer: "wait=60" });
+    const tooManyCells = await api<{ code: string; detail: string }>(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("quota-3", 3),
+      asSmall,
+    );
+    assert.equal(tooManyCells.body.code, "quota-exceeded");
+    assert.match(tooManyCells.body.detail, /quota of 2 cells: 0 in use, this request needs 3 more/);
+    const fits = await api("POST", "/v1/ran-deployments", cellsRequest("quota-4", 1), asSmall);
+    assert.equal(fits.status, 201, "room again once the first is deleted");
+    remember(fits.body);
+  });
+
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {
     assert.equal((await api("GET", "/v1/rus")).status, 403, "operators may not see the pool");
     const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>(

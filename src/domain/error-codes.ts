@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   "insufficient-rus": { status: 409, retryable: true, title: "Not enough free radio units" },
   "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },
   "identity-conflict": { status: 409, retryable: true, title: "An identity is already allocated" },
+  "quota-exceeded": { status: 409, retryable: false, title: "The tenant's quota does not allow this" },
   "unknown-site": { status: 422, retryable: false, title: "No such site" },
   "idempotency-key-reused": {
     status: 422,

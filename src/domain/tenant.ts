@@ -10,11 +10,49 @@ export interface ApiKeyRecord {
   createdAt: Date;
 }
 
+/** Limits on what a tenant may hold at once; an absent limit is no limit. */
+export interface TenantQuotas {
+  deployments?: number | undefined;
+  cells?: number | undefined;
+  /** CPU in millicores over all of the tenant's pods. */
+  cpuMillis?: number | undefined;
+}
+
+export interface TenantUsage {
+  deployments: number;
+  cells: number;
+  cpuMillis: number;
+}
+
 export interface TenantRecord {
   name: string;
   role: TenantRole;
   keys: ApiKeyRecord[];
+  quotas: TenantQuotas;
   createdAt: Date;
+}
+
+/** The first quota the usage plus a new deployment would exceed, in words; undefined when it fits. */
+export function quotaExceeded(
+  quotas: TenantQuotas,
+  usage: TenantUsage,
+  adding: TenantUsage,
+): string | undefined {
+  const checks: [keyof TenantUsage, string, (n: number) => string][] = [
+    ["deployments", "deployments", (n) => String(n)],
+    ["cells", "cells", (n) => String(n)],
+    ["cpuMillis", "CPU", (n) => `${n / 1000} CPU`],
+  ];
+  for (const [field, label, format] of checks) {
+    const limit = quotas[field];
+    if (limit !== undefined && usage[field] + adding[field] > limit) {
+      return (
+        `quota of ${format(limit)} ${label === "CPU" ? "" : label}`.trimEnd() +
+        `: ${format(usage[field])} in use, this request needs ${format(adding[field])} more`
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Tenant names appear in Kubernetes labels: a DNS label. */

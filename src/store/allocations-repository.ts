@@ -3,6 +3,7 @@
 // thing impossible, without transactions (which FerretDB lacks).
 import type { Collection, Db } from "mongodb";
 import type { ComputeResources, ResourceDefinition } from "../domain/resource-definition.ts";
+import type { TenantUsage } from "../domain/tenant.ts";
 import type { UsedIdentities } from "../placement/inventory.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
@@ -12,6 +13,9 @@ interface AllocationDocument {
   createdAt: Date;
   /** On the `compute:<deploymentId>` document: what the deployment's pods request, per node. */
   compute?: Record<string, ComputeResources>;
+  /** On the compute document: whose it is and how many cells, for quotas. */
+  tenant?: string;
+  cells?: number;
 }
 
 export class AllocationConflictError extends Error {
@@ -76,7 +80,14 @@ export class AllocationsRepository {
     const keys = allocationKeys(def);
     const docs: AllocationDocument[] = [
       ...keys.map((key) => ({ _id: key, deploymentId, createdAt })),
-      { _id: `compute:${deploymentId}`, deploymentId, createdAt, compute: computeByNode(def) },
+      {
+        _id: `compute:${deploymentId}`,
+        deploymentId,
+        createdAt,
+        compute: computeByNode(def),
+        tenant: def.tenant,
+        cells: def.cells.length,
+      },
     ];
     try {
       await this.collection.insertMany(docs, { ordered: true });
@@ -90,6 +101,19 @@ export class AllocationsRepository {
       }
       throw err;
     }
+  }
+
+  /** What a tenant's deployments hold now (for quotas). */
+  async usageOf(tenant: string): Promise<TenantUsage> {
+    const docs = await this.collection.find({ _id: { $regex: "^compute:" }, tenant }).toArray();
+    return {
+      deployments: docs.length,
+      cells: docs.reduce((n, d) => n + (d.cells ?? 0), 0),
+      cpuMillis: docs.reduce(
+        (n, d) => n + Object.values(d.compute ?? {}).reduce((m, r) => m + r.cpuMillis, 0),
+        0,
+      ),
+    };
   }
 
   async release(deploymentId: string): Promise<number> {

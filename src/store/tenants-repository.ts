@@ -1,6 +1,6 @@
 // Tenants and their API keys (hashes only).
 import type { Collection, Db } from "mongodb";
-import type { ApiKeyRecord, TenantRecord, TenantRole } from "../domain/tenant.ts";
+import type { ApiKeyRecord, TenantQuotas, TenantRecord, TenantRole } from "../domain/tenant.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
 interface TenantDocument extends Omit<TenantRecord, "name"> {
@@ -25,10 +25,15 @@ export class TenantsRepository {
     await this.collection.createIndex({ "keys.id": 1 }, { name: "key_id" });
   }
 
-  async create(name: string, role: TenantRole, key: ApiKeyRecord): Promise<TenantRecord> {
-    const record: TenantRecord = { name, role, keys: [key], createdAt: new Date() };
+  async create(
+    name: string,
+    role: TenantRole,
+    key: ApiKeyRecord,
+    quotas: TenantQuotas = {},
+  ): Promise<TenantRecord> {
+    const record: TenantRecord = { name, role, keys: [key], quotas, createdAt: new Date() };
     try {
-      await this.collection.insertOne({ _id: name, role, keys: [key], createdAt: record.createdAt });
+      await this.collection.insertOne({ _id: name, role, keys: [key], quotas, createdAt: record.createdAt });
     } catch (err) {
       if (isDuplicateKey(err)) throw new TenantExistsError(name);
       throw err;
@@ -59,6 +64,10 @@ export class TenantsRepository {
     return (await this.collection.updateOne({ _id: name }, { $set: { keys: [key] } })).matchedCount === 1;
   }
 
+  async setQuotas(name: string, quotas: TenantQuotas): Promise<boolean> {
+    return (await this.collection.updateOne({ _id: name }, { $set: { quotas } })).matchedCount === 1;
+  }
+
   async delete(name: string): Promise<boolean> {
     return (await this.collection.deleteOne({ _id: name })).deletedCount === 1;
   }
@@ -66,5 +75,5 @@ export class TenantsRepository {
 
 function toRecord(doc: TenantDocument): TenantRecord {
   const { _id, ...rest } = doc;
-  return { name: _id, ...rest };
+  return { name: _id, ...rest, quotas: rest.quotas ?? {} };
 }

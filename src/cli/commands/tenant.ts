@@ -1,8 +1,8 @@
 // `ranaas tenant create|list|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
 // database (for the provider's operators; the API's /v1/tenants does the same for an admin key).
 // A key is printed once and stored only as a hash.
-import type { Command } from "commander";
-import { isValidTenantName, type TenantRole } from "../../domain/tenant.ts";
+import { InvalidArgumentError, type Command } from "commander";
+import { isValidTenantName, type TenantQuotas, type TenantRole } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import { loadConfig } from "../../platform/config.ts";
 import { openMongo } from "../../store/mongo-connection.ts";
@@ -28,6 +28,12 @@ function printKey(name: string, key: string, quiet: boolean | undefined): void {
   console.log(`API key for tenant ${name} (shown once; RANaaS keeps only its hash):\n${key}`);
 }
 
+function wholeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return value;
+}
+
 function fail(message: string): void {
   console.error(`ranaas tenant: ${message}`);
   process.exitCode = 2;
@@ -42,20 +48,39 @@ export function registerTenantCommand(program: Command): void {
     .command("create")
     .argument("<name>", "lower-case letters, digits and '-'")
     .option("--admin", "an admin (the provider) instead of an operator")
+    .option("--max-deployments <n>", "quota: deployments held at once", wholeNumber)
+    .option("--max-cells <n>", "quota: cells (RUs) held at once", wholeNumber)
+    .option("--max-cpu <cpus>", "quota: CPUs requested by the tenant's pods", wholeNumber)
     .option("-q, --quiet", "print only the key")
     .description("create a tenant and print its first API key")
-    .action(async (name: string, options: { admin?: boolean; quiet?: boolean }) => {
-      if (!isValidTenantName(name)) return fail(`"${name}" is not a valid tenant name (a DNS label)`);
-      const role: TenantRole = options.admin === true ? "admin" : "operator";
-      const issued = issueApiKey();
-      try {
-        await withTenants((t) => t.create(name, role, issued.record));
-      } catch (err) {
-        if (err instanceof TenantExistsError) return fail(err.message);
-        throw err;
-      }
-      printKey(name, issued.key, options.quiet);
-    });
+    .action(
+      async (
+        name: string,
+        options: {
+          admin?: boolean;
+          quiet?: boolean;
+          maxDeployments?: number;
+          maxCells?: number;
+          maxCpu?: number;
+        },
+      ) => {
+        if (!isValidTenantName(name)) return fail(`"${name}" is not a valid tenant name (a DNS label)`);
+        const role: TenantRole = options.admin === true ? "admin" : "operator";
+        const quotas: TenantQuotas = {
+          ...(options.maxDeployments === undefined ? {} : { deployments: options.maxDeployments }),
+          ...(options.maxCells === undefined ? {} : { cells: options.maxCells }),
+          ...(options.maxCpu === undefined ? {} : { cpuMillis: options.maxCpu * 1000 }),
+        };
+        const issued = issueApiKey();
+        try {
+          await withTenants((t) => t.create(name, role, issued.record, quotas));
+        } catch (err) {
+          if (err instanceof TenantExistsError) return fail(err.message);
+          throw err;
+        }
+        printKey(name, issued.key, options.quiet);
+      },
+    );
 
   tenant
     .command("bootstrap")
@@ -78,7 +103,11 @@ export function registerTenantCommand(program: Command): void {
     .description("tenants, their roles and key ids")
     .action(async () => {
       for (const t of await withTenants((tenants) => tenants.list())) {
-        console.log(`${t.name}\t${t.role}\tkeys: ${t.keys.map((k) => k.id).join(", ")}`);
+        const quotas =
+          Object.entries(t.quotas)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(",") || "no quotas";
+        console.log(`${t.name}\t${t.role}\t${quotas}\tkeys: ${t.keys.map((k) => k.id).join(", ")}`);
       }
     });
 

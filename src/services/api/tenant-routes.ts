@@ -2,11 +2,29 @@
 import type { FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { HOLDING_STATES } from "../../domain/deployment-record.ts";
-import { isValidTenantName, type TenantRecord } from "../../domain/tenant.ts";
+import { isValidTenantName, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";
 import { TenantExistsError } from "../../store/tenants-repository.ts";
 import { requireAdmin } from "./authenticate.ts";
+
+/** Reads `quotas` from a request body: whole numbers ≥ 0 for deployments, cells and cpuMillis. */
+function readQuotas(input: unknown, problems: { path: string; message: string }[]): TenantQuotas {
+  if (input === undefined) return {};
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    problems.push({ path: "/quotas", message: "must be an object with deployments, cells and/or cpuMillis" });
+    return {};
+  }
+  const quotas: TenantQuotas = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (field !== "deployments" && field !== "cells" && field !== "cpuMillis") {
+      problems.push({ path: `/quotas/${field}`, message: "is not a known quota" });
+    } else if (!Number.isInteger(value) || (value as number) < 0) {
+      problems.push({ path: `/quotas/${field}`, message: "must be a whole number ≥ 0" });
+    } else quotas[field] = value as number;
+  }
+  return quotas;
+}
 
 function tenantView(t: TenantRecord): Record<string, unknown> {
   return {
@@ -25,8 +43,9 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
 
   app.post("/v1/tenants", async (request, reply) => {
     requireAdmin(request);
-    const body = (request.body ?? {}) as { name?: unknown; role?: unknown };
-    const problems = [];
+    const body = (request.body ?? {}) as { name?: unknown; role?: unknown; quotas?: unknown };
+    const problems: { path: string; message: string }[] = [];
+    const quotas = readQuotas(body.quotas, problems);
     if (typeof body.name !== "string" || !isValidTenantName(body.name)) {
       problems.push({
         path: "/name",
@@ -44,12 +63,27 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
         body.name as string,
         (body.role as "operator" | "admin" | undefined) ?? "operator",
         issued.record,
+        quotas,
       );
       return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key });
     } catch (err) {
       if (err instanceof TenantExistsError) throw new RanaasError("tenant-exists", err.message);
       throw err;
     }
+  });
+
+  app.put("/v1/tenants/:name/quotas", async (request) => {
+    requireAdmin(request);
+    const { name } = request.params as { name: string };
+    const problems: { path: string; message: string }[] = [];
+    const quotas = readQuotas(request.body ?? {}, problems);
+    if (problems.length > 0)
+      throw new RanaasError("invalid-request", "not valid quotas", {
+        problems: problems.map((p) => ({ ...p, path: p.path.replace(/^\/quotas/, "") || "/" })),
+      });
+    if (!(await store.tenants.setQuotas(name, quotas)))
+      throw new RanaasError("not-found", `no tenant ${name}`);
+    return { name, quotas, usage: await store.allocations.usageOf(name) };
   });
 
   app.post("/v1/tenants/:name/keys", async (request, reply) => {

@@ -3,14 +3,15 @@
 // deployment again (a redelivered request, a retry) starts from its own reservations given back.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
-import type { ContainerImages } from "../../domain/resource-definition.ts";
+import type { ContainerImages, ResourceDefinition } from "../../domain/resource-definition.ts";
+import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { subtract } from "../../placement/compute-profile.ts";
 import type { Inventory } from "../../placement/inventory.ts";
 import { planDeployment } from "../../placement/plan-deployment.ts";
-import { AllocationConflictError } from "../../store/allocations-repository.ts";
+import { AllocationConflictError, computeByNode } from "../../store/allocations-repository.ts";
 import type { Store } from "../../store/store.ts";
 
 export interface PlannerDeps {
@@ -18,6 +19,15 @@ export interface PlannerDeps {
   kube: KubeConfig;
   images: ContainerImages;
   logger: Logger;
+}
+
+/** Checked here, in the serialized orchestrator, right before reserving: nothing can slip in between. */
+async function checkQuota(store: Store, def: ResourceDefinition): Promise<string | undefined> {
+  const tenant = await store.tenants.get(def.tenant);
+  if (tenant === undefined) return undefined;
+  const usage = await store.allocations.usageOf(def.tenant);
+  const cpuMillis = Object.values(computeByNode(def)).reduce((n, r) => n + r.cpuMillis, 0);
+  return quotaExceeded(tenant.quotas, usage, { deployments: 1, cells: def.cells.length, cpuMillis });
 }
 
 export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
@@ -28,7 +38,7 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     return {
       ok: false,
       rejection: {
-        code: "identity-conflict",
+        code: "invalid-request",
         message: `the stored request is not valid any more: ${validated.problems[0]?.message ?? ""}`,
       },
     };
@@ -59,6 +69,12 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     inventory,
   );
   if (!result.ok) return result;
+  const exceeded = await checkQuota(store, result.definition);
+  if (exceeded !== undefined)
+    return {
+      ok: false,
+      rejection: { code: "quota-exceeded", message: `tenant ${request.payload.tenant}: ${exceeded}` },
+    };
   try {
     await store.allocations.reserve(result.definition);
   } catch (err) {
