@@ -305,6 +305,45 @@ describe("provisioning pipeline", () => {
     remember(fits.body);
   });
 
+  it("reports free capacity per site, and an operator's quota left", async () => {
+    type SiteCapacity = {
+      site: string;
+      freeRus: number;
+      bands: { band: number; freeRus: number }[];
+      edge: { nodes: number };
+    };
+    const admin = await api<{ sites: SiteCapacity[]; central: { nodes: number } }>(
+      "GET",
+      "/v1/capacity",
+      undefined,
+      asAdmin,
+    );
+    assert.equal(admin.status, 200, JSON.stringify(admin.body));
+    assert.deepEqual(
+      admin.body.sites.map((s) => s.site),
+      ["site-1", "site-2", "site-3"],
+    );
+    assert.equal(admin.body.central.nodes, 2);
+    const pool = await api<{ items: { site: string; allocatedTo: string | null }[] }>(
+      "GET",
+      "/v1/rus",
+      undefined,
+      asAdmin,
+    );
+    for (const site of admin.body.sites) {
+      const free = pool.body.items.filter((ru) => ru.site === site.site && ru.allocatedTo === null).length;
+      assert.equal(site.freeRus, free, `free RUs at ${site.site}`);
+      assert.equal(site.bands.find((b) => b.band === 78)?.freeRus ?? 0, free);
+      assert.equal(site.edge.nodes, 2);
+    }
+    const operator = await api<{ quota: { remaining: { deployments: number | null } } }>(
+      "GET",
+      "/v1/capacity",
+    );
+    assert.equal(operator.status, 200);
+    assert.equal(operator.body.quota.remaining.deployments, null, "no quota, no limit");
+  });
+
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {
     assert.equal((await api("GET", "/v1/rus")).status, 403, "operators may not see the pool");
     const pool = await api<{ items: { id: string; allocatedTo: string | null }[] }>(

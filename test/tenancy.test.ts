@@ -59,7 +59,10 @@ describe("tenants and API keys", () => {
     body?: unknown;
     adminOnly: boolean;
     ownedByA: boolean;
+    /** Needs the orchestrator, which this test does not run: 503 once authenticated. */
+    orchestrated?: boolean;
   }[] => [
+    { method: "GET", path: "/v1/capacity", adminOnly: false, ownedByA: false, orchestrated: true },
     { method: "GET", path: "/v1/ran-deployments", adminOnly: false, ownedByA: false },
     {
       method: "POST",
@@ -100,7 +103,7 @@ describe("tenants and API keys", () => {
     for (const e of endpoints()) {
       if (e.method === "POST" && e.path === "/v1/ran-deployments") continue; // creating one's own is allowed
       const answer = await as("b", e.method, e.path, e.body);
-      const expected = e.adminOnly ? 403 : e.ownedByA ? 404 : 200;
+      const expected = e.adminOnly ? 403 : e.ownedByA ? 404 : e.orchestrated === true ? 503 : 200;
       assert.equal(answer.status, expected, `B ${e.method} ${e.path}: ${JSON.stringify(answer.body)}`);
     }
     const listOfB = await as("b", "GET", "/v1/ran-deployments");

@@ -1,6 +1,7 @@
 // The messages services exchange over RabbitMQ (ARCHITECTURE §5). Every message has the same envelope;
 // receivers validate it and drop what they cannot trust, and drop commands older than the record.
 import { Ajv } from "ajv";
+import type { Capacity } from "../placement/capacity.ts";
 import type { ConnectionDetails } from "./connection-details.ts";
 import type { PlanRejection } from "./plan-rejection.ts";
 import type { ResourceDefinition } from "./resource-definition.ts";
@@ -28,7 +29,9 @@ export type PlanReply = Envelope<
 >;
 export type ReleaseRequest = Envelope<"release", Record<string, never>>;
 export type ReleaseReply = Envelope<"release-result", { released: number }>;
-export type OrchestratorRequest = PlanRequest | ReleaseRequest;
+export type CapacityRequest = Envelope<"capacity", Record<string, never>>;
+export type CapacityReply = Envelope<"capacity-result", Capacity>;
+export type OrchestratorRequest = PlanRequest | ReleaseRequest | CapacityRequest;
 
 export type ProvisionCommand = Envelope<"provision", { operationId: string; definition: ResourceDefinition }>;
 export type TeardownCommand = Envelope<"teardown", { operationId: string; namespace: string }>;

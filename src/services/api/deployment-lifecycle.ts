@@ -9,6 +9,8 @@ import { DELETABLE_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import {
   readEnvelope,
+  type CapacityReply,
+  type CapacityRequest,
   type PlanReply,
   type PlanRequest,
   type ProvisionCommand,
@@ -18,6 +20,7 @@ import {
   type TeardownCommand,
 } from "../../domain/messages.ts";
 import type { PlanRejection } from "../../domain/plan-rejection.ts";
+import type { Capacity } from "../../placement/capacity.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
@@ -186,6 +189,21 @@ export class DeploymentLifecycle {
         }
         return;
     }
+  }
+
+  /** What could still be had, per site, as the orchestrator sees it now. */
+  async capacity(correlationId: string): Promise<Capacity> {
+    try {
+      const answer = await this.deps.rpc.send(
+        { routingKey: ORCHESTRATOR_QUEUE },
+        envelope<CapacityRequest>("capacity", { correlationId, deploymentId: "-", revision: 0 }, {}),
+      );
+      const reply = readEnvelope<CapacityReply>(answer.body, ["capacity-result"]);
+      if (reply !== undefined) return reply.payload;
+    } catch (err) {
+      this.deps.logger.warn({ err }, "capacity: orchestrator unreachable");
+    }
+    throw new RanaasError("unavailable", "the orchestrator is not answering; try again shortly");
   }
 
   /** Plans deployments still `requested` (the orchestrator or broker was away when they came in). */

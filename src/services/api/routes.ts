@@ -123,6 +123,32 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return operationView(op);
   });
 
+  // What could still be had, per site; an operator also sees its quota and what is left of it.
+  app.get("/v1/capacity", async (request) => {
+    const principal = principalOf(request);
+    const capacity = await lifecycle.capacity(correlationIdOf(request));
+    if (principal.role === "admin") return capacity;
+    const [tenant, usage] = await Promise.all([
+      store.tenants.get(principal.tenant),
+      store.allocations.usageOf(principal.tenant),
+    ]);
+    const quotas = tenant?.quotas ?? {};
+    const left = (limit: number | undefined, used: number) =>
+      limit === undefined ? null : Math.max(limit - used, 0);
+    return {
+      ...capacity,
+      quota: {
+        limits: quotas,
+        usage,
+        remaining: {
+          deployments: left(quotas.deployments, usage.deployments),
+          cells: left(quotas.cells, usage.cells),
+          cpuMillis: left(quotas.cpuMillis, usage.cpuMillis),
+        },
+      },
+    };
+  });
+
   // The provider's RU pool: admins only.
   app.get("/v1/rus", async (request) => {
     requireAdmin(request);
@@ -170,6 +196,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         delete: { summary: "Delete a RAN deployment" },
       },
       "/v1/operations/{id}": { get: { summary: "Get an operation" } },
+      "/v1/capacity": { get: { summary: "Free RUs and compute per site (and, for operators, quota left)" } },
       "/v1/rus": { get: { summary: "List the RU pool" }, post: { summary: "Add or replace RUs" } },
       "/v1/rus/{id}": { delete: { summary: "Remove an RU that no deployment uses" } },
     },

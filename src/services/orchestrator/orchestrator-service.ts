@@ -6,17 +6,19 @@ import { envelope } from "../../bus/envelopes.ts";
 import { ORCHESTRATOR_QUEUE, orchestratorQueue } from "../../bus/topology.ts";
 import {
   readEnvelope,
+  type CapacityReply,
   type OrchestratorRequest,
   type PlanReply,
   type ReleaseReply,
 } from "../../domain/messages.ts";
+import { capacityOf } from "../../placement/capacity.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
-import { planAndReserve } from "./planner.ts";
+import { planAndReserve, readInventory } from "./planner.ts";
 
 export interface OrchestratorServiceDeps {
   config: RanaasConfig;
@@ -32,7 +34,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   const consumer = amqp.connection.createConsumer(
     { queue: ORCHESTRATOR_QUEUE, queueOptions: orchestratorQueue, qos: { prefetchCount: 1 } },
     async (message, reply) => {
-      const request = readEnvelope<OrchestratorRequest>(message.body, ["plan", "release"]);
+      const request = readEnvelope<OrchestratorRequest>(message.body, ["plan", "release", "capacity"]);
       if (request === undefined) {
         logger.warn(
           { messageId: message.messageId },
@@ -53,6 +55,9 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
         );
         if (!payload.ok) log.info({ rejection: payload.rejection }, "plan rejected");
         await reply(envelope<PlanReply>("plan-result", context, payload));
+      } else if (request.type === "capacity") {
+        const capacity = capacityOf(await readInventory({ store, kube: deps.kube.config }));
+        await reply(envelope<CapacityReply>("capacity-result", context, capacity));
       } else {
         const released = await store.allocations.release(request.deploymentId);
         log.info({ released }, "released reservations");

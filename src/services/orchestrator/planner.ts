@@ -21,6 +21,23 @@ export interface PlannerDeps {
   logger: Logger;
 }
 
+/** The inventory placement decides from: cluster nodes less every reservation, the RU pool and who holds what. */
+export async function readInventory(deps: Pick<PlannerDeps, "store" | "kube">): Promise<Inventory> {
+  const [nodes, rus, view] = await Promise.all([
+    readClusterNodes(deps.kube),
+    deps.store.rus.list(),
+    deps.store.allocations.view(),
+  ]);
+  return {
+    nodes: nodes.map((node) => {
+      const reserved = view.reservedCompute.get(node.name);
+      return reserved === undefined ? node : { ...node, free: subtract(node.free, reserved) };
+    }),
+    rus: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) })),
+    used: view.used,
+  };
+}
+
 /** Checked here, in the serialized orchestrator, right before reserving: nothing can slip in between. */
 async function checkQuota(store: Store, def: ResourceDefinition): Promise<string | undefined> {
   const tenant = await store.tenants.get(def.tenant);
@@ -44,19 +61,7 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     };
   }
   await store.allocations.release(deploymentId);
-  const [nodes, rus, view] = await Promise.all([
-    readClusterNodes(deps.kube),
-    store.rus.list(),
-    store.allocations.view(),
-  ]);
-  const inventory: Inventory = {
-    nodes: nodes.map((node) => {
-      const reserved = view.reservedCompute.get(node.name);
-      return reserved === undefined ? node : { ...node, free: subtract(node.free, reserved) };
-    }),
-    rus: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) })),
-    used: view.used,
-  };
+  const inventory = await readInventory(deps);
   const result = planDeployment(
     {
       deploymentId,
