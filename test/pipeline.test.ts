@@ -2,7 +2,7 @@
 // service as separate processes over real RabbitMQ, FerretDB and Kubernetes (KWOK nodes).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
 import { Connection } from "rabbitmq-client";
 import { API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../src/bus/topology.ts";
@@ -342,6 +342,37 @@ describe("provisioning pipeline", () => {
     );
     assert.equal(operator.status, 200);
     assert.equal(operator.body.quota.remaining.deployments, null, "no quota, no limit");
+  });
+
+  it("heals a deployment whose DU Deployment was deleted behind its back", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("self-healing", 1), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    remember(created.body);
+    const namespace = created.body.plan?.namespace ?? "";
+    const originalOperation = (created.body as unknown as { operationId: string }).operationId;
+    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "du", namespace });
+    const healed = await eventually(
+      async () => {
+        const answer = await api<Deployment & { operationId: string }>(
+          "GET",
+          `/v1/ran-deployments/${created.body.id}`,
+        );
+        return answer.body.operationId !== originalOperation && answer.body.state === "ready"
+          ? answer.body
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: "the deployment to be healed and ready again" },
+    );
+    const operation = await api<{ kind: string; state: string }>(
+      "GET",
+      `/v1/operations/${healed.operationId}`,
+    );
+    assert.deepEqual([operation.body.kind, operation.body.state], ["heal", "succeeded"]);
+    const du = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: "du", namespace });
+    assert.equal(du.metadata?.labels?.["ranaas.io/deployment-id"], created.body.id);
+    assert.equal(healed.reason, undefined, "no reason left once healed");
   });
 
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {

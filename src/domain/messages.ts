@@ -47,6 +47,12 @@ export type Report = Envelope<
   }
 >;
 
+/** The status service saw a managed object deleted or changed behind RANaaS's back. */
+export type DriftReport = Envelope<
+  "drift",
+  { component: string; change: "deleted" | "changed"; detail: string }
+>;
+
 const ajv = new Ajv({ allErrors: false });
 const checkEnvelope = ajv.compile({
   type: "object",

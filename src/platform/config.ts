@@ -32,6 +32,8 @@ export interface RanaasConfig {
   planTimeoutMs: number;
   /** Where the API finds the status service. */
   statusUrl: string;
+  /** Whether a deployment that drifted (objects deleted or changed behind RANaaS's back) is restored. */
+  selfHeal: boolean;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,13 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       problems.push(`${name}: "${raw}" is not a positive number of milliseconds`);
     return value;
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = text(name, String(fallback)).toLowerCase();
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    problems.push(`${name}: "${raw}" is not true or false`);
+    return fallback;
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
@@ -113,6 +122,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     provisionTimeoutMs: milliseconds("RANAAS_PROVISION_TIMEOUT_MS", 120_000),
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 3_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
+    selfHeal: flag("RANAAS_SELF_HEAL", true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

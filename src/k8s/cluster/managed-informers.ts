@@ -16,6 +16,13 @@ import { MANAGED_BY } from "../render/labels.ts";
 
 const SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 
+export interface ObservedDrift {
+  deploymentId: string;
+  component: string;
+  change: "deleted" | "changed";
+  detail: string;
+}
+
 interface Watched<T extends KubernetesObject> {
   name: string;
   informer: Informer<T> & ObjectCache<T>;
@@ -31,6 +38,7 @@ export class ManagedObjectsCache {
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly listeners = new Set<(deploymentId: string) => void>();
+  private readonly driftListeners = new Set<(drift: ObservedDrift) => void>();
 
   constructor(
     config: KubeConfig,
@@ -65,7 +73,13 @@ export class ManagedObjectsCache {
   }
 
   async start(): Promise<void> {
+    this.attachDriftDetection();
     await Promise.all(this.watched.map((w) => this.run(w as Watched<KubernetesObject>, 500)));
+  }
+
+  /** Called when a managed Deployment is deleted, or scaled away from one replica, by someone. */
+  onDrift(listener: (drift: ObservedDrift) => void): void {
+    this.driftListeners.add(listener);
   }
 
   /** Called with the deployment id of every object that changes. */
@@ -97,6 +111,28 @@ export class ManagedObjectsCache {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     for (const w of this.watched) void w.informer.stop();
+  }
+
+  private attachDriftDetection(): void {
+    const informer = this.watched[0].informer;
+    const emit = (deployment: V1Deployment, change: ObservedDrift["change"], detail: string) => {
+      const deploymentId = deployment.metadata?.labels?.["ranaas.io/deployment-id"];
+      const component = deployment.metadata?.name;
+      if (deploymentId === undefined || component === undefined) return;
+      for (const l of this.driftListeners) l({ deploymentId, component, change, detail });
+    };
+    informer.on("delete", (d) =>
+      emit(d, "deleted", `Deployment ${d.metadata?.namespace}/${d.metadata?.name} was deleted`),
+    );
+    informer.on("update", (d) => {
+      if ((d.spec?.replicas ?? 1) !== 1) {
+        emit(
+          d,
+          "changed",
+          `Deployment ${d.metadata?.namespace}/${d.metadata?.name} was scaled to ${d.spec?.replicas} replicas`,
+        );
+      }
+    });
   }
 
   private async run(w: Watched<KubernetesObject>, backoffMs: number): Promise<void> {

@@ -44,7 +44,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     maxAttempts: 2,
     queues: [workDeadLetterQueue, workQueue],
   });
-  const lifecycle = new DeploymentLifecycle({ store, rpc, work, logger });
+  const lifecycle = new DeploymentLifecycle({ store, rpc, work, logger, selfHeal: config.selfHeal });
   const reports = amqp.connection.createConsumer(
     {
       queue: API_REPORTS_QUEUE,

@@ -11,6 +11,7 @@ import {
   readEnvelope,
   type CapacityReply,
   type CapacityRequest,
+  type DriftReport,
   type PlanReply,
   type PlanRequest,
   type ProvisionCommand,
@@ -32,6 +33,8 @@ export interface LifecycleDeps {
   rpc: RPCClient;
   work: Publisher;
   logger: Logger;
+  /** Restore deployments that drifted (else they only become `degraded`). */
+  selfHeal: boolean;
 }
 
 type PlanOutcome =
@@ -131,8 +134,10 @@ export class DeploymentLifecycle {
     return deleting;
   }
 
-  /** Applies a worker's report to the record; reports of an older operation are dropped. */
+  /** Applies a message from the reports exchange: a worker's report or the status service's drift. */
   async onReport(body: unknown): Promise<void> {
+    const drift = readEnvelope<DriftReport>(body, ["drift"]);
+    if (drift !== undefined) return this.onDrift(drift);
     const report = readEnvelope<Report>(body, ["report"]);
     if (report === undefined) return;
     const { store } = this.deps;
@@ -153,9 +158,11 @@ export class DeploymentLifecycle {
         return;
       case "ready":
         if (
-          await store.deployments.transition(record.id, ["planned", "provisioning"], {
+          await store.deployments.transition(record.id, ["planned", "provisioning", "degraded"], {
             state: "ready",
             connection: report.payload.connection,
+            reason: undefined,
+            reasonCode: undefined,
           })
         ) {
           await store.operations.finish(operationId, "succeeded");
@@ -166,7 +173,7 @@ export class DeploymentLifecycle {
         const reason = report.payload.reason ?? "the worker gave no reason";
         const failed = await store.deployments.transition(
           record.id,
-          ["planned", "provisioning", "deleting"],
+          ["planned", "provisioning", "degraded", "deleting"],
           {
             state: "failed",
             reason,
@@ -189,6 +196,54 @@ export class DeploymentLifecycle {
         }
         return;
     }
+  }
+
+  /**
+   * A managed object was deleted or changed behind RANaaS's back: the deployment becomes `degraded`
+   * and, with self-healing on, a new operation provisions it again (server-side apply restores it).
+   */
+  private async onDrift(drift: DriftReport): Promise<void> {
+    const { store } = this.deps;
+    const record = await store.deployments.get(drift.deploymentId);
+    if (record === undefined || (record.state !== "ready" && record.state !== "degraded")) return; // being changed by RANaaS itself
+    const reason = `${drift.payload.detail} outside RANaaS`;
+    const log = this.deps.logger.child({ deploymentId: record.id, correlationId: drift.correlationId });
+    if (!this.deps.selfHeal) {
+      await store.deployments.transition(record.id, ["ready"], {
+        state: "degraded",
+        reason,
+        reasonCode: "drift",
+      });
+      log.warn({ reason }, "deployment drifted; self-healing is off");
+      return;
+    }
+    const now = new Date();
+    const operationId = uuidV7();
+    await store.operations.create({
+      id: operationId,
+      deploymentId: record.id,
+      tenant: record.tenant,
+      kind: "heal",
+      state: "running",
+      createdAt: now,
+      updatedAt: now,
+    });
+    const degraded = await store.deployments.transition(record.id, ["ready", "degraded"], {
+      state: "degraded",
+      reason,
+      reasonCode: "drift",
+      operationId,
+    });
+    if (degraded?.definition === undefined) return;
+    await this.deps.work.send(
+      { routingKey: WORK_QUEUE, durable: true },
+      envelope<ProvisionCommand>(
+        "provision",
+        { correlationId: drift.correlationId, deploymentId: record.id, revision: degraded.revision },
+        { operationId, definition: degraded.definition },
+      ),
+    );
+    log.warn({ reason }, "deployment drifted; healing");
   }
 
   /** What could still be had, per site, as the orchestrator sees it now. */

@@ -1,7 +1,12 @@
 // Composition root of the status service: informers on everything RANaaS manages, answering
-// GET /status/{deploymentId} from the cache; /readyz reports when the cache may be stale.
+// GET /status/{deploymentId} from the cache and reporting drift (managed objects deleted or scaled
+// behind RANaaS's back) to the reports exchange; /readyz reports when the cache may be stale.
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
+import { envelope } from "../../bus/envelopes.ts";
+import { REPORTS_EXCHANGE, reportsExchange } from "../../bus/topology.ts";
+import type { DriftReport } from "../../domain/messages.ts";
 import { ManagedObjectsCache } from "../../k8s/cluster/managed-informers.ts";
+import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -17,6 +22,33 @@ export interface StatusServiceDeps {
 
 export async function startStatusService(deps: StatusServiceDeps): Promise<RunningService> {
   const cache = new ManagedObjectsCache(deps.kube.config, deps.logger);
+  const drifts = deps.amqp.connection.createPublisher({
+    confirm: true,
+    maxAttempts: 3,
+    exchanges: [reportsExchange],
+  });
+  cache.onDrift((drift) => {
+    const message = envelope<DriftReport>(
+      "drift",
+      { correlationId: uuidV7(), deploymentId: drift.deploymentId, revision: 0 },
+      { component: drift.component, change: drift.change, detail: drift.detail },
+    );
+    deps.logger.warn(
+      { deploymentId: drift.deploymentId, component: drift.component, change: drift.change },
+      "drift observed",
+    );
+    drifts
+      .send(
+        {
+          exchange: REPORTS_EXCHANGE,
+          routingKey: `drift.${drift.deploymentId}`,
+          durable: true,
+          messageId: message.id,
+        },
+        message,
+      )
+      .catch((err: unknown) => deps.logger.warn({ err }, "could not publish a drift report"));
+  });
   void cache.start();
   const informers = {
     name: "informers",
@@ -48,6 +80,7 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
     ...running,
     close: async () => {
       cache.stop();
+      await drifts.close();
       await running.close();
     },
   };
