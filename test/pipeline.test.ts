@@ -1,6 +1,9 @@
 // The provisioning pipeline end to end on the local stack: API, orchestrator, two workers and the status
 // service as separate processes over real RabbitMQ, FerretDB and Kubernetes (KWOK nodes).
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
@@ -373,6 +376,76 @@ describe("provisioning pipeline", () => {
     const du = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: "du", namespace });
     assert.equal(du.metadata?.labels?.["ranaas.io/deployment-id"], created.body.id);
     assert.equal(healed.reason, undefined, "no reason left once healed");
+  });
+
+  it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {
+    const issued = issueApiKey();
+    const secret = "test-callback-secret";
+    await new TenantsRepository(mongo.db(database)).create(
+      "callback-operator",
+      "operator",
+      issued.record,
+      {},
+      secret,
+    );
+    const received: { type: string; state: string; signature: string; body: string }[] = [];
+    let refusals = 0;
+    const receiver = createHttpServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        if (refusals === 0) {
+          refusals += 1; // the first delivery fails: RANaaS must retry it before sending anything later
+          response.writeHead(503).end();
+          return;
+        }
+        const event = JSON.parse(body) as { type: string; data: { state: string } };
+        received.push({
+          type: event.type,
+          state: event.data.state,
+          signature: String(request.headers["ranaas-signature"]),
+          body,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    receiver.listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const asTenant = { authorization: `Bearer ${issued.key}` };
+      const request = cellsRequest("with-callback", 1, {
+        callbackUrl: `http://127.0.0.1:${port}/ran-events`,
+      });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=30" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      remember(created.body);
+      await api("DELETE", `/v1/ran-deployments/${created.body.id}`, undefined, {
+        ...asTenant,
+        prefer: "wait=60",
+      });
+      const expected = ["requested", "planned", "provisioning", "ready", "deleting", "deleted"];
+      await eventually(() => Promise.resolve(received.length >= expected.length ? true : undefined), {
+        timeoutMs: 30_000,
+        what: `${expected.length} callbacks (got ${received.map((r) => r.state).join(", ")})`,
+      });
+      assert.deepEqual(
+        received.map((r) => r.state),
+        expected,
+      );
+      assert.equal(refusals, 1);
+      for (const event of received) {
+        assert.equal(event.type, "dev.ranaas.ran-deployment.state-changed");
+        const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(event.signature);
+        assert.ok(match, event.signature);
+        const expectedSignature = createHmac("sha256", secret)
+          .update(`${match[1]}.${event.body}`)
+          .digest("hex");
+        assert.equal(match[2], expectedSignature, "signed with the tenant's secret");
+      }
+    } finally {
+      receiver.close();
+    }
   });
 
   it("manages the RU pool: lists holders, adds RUs, refuses to remove one in use", async () => {

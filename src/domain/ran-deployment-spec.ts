@@ -105,6 +105,13 @@ export const RanDeploymentSpecSchema = Type.Object(
         description: "gNB ID length in bits",
       }),
     ),
+    callbackUrl: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        pattern: "^https?://[^\\s]+$",
+        description: "an http(s) URL that receives a CloudEvent on every state change",
+      }),
+    ),
     n3ServiceType: Type.Optional(
       Type.Union(
         N3_SERVICE_TYPES.map((t) => Type.Literal(t)),

@@ -29,6 +29,8 @@ export interface TenantRecord {
   role: TenantRole;
   keys: ApiKeyRecord[];
   quotas: TenantQuotas;
+  /** Signs the tenant's callbacks (HMAC-SHA256); shown to the tenant when it is created. */
+  callbackSecret?: string | undefined;
   createdAt: Date;
 }
 

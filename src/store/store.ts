@@ -4,6 +4,7 @@ import type { Db } from "mongodb";
 import type { HealthCheck } from "../platform/health.ts";
 import type { Logger } from "../platform/logger.ts";
 import { AllocationsRepository } from "./allocations-repository.ts";
+import { CallbacksRepository } from "./callbacks-repository.ts";
 import { DeploymentsRepository } from "./deployments-repository.ts";
 import { IdempotencyRepository } from "./idempotency-repository.ts";
 import { OperationsRepository } from "./operations-repository.ts";
@@ -17,6 +18,7 @@ export interface Store {
   allocations: AllocationsRepository;
   tenants: TenantsRepository;
   idempotency: IdempotencyRepository;
+  callbacks: CallbacksRepository;
   /** Ready once every index exists. */
   indexesHealth: HealthCheck;
   stop: () => void;
@@ -30,6 +32,7 @@ export function openStore(db: Db, logger: Logger): Store {
     allocations: new AllocationsRepository(db),
     tenants: new TenantsRepository(db),
     idempotency: new IdempotencyRepository(db),
+    callbacks: new CallbacksRepository(db),
   };
   let ready = false;
   let stopped = false;

@@ -30,10 +30,18 @@ export class TenantsRepository {
     role: TenantRole,
     key: ApiKeyRecord,
     quotas: TenantQuotas = {},
+    callbackSecret?: string,
   ): Promise<TenantRecord> {
-    const record: TenantRecord = { name, role, keys: [key], quotas, createdAt: new Date() };
+    const record: TenantRecord = { name, role, keys: [key], quotas, callbackSecret, createdAt: new Date() };
     try {
-      await this.collection.insertOne({ _id: name, role, keys: [key], quotas, createdAt: record.createdAt });
+      await this.collection.insertOne({
+        _id: name,
+        role,
+        keys: [key],
+        quotas,
+        ...(callbackSecret === undefined ? {} : { callbackSecret }),
+        createdAt: record.createdAt,
+      });
     } catch (err) {
       if (isDuplicateKey(err)) throw new TenantExistsError(name);
       throw err;

@@ -1,6 +1,7 @@
 // `ranaas tenant create|list|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
 // database (for the provider's operators; the API's /v1/tenants does the same for an admin key).
 // A key is printed once and stored only as a hash.
+import { randomBytes } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
 import { isValidTenantName, type TenantQuotas, type TenantRole } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
@@ -72,13 +73,18 @@ export function registerTenantCommand(program: Command): void {
           ...(options.maxCpu === undefined ? {} : { cpuMillis: options.maxCpu * 1000 }),
         };
         const issued = issueApiKey();
+        const callbackSecret = randomBytes(32).toString("base64url");
         try {
-          await withTenants((t) => t.create(name, role, issued.record, quotas));
+          await withTenants((t) => t.create(name, role, issued.record, quotas, callbackSecret));
         } catch (err) {
           if (err instanceof TenantExistsError) return fail(err.message);
           throw err;
         }
         printKey(name, issued.key, options.quiet);
+        if (options.quiet !== true)
+          console.log(
+            `callback signing secret (HMAC-SHA256 of "<t>.<body>", header RANaaS-Signature):\n${callbackSecret}`,
+          );
       },
     );
 

@@ -16,6 +16,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
+import { CallbackDispatcher } from "./callback-dispatcher.ts";
 import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { problemFromError } from "./problem-details.ts";
 import { registerAuthentication } from "./authenticate.ts";
@@ -57,6 +58,9 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   );
   reports.on("error", (err: unknown) => logger.warn({ err }, "reports consumer error"));
 
+  const callbacks = new CallbackDispatcher(store, logger);
+  callbacks.start();
+
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const reconcile = async (): Promise<void> => {
@@ -93,6 +97,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     close: async () => {
       stopped = true;
       clearTimeout(timer);
+      callbacks.stop();
       await running.close();
       await reports.close();
       await work.close();

@@ -83,8 +83,10 @@ export class DeploymentLifecycle {
       createdAt: now,
       updatedAt: now,
     });
+    await this.queueCallback(record);
     const outcome = await this.planAndDispatch(record, correlationId);
     if (outcome.kind === "rejected") {
+      await store.callbacks.discard(record.id); // the deployment never existed as far as anyone outside knows
       await store.deployments.remove(record.id);
       await store.operations.remove(record.operationId);
       throw new RanaasError(outcome.rejection.code, outcome.rejection.message);
@@ -117,7 +119,7 @@ export class DeploymentLifecycle {
           "could not release reservations of an unplanned deployment",
         ),
       );
-      const deleted = await store.deployments.transition(id, [record.state], {
+      const deleted = await this.move(id, [record.state], {
         state: "deleted",
         operationId,
         reason: undefined,
@@ -125,7 +127,7 @@ export class DeploymentLifecycle {
       await store.operations.finish(operationId, "succeeded");
       return deleted ?? record;
     }
-    const deleting = await store.deployments.transition(id, [record.state], {
+    const deleting = await this.move(id, [record.state], {
       state: "deleting",
       operationId,
     });
@@ -154,11 +156,11 @@ export class DeploymentLifecycle {
     }
     switch (outcome) {
       case "progress":
-        await store.deployments.transition(record.id, ["planned"], { state: "provisioning" });
+        await this.move(record.id, ["planned"], { state: "provisioning" });
         return;
       case "ready":
         if (
-          await store.deployments.transition(record.id, ["planned", "provisioning", "degraded"], {
+          await this.move(record.id, ["planned", "provisioning", "degraded"], {
             state: "ready",
             connection: report.payload.connection,
             reason: undefined,
@@ -171,15 +173,11 @@ export class DeploymentLifecycle {
         return;
       case "failed": {
         const reason = report.payload.reason ?? "the worker gave no reason";
-        const failed = await store.deployments.transition(
-          record.id,
-          ["planned", "provisioning", "degraded", "deleting"],
-          {
-            state: "failed",
-            reason,
-            reasonCode: record.state === "deleting" ? "teardown-failed" : "provision-failed",
-          },
-        );
+        const failed = await this.move(record.id, ["planned", "provisioning", "degraded", "deleting"], {
+          state: "failed",
+          reason,
+          reasonCode: record.state === "deleting" ? "teardown-failed" : "provision-failed",
+        });
         await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
         log.warn({ reason }, "deployment failed");
         // Take down what was created and give the reservations back; the record stays `failed`.
@@ -190,7 +188,7 @@ export class DeploymentLifecycle {
       case "deleted":
         await this.release(record, report.correlationId);
         if (record.state === "deleting") {
-          await store.deployments.transition(record.id, ["deleting"], { state: "deleted" });
+          await this.move(record.id, ["deleting"], { state: "deleted" });
           await store.operations.finish(operationId, "succeeded");
           log.info("deployment deleted");
         }
@@ -209,7 +207,7 @@ export class DeploymentLifecycle {
     const reason = `${drift.payload.detail} outside RANaaS`;
     const log = this.deps.logger.child({ deploymentId: record.id, correlationId: drift.correlationId });
     if (!this.deps.selfHeal) {
-      await store.deployments.transition(record.id, ["ready"], {
+      await this.move(record.id, ["ready"], {
         state: "degraded",
         reason,
         reasonCode: "drift",
@@ -228,7 +226,7 @@ export class DeploymentLifecycle {
       createdAt: now,
       updatedAt: now,
     });
-    const degraded = await store.deployments.transition(record.id, ["ready", "degraded"], {
+    const degraded = await this.move(record.id, ["ready", "degraded"], {
       state: "degraded",
       reason,
       reasonCode: "drift",
@@ -271,7 +269,7 @@ export class DeploymentLifecycle {
         const outcome = await this.planAndDispatch(record, record.operationId);
         if (outcome.kind !== "rejected") return;
         const { code, message } = outcome.rejection;
-        await this.deps.store.deployments.transition(record.id, ["requested"], {
+        await this.move(record.id, ["requested"], {
           state: "failed",
           reason: message,
           reasonCode: code,
@@ -279,6 +277,47 @@ export class DeploymentLifecycle {
         await this.deps.store.operations.finish(record.operationId, "failed", { code, message });
       }),
     );
+  }
+
+  /** Every state change goes through here, so each one also queues its callback. */
+  private async move(
+    ...args: Parameters<Store["deployments"]["transition"]>
+  ): Promise<DeploymentRecord | undefined> {
+    const moved = await this.deps.store.deployments.transition(...args);
+    if (moved !== undefined && args[2].state !== undefined) await this.queueCallback(moved);
+    return moved;
+  }
+
+  private async queueCallback(record: DeploymentRecord): Promise<void> {
+    if (record.spec.callbackUrl === undefined) return;
+    const id = uuidV7();
+    const event = {
+      specversion: "1.0",
+      type: "dev.ranaas.ran-deployment.state-changed",
+      source: `/v1/ran-deployments/${record.id}`,
+      id,
+      time: new Date().toISOString(),
+      subject: record.id,
+      datacontenttype: "application/json",
+      data: {
+        id: record.id,
+        name: record.name,
+        state: record.state,
+        reason: record.reason ?? null,
+        revision: record.revision,
+        connection: record.connection ?? null,
+      },
+    };
+    await this.deps.store.callbacks.enqueue({
+      id,
+      deploymentId: record.id,
+      tenant: record.tenant,
+      url: record.spec.callbackUrl,
+      body: JSON.stringify(event),
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      state: "pending",
+    });
   }
 
   private async planAndDispatch(record: DeploymentRecord, correlationId: string): Promise<PlanOutcome> {
@@ -304,7 +343,7 @@ export class DeploymentLifecycle {
       if (reply === undefined) return { kind: "unreachable" };
       if (!reply.payload.ok) return { kind: "rejected", rejection: reply.payload.rejection };
       const definition = reply.payload.definition;
-      const planned = await this.deps.store.deployments.transition(record.id, ["requested"], {
+      const planned = await this.move(record.id, ["requested"], {
         state: "planned",
         definition,
       });

@@ -1,4 +1,5 @@
 // Admin endpoints for tenants: create (the API key is shown once), list, rotate a key, delete.
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { HOLDING_STATES } from "../../domain/deployment-record.ts";
@@ -58,14 +59,16 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
     }
     if (problems.length > 0) throw new RanaasError("invalid-request", "not a valid tenant", { problems });
     const issued = issueApiKey();
+    const callbackSecret = randomBytes(32).toString("base64url");
     try {
       const tenant = await store.tenants.create(
         body.name as string,
         (body.role as "operator" | "admin" | undefined) ?? "operator",
         issued.record,
         quotas,
+        callbackSecret,
       );
-      return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key });
+      return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key, callbackSecret });
     } catch (err) {
       if (err instanceof TenantExistsError) throw new RanaasError("tenant-exists", err.message);
       throw err;

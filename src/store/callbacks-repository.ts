@@ -1,0 +1,90 @@
+// The callback outbox: one document per state change to deliver to a deployment's callbackUrl. Ids are
+// time-ordered, so per deployment the oldest undelivered event goes first; a lease keeps two API
+// replicas from sending the same event at once.
+import type { Collection, Db } from "mongodb";
+
+export interface CallbackEvent {
+  id: string;
+  deploymentId: string;
+  tenant: string;
+  url: string;
+  /** The CloudEvent, serialized exactly as it is sent and signed. */
+  body: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  state: "pending" | "delivered" | "abandoned";
+  lastError?: string | undefined;
+  leaseUntil?: Date | undefined;
+}
+
+interface CallbackDocument extends Omit<CallbackEvent, "id"> {
+  _id: string;
+}
+
+export class CallbacksRepository {
+  private readonly collection: Collection<CallbackDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<CallbackDocument>("callbacks");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ state: 1, deploymentId: 1 }, { name: "state_deployment" });
+  }
+
+  async enqueue(event: CallbackEvent): Promise<void> {
+    const { id, ...rest } = event;
+    await this.collection.insertOne({ _id: id, ...rest });
+  }
+
+  async discard(deploymentId: string): Promise<void> {
+    await this.collection.deleteMany({ deploymentId, state: "pending" });
+  }
+
+  /** For each deployment, its oldest pending event if it is due and not leased; each is leased to the caller. */
+  async claimDue(now: Date, leaseMs: number, limit = 50): Promise<CallbackEvent[]> {
+    const pending = await this.collection.find({ state: "pending" }).sort({ _id: 1 }).limit(1000).toArray();
+    const heads = new Map<string, CallbackDocument>();
+    for (const doc of pending) if (!heads.has(doc.deploymentId)) heads.set(doc.deploymentId, doc);
+    const claimed: CallbackEvent[] = [];
+    for (const head of heads.values()) {
+      if (claimed.length >= limit) break;
+      if (head.nextAttemptAt > now || (head.leaseUntil !== undefined && head.leaseUntil > now)) continue;
+      const doc = await this.collection.findOneAndUpdate(
+        {
+          _id: head._id,
+          state: "pending",
+          $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lte: now } }],
+        },
+        { $set: { leaseUntil: new Date(now.getTime() + leaseMs) } },
+        { returnDocument: "after" },
+      );
+      if (doc !== null) {
+        const { _id, ...rest } = doc;
+        claimed.push({ id: _id, ...rest });
+      }
+    }
+    return claimed;
+  }
+
+  async delivered(id: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id },
+      { $set: { state: "delivered" }, $unset: { leaseUntil: "" }, $inc: { attempts: 1 } },
+    );
+  }
+
+  async failed(id: string, error: string, nextAttemptAt: Date | undefined): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id },
+      {
+        $set: {
+          lastError: error,
+          ...(nextAttemptAt === undefined ? { state: "abandoned" as const } : { nextAttemptAt }),
+        },
+        $unset: { leaseUntil: "" },
+        $inc: { attempts: 1 },
+      },
+    );
+  }
+}
