@@ -7,9 +7,8 @@ import { createServer as createHttpServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
-import { Connection } from "rabbitmq-client";
-import { API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../src/bus/topology.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
+import { purgeQueues } from "./support/bus.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
 import { ServiceFleet, type ServiceProcess } from "./support/services.ts";
@@ -30,19 +29,6 @@ interface Deployment {
   };
   connection: null | { n2: { sourceAddress: string }; n3: { address: string; port: number } };
   status?: { phase: string; components: { name: string; node: string; ready: boolean }[] };
-}
-
-/** Queues are shared by every RANaaS on the broker: start from empty ones so nothing left by an earlier run interferes. */
-async function purgeQueues(): Promise<void> {
-  const rabbit = new Connection({ url: stackConfig().amqpUrl, retryLow: 100, retryHigh: 500 });
-  rabbit.on("error", () => {});
-  try {
-    for (const queue of [WORK_QUEUE, API_REPORTS_QUEUE, ORCHESTRATOR_QUEUE]) {
-      await rabbit.queuePurge(queue).catch(() => undefined); // absent on a fresh broker
-    }
-  } finally {
-    await rabbit.close();
-  }
 }
 
 describe("provisioning pipeline", () => {

@@ -68,11 +68,11 @@ export class ServiceFleet {
   }
 
   /** Starts one service process and waits until its /readyz answers 200. */
-  async start(service: ServiceName): Promise<ServiceProcess> {
+  async start(service: ServiceName, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
     const port = service === "worker" ? await freePort() : this.ports[service];
     let output = "";
     const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", service], {
-      env: { ...this.env, RANAAS_WORKER_PORT: String(port) },
+      env: { ...this.env, RANAAS_WORKER_PORT: String(port), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,125 @@
+// A worker needs no more than deploy/rbac/worker.yaml grants: run one with that ServiceAccount's token
+// and provision and delete a deployment with it; the same identity is refused everything else.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CoreV1Api, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { MongoClient } from "mongodb";
+import { parseAllDocuments, stringify } from "yaml";
+import { applyObjects } from "../src/k8s/cluster/apply.ts";
+import { localRadioUnits } from "../src/placement/local-inventory.ts";
+import { issueApiKey } from "../src/platform/api-keys.ts";
+import { RadioUnitsRepository } from "../src/store/rus-repository.ts";
+import { TenantsRepository } from "../src/store/tenants-repository.ts";
+import { call, cellsRequest } from "./support/api-client.ts";
+import { purgeQueues } from "./support/bus.ts";
+import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
+import { ServiceFleet } from "./support/services.ts";
+import { stackConfig, uniqueName } from "./support/stack.ts";
+
+const rbacFile = fileURLToPath(new URL("../deploy/rbac/worker.yaml", import.meta.url));
+
+describe("worker with least-privilege RBAC", () => {
+  const database = uniqueName("ranaas_rbac").replaceAll("-", "_");
+  const kc = adminKubeConfig();
+  const mongo = new MongoClient(stackConfig().mongodbUri);
+  let fleet: ServiceFleet;
+  let key = "";
+  let workerKubeconfig = "";
+  const namespaces: string[] = [];
+
+  before(async () => {
+    await purgeQueues();
+    const objects = parseAllDocuments(await readFile(rbacFile, "utf8")).map(
+      (d) => d.toJS() as KubernetesObject,
+    );
+    await applyObjects(kc, objects);
+    const token = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+      name: "ranaas-worker",
+      namespace: "ranaas-system",
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
+    const cluster = kc.getCurrentCluster();
+    assert.ok(cluster && token.status?.token);
+    workerKubeconfig = join(await mkdtemp(join(tmpdir(), "ranaas-rbac-")), "worker.kubeconfig");
+    await writeFile(
+      workerKubeconfig,
+      stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [
+          { name: "local", cluster: { server: cluster.server, "certificate-authority": cluster.caFile } },
+        ],
+        users: [{ name: "ranaas-worker", user: { token: token.status.token } }],
+        contexts: [{ name: "worker", context: { cluster: "local", user: "ranaas-worker" } }],
+        "current-context": "worker",
+      }),
+      { mode: 0o600 },
+    );
+
+    await mongo.connect();
+    await new RadioUnitsRepository(mongo.db(database)).upsert(localRadioUnits());
+    const issued = issueApiKey();
+    await new TenantsRepository(mongo.db(database)).create("rbac-operator", "operator", issued.record);
+    key = issued.key;
+    fleet = await ServiceFleet.create(database);
+    await fleet.start("orchestrator");
+    await fleet.start("worker", { KUBECONFIG: workerKubeconfig });
+    await fleet.start("api");
+  });
+
+  after(async () => {
+    await fleet.stopAll();
+    await Promise.all(namespaces.map((ns) => deleteNamespaceAndWait(kc, ns)));
+    await mongo.db(database).dropDatabase();
+    await mongo.close();
+  });
+
+  it("provisions and deletes a deployment", async () => {
+    const auth = { authorization: `Bearer ${key}` };
+    const created = await call<{ id: string; state: string; plan: { namespace: string } | null }>(
+      fleet.apiUrl,
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("rbac-cells", 2),
+      { ...auth, prefer: "wait=30" },
+    );
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    if (created.body.plan !== null) namespaces.push(created.body.plan.namespace);
+    const deleted = await call<{ state: string }>(
+      fleet.apiUrl,
+      "DELETE",
+      `/v1/ran-deployments/${created.body.id}`,
+      undefined,
+      {
+        ...auth,
+        prefer: "wait=60",
+      },
+    );
+    assert.equal(deleted.body.state, "deleted");
+  });
+
+  it("refuses the worker's identity anything beyond its role", async () => {
+    const worker = new KubeConfig();
+    worker.loadFromFile(workerKubeconfig);
+    const core = worker.makeApiClient(CoreV1Api);
+    for (const [what, attempt] of [
+      ["list secrets", () => core.listSecretForAllNamespaces()],
+      [
+        "create a service account",
+        () =>
+          core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "x" } } }),
+      ],
+      ["delete a node", () => core.deleteNode({ name: "central-1" })],
+    ] as const) {
+      const status = await attempt().then(
+        () => 200,
+        (err: unknown) => statusOf(err),
+      );
+      assert.equal(status, 403, `expected 403 for: ${what}`);
+    }
+  });
+});
