@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
+import { DEFAULT_IMAGES, type PlannedCell, type ResourceDefinition } from "../domain/resource-definition.ts";
 import { validateSpec } from "../domain/validate-spec.ts";
 import { emptyIdentities, type Inventory } from "./inventory.ts";
 import { localInventory } from "./local-inventory.ts";
@@ -8,7 +8,11 @@ import { planDeployment, type PlanResult } from "./plan-deployment.ts";
 
 const ID = "0190a5c4-7e1d-7000-8000-0000000000aa";
 
-function planFor(spec: Record<string, unknown>, inventory: Inventory = localInventory()): PlanResult {
+function planFor(
+  spec: Record<string, unknown>,
+  inventory: Inventory = localInventory(),
+  previous?: ResourceDefinition,
+): PlanResult {
   const validated = validateSpec({
     name: "t",
     amf: { address: "10.0.0.5" },
@@ -26,6 +30,7 @@ function planFor(spec: Record<string, unknown>, inventory: Inventory = localInve
       spec: validated.spec,
       carriers: validated.carriers,
       images: DEFAULT_IMAGES,
+      previous,
     },
     inventory,
   );
@@ -140,5 +145,62 @@ describe("planDeployment", () => {
   it("refuses an unknown site", () => {
     const result = planFor({ cells: cells(1), site: "mars" });
     assert.ok(!result.ok && result.rejection.code === "unknown-site");
+  });
+
+  describe("re-planning an update", () => {
+    const identity = (c: PlannedCell) => [
+      c.ruId,
+      c.pci,
+      c.nci,
+      c.fronthaul.vlan,
+      c.fronthaul.duMac,
+      c.prach.rootSequenceIndex,
+    ];
+
+    it("keeps the site, gNB ID and every untouched cell's RU and identities while scaling 2 → 4 → 1", () => {
+      const two = planFor({ cells: cells(2), site: "site-2" });
+      assert.ok(two.ok);
+      const four = planFor({ cells: cells(4) }, localInventory(), two.definition);
+      assert.ok(four.ok, JSON.stringify(four));
+      assert.equal(four.definition.site, "site-2");
+      assert.equal(four.definition.gnbId, two.definition.gnbId);
+      assert.equal(four.definition.du.node, two.definition.du.node);
+      assert.deepEqual(four.definition.cells.slice(0, 2).map(identity), two.definition.cells.map(identity));
+      const all = four.definition.cells;
+      assert.equal(new Set(all.map((c) => c.ruId)).size, 4);
+      assert.equal(new Set(all.map((c) => c.pci)).size, 4);
+      assert.equal(new Set(all.map((c) => c.fronthaul.vlan)).size, 4);
+      const one = planFor({ cells: cells(1) }, localInventory(), four.definition);
+      assert.ok(one.ok);
+      assert.deepEqual(one.definition.cells.map(identity), [identity(two.definition.cells[0]!)]);
+    });
+
+    it("gives a cell whose carrier changed new radio identities but keeps its sector", () => {
+      const before = planFor({ cells: cells(2), site: "site-1" });
+      assert.ok(before.ok);
+      const changed = planFor(
+        {
+          cells: [
+            { band: 78, bandwidthMHz: 20 },
+            { band: 78, bandwidthMHz: 40 },
+          ],
+        },
+        localInventory(),
+        before.definition,
+      );
+      assert.ok(changed.ok);
+      assert.deepEqual(identity(changed.definition.cells[0]!), identity(before.definition.cells[0]!));
+      assert.equal(changed.definition.cells[1]?.bandwidthMHz, 40);
+      assert.equal(changed.definition.cells[1]?.sectorId, 1);
+    });
+
+    it("refuses to move a deployment to another site or change its gNB ID", () => {
+      const before = planFor({ cells: cells(1), site: "site-1" });
+      assert.ok(before.ok);
+      const moved = planFor({ cells: cells(1), site: "site-2" }, localInventory(), before.definition);
+      assert.ok(!moved.ok && moved.rejection.code === "identity-conflict");
+      const renumbered = planFor({ cells: cells(1), gnbId: 99 }, localInventory(), before.definition);
+      assert.ok(!renumbered.ok && /cannot change/.test(renumbered.rejection.message));
+    });
   });
 });

@@ -38,6 +38,12 @@ export interface PlanRequest {
   carriers: readonly Carrier[];
   images: ContainerImages;
   compute?: ComputeProfile;
+  /**
+   * The deployment's current definition when an update is re-planned: its site and gNB ID stay, and
+   * every cell whose carrier is unchanged keeps its RU, PCI, VLAN and PRACH root (its own reservations
+   * must have been given back first, so they appear free in the inventory).
+   */
+  previous?: ResourceDefinition | undefined;
 }
 
 export type PlanResult =
@@ -56,26 +62,40 @@ export function planDeployment(request: PlanRequest, inventory: Inventory): Plan
     );
   }
 
-  const gnbId = allocateGnbId(spec, inventory);
+  const { previous } = request;
+  if (previous !== undefined && spec.site !== undefined && spec.site !== previous.site) {
+    return reject(
+      "identity-conflict",
+      `a deployment cannot move from ${previous.site} to ${spec.site}; create a new one`,
+    );
+  }
+  if (previous !== undefined && spec.gnbId !== undefined && spec.gnbId !== previous.gnbId) {
+    return reject("identity-conflict", `the gNB ID of a deployment cannot change (it is ${previous.gnbId})`);
+  }
+  const gnbId = previous?.gnbId ?? allocateGnbId(spec, inventory);
   if (typeof gnbId !== "number") return { ok: false, rejection: gnbId };
+  const kept = keptCells(request);
 
-  const candidates = (spec.site === undefined ? sites : [spec.site])
+  const candidates = (
+    previous !== undefined ? [previous.site] : spec.site === undefined ? sites : [spec.site]
+  )
     .map((site) => ({ site, capable: freeCapableRus(inventory.rus, site, spec) }))
     .sort((a, b) => b.capable - a.capable || a.site.localeCompare(b.site));
 
   let computeRejection: PlanRejection | undefined;
   for (const { site } of candidates) {
-    const rus = matchRadioUnits(
+    const rus = matchWithKept(
       spec.cells,
+      kept,
       inventory.rus.filter((ru) => ru.site === site),
     );
     if (rus === undefined) continue;
-    const placed = placeCompute(site, rus, spec.cells.length, inventory.nodes, profile);
+    const placed = placeCompute(site, rus, spec.cells.length, inventory.nodes, profile, previous);
     if ("rejection" in placed) {
       computeRejection ??= placed.rejection;
       continue;
     }
-    const cells = planCells(request, inventory, site, gnbId, rus, profile);
+    const cells = planCells(request, inventory, site, gnbId, rus, profile, kept);
     if (!Array.isArray(cells)) return { ok: false, rejection: cells };
     return {
       ok: true,
@@ -101,6 +121,45 @@ export function planDeployment(request: PlanRequest, inventory: Inventory): Plan
     };
   }
   return { ok: false, rejection: computeRejection ?? ruShortage(spec, inventory, candidates) };
+}
+
+/** For each requested cell, the previous cell it continues (same index and carrier), if any. */
+function keptCells(request: PlanRequest): (PlannedCell | undefined)[] {
+  const { previous, spec, carriers } = request;
+  return spec.cells.map((cell, i) => {
+    const before = previous?.cells[i];
+    const carrier = carriers[i];
+    const same =
+      before !== undefined &&
+      carrier !== undefined &&
+      before.band === carrier.band &&
+      before.bandwidthMHz === carrier.bandwidthMHz &&
+      before.dlArfcn === carrier.dlArfcn &&
+      (cell.pci === undefined || cell.pci === before.pci);
+    return same ? before : undefined;
+  });
+}
+
+/** Kept cells keep their RU; the others are matched among the site's remaining RUs. */
+function matchWithKept(
+  cells: readonly NormalizedSpec["cells"][number][],
+  kept: readonly (PlannedCell | undefined)[],
+  siteRus: readonly RadioUnit[],
+): RadioUnit[] | undefined {
+  const pinned = kept.map((k) =>
+    k === undefined ? undefined : siteRus.find((ru) => ru.id === k.ruId && ru.allocatedTo === undefined),
+  );
+  if (pinned.some((ru, i) => kept[i] !== undefined && ru === undefined)) return undefined;
+  const taken = new Set(pinned.filter((ru) => ru !== undefined).map((ru) => ru.id));
+  const open = cells.map((cell, i) => ({ cell, i })).filter(({ i }) => pinned[i] === undefined);
+  const matched = matchRadioUnits(
+    open.map((o) => o.cell),
+    siteRus.filter((ru) => !taken.has(ru.id)),
+  );
+  if (matched === undefined) return undefined;
+  const result = [...pinned];
+  open.forEach(({ i }, j) => (result[i] = matched[j]));
+  return result as RadioUnit[];
 }
 
 function reject(code: RejectionCode, message: string): PlanResult {
@@ -163,6 +222,7 @@ function placeCompute(
   cellCount: number,
   nodes: readonly ClusterNode[],
   profile: ComputeProfile,
+  previous?: ResourceDefinition,
 ): ComputePlacement | { rejection: PlanRejection } {
   const free = new Map(nodes.map((n) => [n.name, n.free]));
   const take = (node: string, need: ComputeResources): boolean => {
@@ -186,7 +246,12 @@ function placeCompute(
   const edge = nodes
     .filter((n) => n.role === "edge" && n.site === site)
     .sort((a, b) => rusOn(b.name) - rusOn(a.name) || byMostFree(a, b));
-  const duNode = edge.find((n) => take(n.name, du));
+  // An update keeps the DU and CU where they run when they still fit there.
+  const first = (list: ClusterNode[], name: string | undefined) =>
+    name === undefined
+      ? list
+      : [...list.filter((n) => n.name === name), ...list.filter((n) => n.name !== name)];
+  const duNode = first(edge, previous?.du.node).find((n) => take(n.name, du));
   if (duNode === undefined) {
     return insufficientCompute(`no edge node at ${site} has ${formatResources(du)} free for the DU`);
   }
@@ -194,7 +259,7 @@ function placeCompute(
     ...nodes.filter((n) => n.role === "central").sort(byMostFree),
     ...edge.sort(byMostFree),
   ];
-  const cuNode = cuCandidates.find((n) => take(n.name, profile.cu));
+  const cuNode = first(cuCandidates, previous?.cu.node).find((n) => take(n.name, profile.cu));
   if (cuNode === undefined) {
     return insufficientCompute(
       `no central node (nor edge node at ${site}) has ${formatResources(profile.cu)} free for the CU`,
@@ -214,16 +279,23 @@ function planCells(
   gnbId: number,
   rus: readonly RadioUnit[],
   profile: ComputeProfile,
+  kept: readonly (PlannedCell | undefined)[],
 ): PlannedCell[] | PlanRejection {
   const { spec, carriers } = request;
   const usedPcis = new Set(inventory.used.pcisBySite.get(site));
+  const usedVlans = new Set(inventory.used.vlansBySite.get(site));
   for (const cell of spec.cells) {
     if (cell.pci !== undefined && usedPcis.has(cell.pci)) {
       return { code: "identity-conflict", message: `PCI ${cell.pci} is already used by a cell at ${site}` };
     }
   }
   for (const cell of spec.cells) if (cell.pci !== undefined) usedPcis.add(cell.pci);
-  const usedVlans = new Set(inventory.used.vlansBySite.get(site));
+  // Kept cells hold on to their identities: new cells must not pick them.
+  for (const k of kept) {
+    if (k === undefined) continue;
+    usedPcis.add(k.pci);
+    usedVlans.add(k.fronthaul.vlan);
+  }
   const usedRoots = new Map<number, Set<number>>();
   const rootsAt = (arfcn: number): Set<number> => {
     let roots = usedRoots.get(arfcn);
@@ -234,12 +306,15 @@ function planCells(
     return roots;
   };
 
+  for (const k of kept) if (k !== undefined) rootsAt(k.dlArfcn).add(k.prach.rootSequenceIndex);
+
   const planned: PlannedCell[] = [];
   for (const [index, cell] of spec.cells.entries()) {
     const carrier = carriers[index]!;
     const ru = rus[index]!;
-    const pci = cell.pci ?? choosePci(usedPcis);
-    const vlan = chooseVlan(usedVlans);
+    const before = kept[index];
+    const pci = before?.pci ?? cell.pci ?? choosePci(usedPcis);
+    const vlan = before?.fronthaul.vlan ?? chooseVlan(usedVlans);
     if (pci === undefined)
       return { code: "identity-conflict", message: `all 1008 PCIs are in use at ${site}` };
     if (vlan === undefined)
@@ -249,8 +324,8 @@ function planCells(
     const prach = prachConfig(carrier.duplex);
     const roots = rootsAt(carrier.dlArfcn);
     let k = 0;
-    while (roots.has(prachRootSequenceIndex(prach, k))) k++;
-    const rootSequenceIndex = prachRootSequenceIndex(prach, k);
+    while (before === undefined && roots.has(prachRootSequenceIndex(prach, k))) k++;
+    const rootSequenceIndex = before?.prach.rootSequenceIndex ?? prachRootSequenceIndex(prach, k);
     roots.add(rootSequenceIndex);
     const sectorId = index;
     const cellNci = nci(gnbId, spec.gnbIdBits, sectorId);
