@@ -333,6 +333,55 @@ describe("provisioning pipeline", () => {
     assert.equal(operator.body.quota.remaining.deployments, null, "no quota, no limit");
   });
 
+  it("scales 2 → 4 → 1 cells and changes the AMF, keeping untouched identities and restarting only what changed", async () => {
+    type Updated = Deployment & {
+      revision: number;
+      restarts: string[];
+      connection: { n2: { amf: { address: string }[] } } | null;
+    };
+    const created = await api<Updated>("POST", "/v1/ran-deployments", cellsRequest("scaling", 2), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    remember(created.body);
+    const { id } = created.body;
+    const namespace = created.body.plan?.namespace ?? "";
+    const identities = (d: Deployment) => d.plan?.cells.map((c) => [c.ruId, c.pci, c.nci]) ?? [];
+    const etag = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
+    assert.equal(etag, `"${created.body.revision}"`);
+    const patch = (body: unknown, headers: Record<string, string> = {}) =>
+      api<Updated>("PATCH", `/v1/ran-deployments/${id}`, body, {
+        "content-type": "application/merge-patch+json",
+        prefer: "wait=30",
+        ...headers,
+      });
+
+    const four = await patch({ cells: cellsRequest("x", 4).cells }, { "if-match": etag });
+    assert.equal(four.status, 200, JSON.stringify(four.body));
+    assert.deepEqual(identities(four.body).slice(0, 2), identities(created.body));
+    assert.deepEqual(four.body.restarts, ["du", "ru-emulator-2", "ru-emulator-3"]);
+    assert.equal((await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace })).items.length, 6);
+
+    const stale = await patch({ tac: 8 }, { "if-match": etag });
+    assert.equal(stale.status, 412, "an update based on an old revision is refused");
+
+    const one = await patch({ cells: cellsRequest("x", 1).cells });
+    assert.equal(one.body.state, "ready");
+    assert.deepEqual(identities(one.body), identities(created.body).slice(0, 1));
+    const deployments = await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace });
+    assert.deepEqual(deployments.items.map((d) => d.metadata?.name).sort(), ["cu", "du", "ru-emulator-0"]);
+
+    const amf = await patch({ amf: [{ address: "10.0.0.9" }] });
+    assert.equal(amf.body.state, "ready");
+    assert.deepEqual(amf.body.restarts, ["cu"]);
+    assert.deepEqual(
+      amf.body.connection?.n2.amf.map((a) => a.address),
+      ["10.0.0.9"],
+    );
+    const renamed = await patch({ name: "other-name" });
+    assert.equal(renamed.status, 422);
+  });
+
   it("heals a deployment whose DU Deployment was deleted behind its back", async () => {
     const created = await api("POST", "/v1/ran-deployments", cellsRequest("self-healing", 1), {
       prefer: "wait=30",

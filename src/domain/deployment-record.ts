@@ -58,7 +58,7 @@ export interface DeploymentRecord {
   updatedAt: Date;
 }
 
-export type OperationKind = "create" | "delete" | "heal";
+export type OperationKind = "create" | "update" | "delete" | "heal";
 export type OperationState = "pending" | "running" | "succeeded" | "failed";
 
 export interface OperationRecord {

@@ -8,6 +8,12 @@ export const ERROR_CODES = {
   "not-found": { status: 404, retryable: false, title: "No such resource" },
   "tenant-exists": { status: 409, retryable: false, title: "A tenant with this name exists" },
   "tenant-in-use": { status: 409, retryable: false, title: "The tenant still has deployments" },
+  "precondition-failed": {
+    status: 412,
+    retryable: false,
+    title: "The deployment changed since the given revision",
+  },
+  "not-ready": { status: 409, retryable: true, title: "The deployment is busy with another change" },
   "name-taken": { status: 409, retryable: false, title: "A deployment with this name exists" },
   "insufficient-rus": { status: 409, retryable: true, title: "Not enough free radio units" },
   "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },

@@ -22,7 +22,14 @@ export interface Envelope<Type extends string, Payload> {
   payload: Payload;
 }
 
-export type PlanRequest = Envelope<"plan", { tenant: string; spec: NormalizedSpec }>;
+export type PlanRequest = Envelope<
+  "plan",
+  {
+    tenant: string;
+    spec: NormalizedSpec;
+    /** Set when an update is re-planned. */ previous?: ResourceDefinition;
+  }
+>;
 export type PlanReply = Envelope<
   "plan-result",
   { ok: true; definition: ResourceDefinition } | { ok: false; rejection: PlanRejection }

@@ -84,7 +84,10 @@ export class DeploymentsRepository {
     id: string,
     from: readonly DeploymentState[],
     changes: Partial<
-      Pick<DeploymentRecord, "state" | "reason" | "reasonCode" | "definition" | "connection" | "operationId">
+      Pick<
+        DeploymentRecord,
+        "state" | "reason" | "reasonCode" | "definition" | "connection" | "operationId" | "spec"
+      >
     >,
     revision?: number,
   ): Promise<DeploymentRecord | undefined> {

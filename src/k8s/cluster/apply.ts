@@ -2,6 +2,8 @@
 // JSON; the client library serializes through its own model classes (which spell some fields
 // differently, e.g. NetworkPolicy's `from` as `_from`), so each object is first read into that model.
 import {
+  AppsV1Api,
+  CoreV1Api,
   KubernetesObjectApi,
   loadYaml,
   PatchStrategy,
@@ -46,4 +48,35 @@ export async function applyObjects(
     }
   }
   return applied;
+}
+
+/**
+ * Deletes the Deployments and ConfigMaps RANaaS manages in the namespace that are not among `keep`
+ * (an update that removed cells leaves their RU emulators behind otherwise).
+ */
+export async function pruneObjects(
+  config: KubeConfig,
+  namespace: string,
+  keep: readonly KubernetesObject[],
+): Promise<string[]> {
+  const apps = config.makeApiClient(AppsV1Api);
+  const core = config.makeApiClient(CoreV1Api);
+  const wanted = new Set(keep.map((o) => `${o.kind}/${o.metadata?.name}`));
+  const selector = "app.kubernetes.io/managed-by=ranaas";
+  const pruned: string[] = [];
+  for (const d of (await apps.listNamespacedDeployment({ namespace, labelSelector: selector })).items) {
+    const name = d.metadata?.name ?? "";
+    if (!wanted.has(`Deployment/${name}`)) {
+      await apps.deleteNamespacedDeployment({ namespace, name });
+      pruned.push(`Deployment/${name}`);
+    }
+  }
+  for (const c of (await core.listNamespacedConfigMap({ namespace, labelSelector: selector })).items) {
+    const name = c.metadata?.name ?? "";
+    if (!wanted.has(`ConfigMap/${name}`)) {
+      await core.deleteNamespacedConfigMap({ namespace, name });
+      pruned.push(`ConfigMap/${name}`);
+    }
+  }
+  return pruned;
 }

@@ -23,6 +23,8 @@ import {
 import type { PlanRejection } from "../../domain/plan-rejection.ts";
 import type { Capacity } from "../../placement/capacity.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
+import { changedComponents } from "./changed-components.ts";
+import { mergePatch } from "./merge-patch.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import { NameTakenError } from "../../store/deployments-repository.ts";
@@ -94,6 +96,113 @@ export class DeploymentLifecycle {
     return outcome.kind === "dispatched" ? outcome.record : record;
   }
 
+  /**
+   * Updates a ready deployment with a JSON merge patch of its spec: re-planned keeping what need not
+   * change, then provisioned again (only components whose config changed restart). A refusal leaves
+   * the deployment as it was. `revision`, from If-Match, guards against lost updates.
+   */
+  async update(
+    tenant: string | undefined,
+    id: string,
+    patch: unknown,
+    revision: number | undefined,
+    correlationId: string,
+  ): Promise<{ record: DeploymentRecord; restarts: string[] }> {
+    const { store } = this.deps;
+    const record = await store.deployments.get(id, tenant);
+    if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+    if (revision !== undefined && revision !== record.revision) {
+      throw new RanaasError(
+        "precondition-failed",
+        `the deployment is at revision ${record.revision}, not ${revision}`,
+      );
+    }
+    if (record.state !== "ready" || record.definition === undefined) {
+      throw new RanaasError(
+        "not-ready",
+        `the deployment is ${record.state}; it can be updated once it is ready`,
+      );
+    }
+    if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+      throw new RanaasError("invalid-request", "send a JSON merge patch (an object) of the request", {
+        problems: [{ path: "", message: "must be an object" }],
+      });
+    }
+    const merged = mergePatch(record.spec, patch) as Record<string, unknown>;
+    if (merged.name !== record.name) {
+      throw new RanaasError("invalid-request", "the name of a deployment cannot change", {
+        problems: [{ path: "/name", message: "cannot change" }],
+      });
+    }
+    const validated = validateSpec(merged);
+    if (!validated.ok) {
+      throw new RanaasError(
+        "invalid-request",
+        `the updated request has ${validated.problems.length} problem(s)`,
+        {
+          problems: validated.problems,
+        },
+      );
+    }
+    const previous = record.definition;
+    const now = new Date();
+    const operationId = uuidV7();
+    const updating = await this.move(id, ["ready"], { state: "updating", operationId }, record.revision);
+    if (updating === undefined)
+      throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
+    await store.operations.create({
+      id: operationId,
+      deploymentId: id,
+      tenant: record.tenant,
+      kind: "update",
+      state: "running",
+      createdAt: now,
+      updatedAt: now,
+    });
+    const context = { correlationId, deploymentId: id, revision: updating.revision };
+    let reply: PlanReply | undefined;
+    try {
+      const answer = await this.deps.rpc.send(
+        { routingKey: ORCHESTRATOR_QUEUE },
+        envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: validated.spec, previous }),
+      );
+      reply = readEnvelope<PlanReply>(answer.body, ["plan-result"]);
+    } catch (err) {
+      this.deps.logger.warn({ err, deploymentId: id }, "update: orchestrator unreachable");
+    }
+    if (reply === undefined || !reply.payload.ok) {
+      await this.move(id, ["updating"], { state: "ready" });
+      const rejection = reply?.payload.ok === false ? reply.payload.rejection : undefined;
+      await store.operations.finish(operationId, "failed", {
+        code: rejection?.code ?? "unavailable",
+        message: rejection?.message ?? "the orchestrator did not answer",
+      });
+      if (rejection === undefined)
+        throw new RanaasError(
+          "unavailable",
+          "the orchestrator is not answering; the deployment is unchanged",
+        );
+      throw new RanaasError(rejection.code, rejection.message);
+    }
+    const definition = reply.payload.definition;
+    const planned = await this.move(id, ["updating"], {
+      state: "updating",
+      spec: validated.spec,
+      definition,
+    });
+    if (planned === undefined)
+      throw new RanaasError("precondition-failed", "the deployment changed meanwhile");
+    await this.deps.work.send(
+      { routingKey: WORK_QUEUE, durable: true },
+      envelope<ProvisionCommand>(
+        "provision",
+        { ...context, revision: planned.revision },
+        { operationId, definition },
+      ),
+    );
+    return { record: planned, restarts: changedComponents(previous, definition) };
+  }
+
   /** Starts deleting a deployment; deleting one that is already going or gone changes nothing. */
   async delete(tenant: string | undefined, id: string, correlationId: string): Promise<DeploymentRecord> {
     const { store } = this.deps;
@@ -160,7 +269,7 @@ export class DeploymentLifecycle {
         return;
       case "ready":
         if (
-          await this.move(record.id, ["planned", "provisioning", "degraded"], {
+          await this.move(record.id, ["planned", "provisioning", "degraded", "updating"], {
             state: "ready",
             connection: report.payload.connection,
             reason: undefined,

@@ -99,11 +99,52 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     };
   });
 
-  app.get("/v1/ran-deployments/:id", async (request) => {
+  app.get("/v1/ran-deployments/:id", async (request, reply) => {
     const { id } = request.params as { id: string };
     const record = await store.deployments.get(id, visibleTenant(request));
     if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+    void reply.header("etag", `"${record.revision}"`);
     return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
+  });
+
+  // JSON merge patch of the request (RFC 7386); If-Match: "<revision>" prevents lost updates.
+  app.addContentTypeParser("application/merge-patch+json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(String(body)) as unknown);
+    } catch {
+      done(Object.assign(new Error("the body is not valid JSON"), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.patch("/v1/ran-deployments/:id", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const ifMatch = request.headers["if-match"];
+    let revision: number | undefined;
+    if (typeof ifMatch === "string" && ifMatch !== "*") {
+      const match = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim());
+      if (match === null)
+        throw new RanaasError(
+          "precondition-failed",
+          `If-Match ${ifMatch} is not an ETag of this API ("<revision>")`,
+        );
+      revision = Number(match[1]);
+    }
+    return idempotent(store.idempotency, request, reply, async () => {
+      const { record, restarts } = await lifecycle.update(
+        visibleTenant(request),
+        id,
+        request.body,
+        revision,
+        correlationIdOf(request),
+      );
+      let current = record;
+      const wait = preferredWaitSeconds(request);
+      if (wait > 0) current = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+      return {
+        status: current.state === "ready" ? 200 : 202,
+        body: { ...deploymentView(current), restarts },
+      };
+    });
   });
 
   app.delete("/v1/ran-deployments/:id", async (request, reply) => {
@@ -190,6 +231,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           },
         },
         get: { summary: "List RAN deployments" },
+      },
+      "/v1/ran-deployments/{id} (PATCH)": {
+        patch: { summary: "Update or scale with a JSON merge patch (If-Match: revision)" },
       },
       "/v1/ran-deployments/{id}": {
         get: { summary: "Get a RAN deployment" },

@@ -70,19 +70,30 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
       spec: validated.spec,
       carriers: validated.carriers,
       images: deps.images,
+      previous: request.payload.previous,
     },
     inventory,
   );
-  if (!result.ok) return result;
+  // A refused update leaves the deployment as it was: take its reservations back.
+  const restore = async () => {
+    if (request.payload.previous !== undefined) await store.allocations.reserve(request.payload.previous);
+  };
+  if (!result.ok) {
+    await restore();
+    return result;
+  }
   const exceeded = await checkQuota(store, result.definition);
-  if (exceeded !== undefined)
+  if (exceeded !== undefined) {
+    await restore();
     return {
       ok: false,
       rejection: { code: "quota-exceeded", message: `tenant ${request.payload.tenant}: ${exceeded}` },
     };
+  }
   try {
     await store.allocations.reserve(result.definition);
   } catch (err) {
+    await restore();
     if (err instanceof AllocationConflictError)
       return { ok: false, rejection: { code: "identity-conflict", message: err.message } };
     throw err;

@@ -4,7 +4,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ConnectionDetails } from "../../domain/connection-details.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
-import { applyObjects } from "../../k8s/cluster/apply.ts";
+import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
   deleteNamespace,
   readCuAddresses,
@@ -42,6 +42,7 @@ export async function provisionDeployment(
     objects = renderManifests(def, { ...options, n3ExternalAddress: n3Address }).objects;
   }
   await applyObjects(kube, objects);
+  await pruneObjects(kube, def.namespace, objects);
   const deployments = objects.filter((o) => o.kind === "Deployment").length;
   await waitForRollout(kube, def.namespace, deployments, remaining());
   const cu = await readCuAddresses(kube, def.namespace);
