@@ -7,6 +7,8 @@ import { createServer as createHttpServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
+import { Connection } from "rabbitmq-client";
+import { WORK_QUEUE } from "../src/bus/topology.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { purgeQueues } from "./support/bus.ts";
 import { eventually } from "./support/eventually.ts";
@@ -347,6 +349,10 @@ describe("provisioning pipeline", () => {
     const { id } = created.body;
     const namespace = created.body.plan?.namespace ?? "";
     const identities = (d: Deployment) => d.plan?.cells.map((c) => [c.ruId, c.pci, c.nci]) ?? [];
+    const original = await mongo
+      .db(database)
+      .collection<{ _id: string; revision: number; operationId: string; definition: unknown }>("deployments")
+      .findOne({ _id: id });
     const etag = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
     assert.equal(etag, `"${created.body.revision}"`);
     const patch = (body: unknown, headers: Record<string, string> = {}) =>
@@ -380,6 +386,37 @@ describe("provisioning pipeline", () => {
     );
     const renamed = await patch({ name: "other-name" });
     assert.equal(renamed.status, 422);
+
+    // A provision command of the first revision arriving now (a late redelivery) must not undo the updates.
+    const rabbit = new Connection({ url: stackConfig().amqpUrl });
+    try {
+      const publisher = rabbit.createPublisher({ confirm: true });
+      await publisher.send(
+        { routingKey: WORK_QUEUE, durable: true },
+        {
+          type: "provision",
+          version: 1,
+          id: uniqueName("stale"),
+          correlationId: uniqueName("stale"),
+          deploymentId: id,
+          revision: Number(original?.revision),
+          payload: { operationId: String(original?.operationId), definition: original?.definition },
+        },
+      );
+      await publisher.close();
+      await eventually(
+        async () =>
+          (await rabbit.queueDeclare({ queue: WORK_QUEUE, passive: true })).messageCount === 0 &&
+          workers.some((w) => w.output().includes("dropped a stale command"))
+            ? true
+            : undefined,
+        { timeoutMs: 15_000, what: "a worker to drop the stale command" },
+      );
+    } finally {
+      await rabbit.close();
+    }
+    const after = await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace });
+    assert.deepEqual(after.items.map((d) => d.metadata?.name).sort(), ["cu", "du", "ru-emulator-0"]);
   });
 
   it("heals a deployment whose DU Deployment was deleted behind its back", async () => {

@@ -65,6 +65,13 @@ describe("tenants and API keys", () => {
     { method: "GET", path: "/v1/capacity", adminOnly: false, ownedByA: false, orchestrated: true },
     { method: "GET", path: "/v1/ran-deployments", adminOnly: false, ownedByA: false },
     {
+      method: "PATCH",
+      path: `/v1/ran-deployments/${deploymentOfA}`,
+      body: { tac: 9 },
+      adminOnly: false,
+      ownedByA: true,
+    },
+    {
       method: "POST",
       path: "/v1/ran-deployments",
       body: cellsRequest("x", 1),

@@ -122,3 +122,18 @@ export async function deleteNamespace(config: KubeConfig, name: string, timeoutM
     await delay(250);
   }
 }
+
+/** Annotation on a deployment's Namespace: the revision of the last command applied to it. */
+export const APPLIED_REVISION_ANNOTATION = "ranaas.io/applied-revision";
+
+/** The revision last applied to the namespace, or undefined when it does not exist (yet). */
+export async function appliedRevision(config: KubeConfig, namespace: string): Promise<number | undefined> {
+  try {
+    const ns = await config.makeApiClient(CoreV1Api).readNamespace({ name: namespace });
+    const value = ns.metadata?.annotations?.[APPLIED_REVISION_ANNOTATION];
+    return value === undefined ? undefined : Number(value);
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 404) return undefined;
+    throw err;
+  }
+}

@@ -1,11 +1,13 @@
 // What a worker does with one command: render and server-side-apply a deployment, wait until it runs and
 // read its connection details; or delete its namespace and wait until it is gone. Idempotent, so a
 // redelivered command (a worker died mid-way) simply converges again.
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { ConnectionDetails } from "../../domain/connection-details.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
+  APPLIED_REVISION_ANNOTATION,
+  appliedRevision,
   deleteNamespace,
   readCuAddresses,
   waitForLoadBalancerAddress,
@@ -21,25 +23,61 @@ export interface ProvisionSettings {
   timeoutMs: number;
 }
 
+/** Marks the namespace with the command's revision, so an older command arriving later is recognised. */
+function stampRevision(objects: KubernetesObject[], revision: number): KubernetesObject[] {
+  return objects.map((o) =>
+    o.kind === "Namespace"
+      ? {
+          ...o,
+          metadata: {
+            ...o.metadata,
+            annotations: { ...o.metadata?.annotations, [APPLIED_REVISION_ANNOTATION]: String(revision) },
+          },
+        }
+      : o,
+  );
+}
+
+export class StaleCommandError extends Error {
+  constructor(
+    public readonly applied: number,
+    public readonly command: number,
+  ) {
+    super(`revision ${applied} is already applied; this command is for revision ${command}`);
+    this.name = "StaleCommandError";
+  }
+}
+
+/** Throws StaleCommandError when a newer command has already been applied to the deployment. */
+export async function assertNotStale(kube: KubeConfig, namespace: string, revision: number): Promise<void> {
+  const applied = await appliedRevision(kube, namespace);
+  if (applied !== undefined && applied > revision) throw new StaleCommandError(applied, revision);
+}
+
 export async function provisionDeployment(
   kube: KubeConfig,
   def: ResourceDefinition,
   settings: ProvisionSettings,
+  revision: number = def.revision,
 ): Promise<ConnectionDetails> {
+  await assertNotStale(kube, def.namespace, revision);
   const deadline = Date.now() + settings.timeoutMs;
   const remaining = () => Math.max(deadline - Date.now(), 1);
   const options: RenderOptions = {
     fronthaulMasterInterface: settings.fronthaulInterface,
     upfCidrs: settings.upfCidrs,
   };
-  let { objects } = renderManifests(def, options);
+  let objects = stampRevision(renderManifests(def, options).objects, revision);
   let n3Address: string | undefined;
   if (def.cu.n3ServiceType === "LoadBalancer") {
     // The CU must advertise the load balancer's address, known only once the Service has one.
     const service = objects.filter((o) => o.kind !== "Deployment");
     await applyObjects(kube, service);
     n3Address = await waitForLoadBalancerAddress(kube, def.namespace, SERVICE_NAMES.cuN3, remaining());
-    objects = renderManifests(def, { ...options, n3ExternalAddress: n3Address }).objects;
+    objects = stampRevision(
+      renderManifests(def, { ...options, n3ExternalAddress: n3Address }).objects,
+      revision,
+    );
   }
   await applyObjects(kube, objects);
   await pruneObjects(kube, def.namespace, objects);

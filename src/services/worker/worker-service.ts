@@ -20,7 +20,7 @@ import { RolloutTimeoutError } from "../../k8s/cluster/rollout.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
-import { provisionDeployment, teardownDeployment } from "./provision.ts";
+import { provisionDeployment, StaleCommandError, teardownDeployment } from "./provision.ts";
 
 export interface WorkerServiceDeps {
   config: RanaasConfig;
@@ -91,11 +91,16 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     try {
       if (command.type === "provision") {
         await report({ operationId: command.payload.operationId, outcome: "progress" });
-        const connection = await provisionDeployment(deps.kube.config, command.payload.definition, {
-          fronthaulInterface: config.fronthaulInterface,
-          upfCidrs: config.upfCidrs,
-          timeoutMs: config.provisionTimeoutMs,
-        });
+        const connection = await provisionDeployment(
+          deps.kube.config,
+          command.payload.definition,
+          {
+            fronthaulInterface: config.fronthaulInterface,
+            upfCidrs: config.upfCidrs,
+            timeoutMs: config.provisionTimeoutMs,
+          },
+          command.revision,
+        );
         await report({ operationId: command.payload.operationId, outcome: "ready", connection });
         log.info({ attempt }, "provisioned");
       } else {
@@ -105,6 +110,10 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
       }
       return ConsumerStatus.ACK;
     } catch (err) {
+      if (err instanceof StaleCommandError) {
+        log.info({ applied: err.applied }, "dropped a stale command: a newer revision is already applied");
+        return ConsumerStatus.ACK;
+      }
       const reason = describe(err);
       if (!isPermanent(err) && attempt < MAX_ATTEMPTS) {
         const backoffMs = Math.min(500 * 2 ** (attempt - 1), 10_000);
