@@ -370,6 +370,17 @@ describe("provisioning pipeline", () => {
 
     const stale = await patch({ tac: 8 }, { "if-match": etag });
     assert.equal(stale.status, 412, "an update based on an old revision is refused");
+    // Two clients update from the same revision at once: exactly one wins, the other gets 412.
+    const current = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
+    const racing = await Promise.all([
+      patch({ tac: 11 }, { "if-match": current }),
+      patch({ tac: 12 }, { "if-match": current }),
+    ]);
+    assert.deepEqual(
+      racing.map((r) => r.status).sort(),
+      [200, 412],
+      JSON.stringify(racing.map((r) => r.body)),
+    );
 
     const one = await patch({ cells: cellsRequest("x", 1).cells });
     assert.equal(one.body.state, "ready");

@@ -27,9 +27,11 @@ export interface ListQuery {
 
 export class DeploymentsRepository {
   private readonly collection: Collection<DeploymentDocument>;
+  private readonly revisions: Collection<{ _id: string; at: Date }>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeploymentDocument>("deployments");
+    this.revisions = db.collection<{ _id: string; at: Date }>("deployment_revisions");
   }
 
   async ensureIndexes(): Promise<void> {
@@ -53,6 +55,7 @@ export class DeploymentsRepository {
   /** Removes a record outright (a create the orchestrator refused at once leaves nothing behind). */
   async remove(id: string): Promise<void> {
     await this.collection.deleteOne({ _id: id });
+    await this.revisions.deleteMany({ _id: { $regex: `^${id}:` } });
   }
 
   async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
@@ -79,6 +82,10 @@ export class DeploymentsRepository {
   /**
    * Moves a deployment to a new state if it is in one of `from` (and, when given, at `revision`):
    * bumps the revision and returns the updated record, or undefined when the condition did not hold.
+   *
+   * Linearizable without transactions: FerretDB's findOneAndUpdate reads and writes in two steps, so
+   * two concurrent conditional updates can both "win". A unique `<id>:<revision>` claim in
+   * `deployment_revisions` decides instead — only one writer can move a deployment on from revision N.
    */
   async transition(
     id: string,
@@ -91,9 +98,16 @@ export class DeploymentsRepository {
     >,
     revision?: number,
   ): Promise<DeploymentRecord | undefined> {
-    const filter: Filter<DeploymentDocument> = { _id: id, state: { $in: [...from] } };
-    if (revision !== undefined) filter.revision = revision;
-    const set: Record<string, unknown> = { updatedAt: new Date() };
+    const current = await this.collection.findOne({ _id: id });
+    if (current === null || !from.includes(current.state)) return undefined;
+    if (revision !== undefined && current.revision !== revision) return undefined;
+    try {
+      await this.revisions.insertOne({ _id: `${id}:${current.revision}`, at: new Date() });
+    } catch (err) {
+      if (isDuplicateKey(err)) return undefined; // another writer moved it on from this revision
+      throw err;
+    }
+    const set: Record<string, unknown> = { updatedAt: new Date(), revision: current.revision + 1 };
     const unset: Record<string, ""> = {};
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) unset[key] = "";
@@ -101,8 +115,8 @@ export class DeploymentsRepository {
     }
     if (changes.state === "deleted") unset.activeName = "";
     const doc = await this.collection.findOneAndUpdate(
-      filter,
-      { $set: set, $inc: { revision: 1 }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+      { _id: id, revision: current.revision },
+      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { returnDocument: "after" },
     );
     return doc === null ? undefined : toRecord(doc);
