@@ -1,5 +1,6 @@
-// A worker needs no more than deploy/rbac/worker.yaml grants: run one with that ServiceAccount's token
-// and provision and delete a deployment with it; the same identity is refused everything else.
+// The services need no more than deploy/rbac/*.yaml grant: run the orchestrator, a worker and the status
+// service each with its own ServiceAccount's token, provision and delete a deployment and read its live
+// status; the worker's identity is refused everything else.
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,9 +21,36 @@ import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kub
 import { ServiceFleet } from "./support/services.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
-const rbacFile = fileURLToPath(new URL("../deploy/rbac/worker.yaml", import.meta.url));
+const rbacFile = (service: string) =>
+  fileURLToPath(new URL(`../deploy/rbac/${service}.yaml`, import.meta.url));
 
-describe("worker with least-privilege RBAC", () => {
+/** Mints a token for the ServiceAccount and writes a kubeconfig (mode 0600) that uses it. */
+async function serviceAccountKubeconfig(admin: KubeConfig, name: string, file: string): Promise<string> {
+  const token = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name,
+    namespace: "ranaas-system",
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const cluster = admin.getCurrentCluster();
+  assert.ok(cluster && token.status?.token);
+  await writeFile(
+    file,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        { name: "local", cluster: { server: cluster.server, "certificate-authority": cluster.caFile } },
+      ],
+      users: [{ name, user: { token: token.status.token } }],
+      contexts: [{ name, context: { cluster: "local", user: name } }],
+      "current-context": name,
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+describe("services with least-privilege RBAC", () => {
   const database = uniqueName("ranaas_rbac").replaceAll("-", "_");
   const kc = adminKubeConfig();
   const mongo = new MongoClient(stackConfig().mongodbUri);
@@ -33,40 +61,28 @@ describe("worker with least-privilege RBAC", () => {
 
   before(async () => {
     await purgeQueues();
-    const objects = parseAllDocuments(await readFile(rbacFile, "utf8")).map(
-      (d) => d.toJS() as KubernetesObject,
-    );
-    await applyObjects(kc, objects);
-    const token = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-      name: "ranaas-worker",
-      namespace: "ranaas-system",
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
-    const cluster = kc.getCurrentCluster();
-    assert.ok(cluster && token.status?.token);
-    workerKubeconfig = join(await mkdtemp(join(tmpdir(), "ranaas-rbac-")), "worker.kubeconfig");
-    await writeFile(
-      workerKubeconfig,
-      stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [
-          { name: "local", cluster: { server: cluster.server, "certificate-authority": cluster.caFile } },
-        ],
-        users: [{ name: "ranaas-worker", user: { token: token.status.token } }],
-        contexts: [{ name: "worker", context: { cluster: "local", user: "ranaas-worker" } }],
-        "current-context": "worker",
-      }),
-      { mode: 0o600 },
-    );
-
+    const dir = await mkdtemp(join(tmpdir(), "ranaas-rbac-"));
+    const kubeconfigs: Record<string, string> = {};
+    for (const service of ["orchestrator", "worker", "status"]) {
+      const objects = parseAllDocuments(await readFile(rbacFile(service), "utf8")).map(
+        (d) => d.toJS() as KubernetesObject,
+      );
+      await applyObjects(kc, objects);
+      kubeconfigs[service] = await serviceAccountKubeconfig(
+        kc,
+        `ranaas-${service}`,
+        join(dir, `${service}.kubeconfig`),
+      );
+    }
+    workerKubeconfig = kubeconfigs.worker ?? "";
     await mongo.connect();
     await new RadioUnitsRepository(mongo.db(database)).upsert(localRadioUnits());
     const issued = issueApiKey();
     await new TenantsRepository(mongo.db(database)).create("rbac-operator", "operator", issued.record);
     key = issued.key;
     fleet = await ServiceFleet.create(database);
-    await fleet.start("orchestrator");
+    await fleet.start("status", { KUBECONFIG: kubeconfigs.status });
+    await fleet.start("orchestrator", { KUBECONFIG: kubeconfigs.orchestrator });
     await fleet.start("worker", { KUBECONFIG: workerKubeconfig });
     await fleet.start("api");
   });
@@ -89,6 +105,14 @@ describe("worker with least-privilege RBAC", () => {
     );
     assert.equal(created.body.state, "ready", JSON.stringify(created.body));
     if (created.body.plan !== null) namespaces.push(created.body.plan.namespace);
+    const live = await call<{ status?: { phase: string; stale: boolean } }>(
+      fleet.apiUrl,
+      "GET",
+      `/v1/ran-deployments/${created.body.id}`,
+      undefined,
+      auth,
+    );
+    assert.equal(live.body.status?.stale, false, "the status service watches with its own identity");
     const deleted = await call<{ state: string }>(
       fleet.apiUrl,
       "DELETE",
