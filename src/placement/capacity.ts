@@ -1,6 +1,7 @@
 // What could still be had, per site: free RUs by band and widest bandwidth, free CPU/memory on the
 // site's edge nodes (and on the central nodes, shared by every site).
 import type { ComputeResources } from "../domain/resource-definition.ts";
+import { add, NO_RESOURCES } from "./compute-profile.ts";
 import type { Inventory } from "./inventory.ts";
 
 export interface SiteCapacity {
@@ -28,10 +29,7 @@ function summarize(free: ComputeResources[]): {
   const all = free.map(clamp);
   return {
     nodes: all.length,
-    free: all.reduce(
-      (a, r) => ({ cpuMillis: a.cpuMillis + r.cpuMillis, memoryMiB: a.memoryMiB + r.memoryMiB }),
-      { cpuMillis: 0, memoryMiB: 0 },
-    ),
+    free: all.reduce(add, NO_RESOURCES),
     largestFree: all.reduce((a, r) => (r.cpuMillis > a.cpuMillis ? r : a), { cpuMillis: 0, memoryMiB: 0 }),
   };
 }

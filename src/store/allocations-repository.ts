@@ -4,6 +4,7 @@
 import type { Collection, Db } from "mongodb";
 import type { ComputeResources, ResourceDefinition } from "../domain/resource-definition.ts";
 import type { TenantUsage } from "../domain/tenant.ts";
+import { add, computeByNode, NO_RESOURCES, totalCpuMillis } from "../placement/compute-profile.ts";
 import type { UsedIdentities } from "../placement/inventory.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
@@ -36,19 +37,6 @@ export function allocationKeys(def: ResourceDefinition): string[] {
       `prach:${def.site}:${cell.dlArfcn}:${cell.prach.rootSequenceIndex}`,
     ]),
   ];
-}
-
-/** CPU and memory the deployment's pods request, per node (reserved before the pods exist). */
-export function computeByNode(def: ResourceDefinition): Record<string, ComputeResources> {
-  const byNode: Record<string, ComputeResources> = {};
-  const add = (node: string, r: ComputeResources) => {
-    const sum = byNode[node] ?? { cpuMillis: 0, memoryMiB: 0 };
-    byNode[node] = { cpuMillis: sum.cpuMillis + r.cpuMillis, memoryMiB: sum.memoryMiB + r.memoryMiB };
-  };
-  add(def.cu.node, def.cu.resources);
-  add(def.du.node, def.du.resources);
-  for (const cell of def.cells) add(cell.ruNode, cell.ru);
-  return byNode;
 }
 
 export interface AllocationView {
@@ -109,10 +97,7 @@ export class AllocationsRepository {
     return {
       deployments: docs.length,
       cells: docs.reduce((n, d) => n + (d.cells ?? 0), 0),
-      cpuMillis: docs.reduce(
-        (n, d) => n + Object.values(d.compute ?? {}).reduce((m, r) => m + r.cpuMillis, 0),
-        0,
-      ),
+      cpuMillis: docs.reduce((n, d) => n + totalCpuMillis(d.compute ?? {}), 0),
     };
   }
 
@@ -144,11 +129,7 @@ export class AllocationsRepository {
       const [kind, ...parts] = doc._id.split(":");
       if (kind === "compute") {
         for (const [node, r] of Object.entries(doc.compute ?? {})) {
-          const sum = reservedCompute.get(node) ?? { cpuMillis: 0, memoryMiB: 0 };
-          reservedCompute.set(node, {
-            cpuMillis: sum.cpuMillis + r.cpuMillis,
-            memoryMiB: sum.memoryMiB + r.memoryMiB,
-          });
+          reservedCompute.set(node, add(reservedCompute.get(node) ?? NO_RESOURCES, r));
         }
       } else if (kind === "gnb") gnbIds.add(Number(parts[0]));
       else if (kind === "ru" && parts[0] !== undefined) ruHolders.set(parts.join(":"), doc.deploymentId);

@@ -3,19 +3,12 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse } from "yaml";
 import { validateRuPool } from "../../domain/ru-pool.ts";
-import { loadConfig } from "../../platform/config.ts";
 import { RadioUnitsRepository, type RadioUnitRecord } from "../../store/rus-repository.ts";
-import { openMongo } from "../../store/mongo-connection.ts";
+import { withDatabase } from "../with-database.ts";
 
 /** Adds or replaces RUs in the pool; used by `ru import` and by `stack up` for the simulated sites. */
-export async function importRadioUnits(rus: readonly RadioUnitRecord[]): Promise<number> {
-  const config = loadConfig();
-  const mongo = openMongo(config.mongodbUri, config.mongodbDatabase);
-  try {
-    return await new RadioUnitsRepository(mongo.db).upsert(rus);
-  } finally {
-    await mongo.close();
-  }
+export function importRadioUnits(rus: readonly RadioUnitRecord[]): Promise<number> {
+  return withDatabase((db) => new RadioUnitsRepository(db).upsert(rus));
 }
 
 export function registerRuCommand(program: Command): void {
@@ -39,14 +32,8 @@ export function registerRuCommand(program: Command): void {
   ru.command("list")
     .description("the RUs in the pool")
     .action(async () => {
-      const config = loadConfig();
-      const mongo = openMongo(config.mongodbUri, config.mongodbDatabase);
-      try {
-        for (const r of await new RadioUnitsRepository(mongo.db).list()) {
-          console.log(`${r.id}\t${r.site}\t${r.node}\tn${r.bands.join(",n")}\t≤${r.maxBandwidthMHz} MHz`);
-        }
-      } finally {
-        await mongo.close();
+      for (const r of await withDatabase((db) => new RadioUnitsRepository(db).list())) {
+        console.log(`${r.id}\t${r.site}\t${r.node}\tn${r.bands.join(",n")}\t≤${r.maxBandwidthMHz} MHz`);
       }
     });
 }

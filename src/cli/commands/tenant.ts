@@ -5,20 +5,15 @@ import { randomBytes } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
 import { isValidTenantName, type TenantQuotas, type TenantRole } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
-import { loadConfig } from "../../platform/config.ts";
-import { openMongo } from "../../store/mongo-connection.ts";
 import { TenantExistsError, TenantsRepository } from "../../store/tenants-repository.ts";
+import { withDatabase } from "../with-database.ts";
 
-async function withTenants<T>(work: (tenants: TenantsRepository) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const mongo = openMongo(config.mongodbUri, config.mongodbDatabase);
-  try {
-    const tenants = new TenantsRepository(mongo.db);
+function withTenants<T>(work: (tenants: TenantsRepository) => Promise<T>): Promise<T> {
+  return withDatabase(async (db) => {
+    const tenants = new TenantsRepository(db);
     await tenants.ensureIndexes();
-    return await work(tenants);
-  } finally {
-    await mongo.close();
-  }
+    return work(tenants);
+  });
 }
 
 function printKey(name: string, key: string, quiet: boolean | undefined): void {

@@ -9,6 +9,8 @@ import { DELETABLE_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import {
   readEnvelope,
+  type Envelope,
+  type OrchestratorRequest,
   type CapacityReply,
   type CapacityRequest,
   type DriftReport,
@@ -162,11 +164,10 @@ export class DeploymentLifecycle {
     const context = { correlationId, deploymentId: id, revision: updating.revision };
     let reply: PlanReply | undefined;
     try {
-      const answer = await this.deps.rpc.send(
-        { routingKey: ORCHESTRATOR_QUEUE },
+      reply = await this.ask<PlanReply>(
         envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: validated.spec, previous }),
+        "plan-result",
       );
-      reply = readEnvelope<PlanReply>(answer.body, ["plan-result"]);
     } catch (err) {
       this.deps.logger.warn({ err, deploymentId: id }, "update: orchestrator unreachable");
     }
@@ -356,11 +357,10 @@ export class DeploymentLifecycle {
   /** What could still be had, per site, as the orchestrator sees it now. */
   async capacity(correlationId: string): Promise<Capacity> {
     try {
-      const answer = await this.deps.rpc.send(
-        { routingKey: ORCHESTRATOR_QUEUE },
+      const reply = await this.ask<CapacityReply>(
         envelope<CapacityRequest>("capacity", { correlationId, deploymentId: "-", revision: 0 }, {}),
+        "capacity-result",
       );
-      const reply = readEnvelope<CapacityReply>(answer.body, ["capacity-result"]);
       if (reply !== undefined) return reply.payload;
     } catch (err) {
       this.deps.logger.warn({ err }, "capacity: orchestrator unreachable");
@@ -437,11 +437,10 @@ export class DeploymentLifecycle {
       const context = { correlationId, deploymentId: record.id, revision: record.revision };
       let reply: PlanReply | undefined;
       try {
-        const answer = await this.deps.rpc.send(
-          { routingKey: ORCHESTRATOR_QUEUE },
+        reply = await this.ask<PlanReply>(
           envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: record.spec }),
+          "plan-result",
         );
-        reply = readEnvelope<PlanReply>(answer.body, ["plan-result"]);
       } catch (err) {
         log.warn(
           { err },
@@ -488,16 +487,27 @@ export class DeploymentLifecycle {
     );
   }
 
+  /**
+   * One RPC to the orchestrator: the reply, or undefined when it answers with something else.
+   * Rejects when it does not answer within the RPC timeout (callers decide what that means).
+   */
+  private async ask<Reply extends Envelope<string, unknown>>(
+    request: OrchestratorRequest,
+    replyType: Reply["type"],
+  ): Promise<Reply | undefined> {
+    const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
+    return readEnvelope<Reply>(answer.body, [replyType]);
+  }
+
   private async release(record: DeploymentRecord, correlationId: string): Promise<void> {
-    const answer = await this.deps.rpc.send(
-      { routingKey: ORCHESTRATOR_QUEUE },
+    const reply = await this.ask<ReleaseReply>(
       envelope<ReleaseRequest>(
         "release",
         { correlationId, deploymentId: record.id, revision: record.revision },
         {},
       ),
+      "release-result",
     );
-    const reply = readEnvelope<ReleaseReply>(answer.body, ["release-result"]);
     this.deps.logger.info(
       { deploymentId: record.id, released: reply?.payload.released },
       "reservations released",

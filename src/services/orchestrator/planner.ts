@@ -8,10 +8,10 @@ import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { subtract } from "../../placement/compute-profile.ts";
+import { computeByNode, subtract, totalCpuMillis } from "../../placement/compute-profile.ts";
 import type { Inventory } from "../../placement/inventory.ts";
 import { planDeployment } from "../../placement/plan-deployment.ts";
-import { AllocationConflictError, computeByNode } from "../../store/allocations-repository.ts";
+import { AllocationConflictError } from "../../store/allocations-repository.ts";
 import type { Store } from "../../store/store.ts";
 
 export interface PlannerDeps {
@@ -43,7 +43,7 @@ async function checkQuota(store: Store, def: ResourceDefinition): Promise<string
   const tenant = await store.tenants.get(def.tenant);
   if (tenant === undefined) return undefined;
   const usage = await store.allocations.usageOf(def.tenant);
-  const cpuMillis = Object.values(computeByNode(def)).reduce((n, r) => n + r.cpuMillis, 0);
+  const cpuMillis = totalCpuMillis(computeByNode(def));
   return quotaExceeded(tenant.quotas, usage, { deployments: 1, cells: def.cells.length, cpuMillis });
 }
 
