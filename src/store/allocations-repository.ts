@@ -105,10 +105,6 @@ export class AllocationsRepository {
     return (await this.collection.deleteMany({ deploymentId })).deletedCount;
   }
 
-  async heldBy(deploymentId: string): Promise<string[]> {
-    return (await this.collection.find({ deploymentId }).toArray()).map((d) => d._id);
-  }
-
   /** What other deployments hold, in the form placement reads. */
   async view(excludingDeployment?: string): Promise<AllocationView> {
     const docs = await this.collection

@@ -37,7 +37,6 @@ export class ManagedObjectsCache {
   private readonly watched: [Watched<V1Deployment>, Watched<V1Pod>];
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly listeners = new Set<(deploymentId: string) => void>();
   private readonly driftListeners = new Set<(drift: ObservedDrift) => void>();
 
   constructor(
@@ -80,11 +79,6 @@ export class ManagedObjectsCache {
   /** Called when a managed Deployment is deleted, or scaled away from one replica, by someone. */
   onDrift(listener: (drift: ObservedDrift) => void): void {
     this.driftListeners.add(listener);
-  }
-
-  /** Called with the deployment id of every object that changes. */
-  onChange(listener: (deploymentId: string) => void): void {
-    this.listeners.add(listener);
   }
 
   deploymentsOf(deploymentId: string): V1Deployment[] {
@@ -136,15 +130,8 @@ export class ManagedObjectsCache {
   }
 
   private async run(w: Watched<KubernetesObject>, backoffMs: number): Promise<void> {
-    const notify = (obj: KubernetesObject) => {
-      const id = obj.metadata?.labels?.["ranaas.io/deployment-id"];
-      if (id !== undefined) for (const l of this.listeners) l(id);
-    };
     if (w.handlersAttached !== true) {
       w.handlersAttached = true;
-      w.informer.on("add", notify);
-      w.informer.on("update", notify);
-      w.informer.on("delete", notify);
       // The library's "connect" fires before it lists and watches, so it proves nothing: a start that
       // raised no error is what marks the cache as current.
       w.informer.on("error", (err: unknown) => {
