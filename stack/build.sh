@@ -105,12 +105,22 @@ build_ferretdb() {
   finish ferretdb "$v" "$tmp"
 }
 
+build_helm() {
+  local v=$HELM_VERSION tmp
+  is_cached helm "$v" helm && return
+  log "building helm $v"
+  tmp=$(staging helm)
+  GOBIN="$tmp" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$v" \
+    "helm.sh/helm/v3/cmd/helm@v$v"
+  finish helm "$v" "$tmp"
+}
+
 mkdir -p "$RANAAS_CACHE_DIR/bin"
 components=("$@")
-((${#components[@]})) || components=(etcd ferretdb kwok kubernetes)
+((${#components[@]})) || components=(etcd ferretdb kwok kubernetes helm)
 for c in "${components[@]}"; do
   case $c in
-    etcd | ferretdb | kwok | kubernetes) ("build_$c") ;;
+    etcd | ferretdb | kwok | kubernetes | helm) ("build_$c") ;;
     *) die "unknown component $c" ;;
   esac
 done

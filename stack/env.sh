@@ -5,5 +5,5 @@ cat <<ENV
 export MONGODB_URI=mongodb://127.0.0.1:$MONGO_PORT/
 export AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT
 export KUBECONFIG=$KUBECONFIG_FILE
-export PATH=$K8S_BIN:\$PATH
+export PATH=$K8S_BIN:$(dirname "$HELM"):\$PATH
 ENV

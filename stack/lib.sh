@@ -50,6 +50,7 @@ KWOK_DIR="$(bin_dir kwok "$KWOK_VERSION")"
 FERRETDB_BIN="$(bin_dir ferretdb "$FERRETDB_VERSION")/ferretdb"
 RABBITMQ_LIB=/usr/lib/rabbitmq/bin
 KUBECTL="$K8S_BIN/kubectl"
+HELM="$(bin_dir helm "$HELM_VERSION")/helm"
 EPMD=epmd
 
 # RabbitMQ runs as this user with its node, data, logs and Erlang cookie under $STACK_DIR.

@@ -1,4 +1,6 @@
 // Reads the environment once, validates it and returns typed settings; nothing else reads process.env.
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -131,4 +133,23 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
 /** Hides the password of a URL so it can be logged or shown. */
 export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, "//$1:***@");
+}
+
+/** What the CLI client reads from its environment (the saved login is the fallback). */
+export interface ClientSettings {
+  /** Where the saved login lives: RANAAS_CONFIG, else $XDG_CONFIG_HOME/ranaas/config.json. */
+  configFile: string;
+  /** RANAAS_URL and RANAAS_API_KEY override the saved login (scripts, CI). */
+  url: string | undefined;
+  apiKey: string | undefined;
+}
+
+export function clientSettings(env: Env = process.env, home = homedir()): ClientSettings {
+  const set = (name: string): string | undefined => (env[name] === "" ? undefined : env[name]);
+  return {
+    configFile:
+      set("RANAAS_CONFIG") ?? join(set("XDG_CONFIG_HOME") ?? join(home, ".config"), "ranaas", "config.json"),
+    url: set("RANAAS_URL"),
+    apiKey: set("RANAAS_API_KEY"),
+  };
 }

@@ -40,6 +40,7 @@ export class DeploymentsRepository {
       { unique: true, sparse: true, name: "tenant_active_name" },
     );
     await this.collection.createIndex({ tenant: 1, state: 1 }, { name: "tenant_state" });
+    await this.collection.createIndex({ updatedAt: 1 }, { name: "updated_at" });
   }
 
   async create(record: DeploymentRecord): Promise<void> {
@@ -70,6 +71,14 @@ export class DeploymentsRepository {
     if (query.state !== undefined) filter.state = query.state;
     if (query.after !== undefined) filter._id = { $gt: query.after };
     const docs = await this.collection.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    return docs.map(toRecord);
+  }
+
+  /** Records changed at or after `since`, oldest change first (what a watcher has not seen yet). */
+  async changedSince(since: Date, tenant?: string, limit = 500): Promise<DeploymentRecord[]> {
+    const filter: Filter<DeploymentDocument> = { updatedAt: { $gte: since } };
+    if (tenant !== undefined) filter.tenant = tenant;
+    const docs = await this.collection.find(filter).sort({ updatedAt: 1 }).limit(limit).toArray();
     return docs.map(toRecord);
   }
 

@@ -22,6 +22,7 @@ import { problemFromError } from "./problem-details.ts";
 import { registerAuthentication } from "./authenticate.ts";
 import { registerRoutes } from "./routes.ts";
 import { registerTenantRoutes } from "./tenant-routes.ts";
+import { registerWatchRoutes } from "./watch-routes.ts";
 
 export interface ApiServiceDeps {
   config: RanaasConfig;
@@ -90,6 +91,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       registerAuthentication(app, store.tenants);
       registerRoutes(app, { store, lifecycle, statusUrl: config.statusUrl });
       registerTenantRoutes(app, store);
+      registerWatchRoutes(app, { store, statusUrl: config.statusUrl });
     },
   );
   return {

@@ -1,0 +1,250 @@
+// The operator's client commands on RAN deployments: create, get, list, update, scale, delete, watch.
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { parse } from "yaml";
+import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
+import { TERMINAL_STATES } from "../../domain/deployment-record.ts";
+import { followDeployment, parseDuration } from "../client/follow.ts";
+import {
+  describeConnection,
+  describeDeployment,
+  deploymentTable,
+  formatData,
+  type OutputFormat,
+} from "../client/output.ts";
+import { Progress } from "../client/progress.ts";
+import { CommandFailure, EXIT, withClient } from "../client/session.ts";
+import { resizeCells, specFromFlags, type CreateFlags } from "../client/spec-from-flags.ts";
+
+interface OutputOptions {
+  output: OutputFormat;
+}
+
+const outputOption = () =>
+  new Option("-o, --output <format>", "table, json or yaml")
+    .choices(["table", "json", "yaml"])
+    .default("table");
+const timeoutOption = () =>
+  new Option("--timeout <duration>", "how long --wait waits, e.g. 90s, 10m")
+    .default(600_000, "10m")
+    .argParser(duration);
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("must be a whole number");
+  return n;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+async function readSpecFile(path: string): Promise<Record<string, unknown>> {
+  const content = path === "-" ? await text(process.stdin) : await readFile(path, "utf8");
+  let parsed: unknown;
+  try {
+    parsed = parse(content);
+  } catch (err) {
+    throw new CommandFailure(`${path} is not JSON or YAML: ${(err as Error).message}`, EXIT.invalid);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new CommandFailure(`${path} does not hold a deployment request (an object)`, EXIT.invalid);
+  return parsed as Record<string, unknown>;
+}
+
+function print(view: DeploymentView, format: OutputFormat): void {
+  console.log(format === "table" ? describeDeployment(view) : formatData(view, format));
+}
+
+/** Waits for the deployment to settle with progress on stderr; fails with exit 6 if it ends failed. */
+async function waitSettled(
+  client: RanaasClient,
+  view: DeploymentView,
+  timeoutMs: number,
+  until: readonly string[] = TERMINAL_STATES,
+): Promise<DeploymentView> {
+  const progress = new Progress(process.stderr);
+  try {
+    progress.update(view);
+    return await followDeployment(client, view.id, until, timeoutMs, (v) => progress.update(v));
+  } finally {
+    progress.stop();
+  }
+}
+
+function finish(view: DeploymentView, format: OutputFormat): void {
+  print(view, format);
+  if (view.state === "failed")
+    throw new CommandFailure(`${view.name} failed: ${view.reason ?? "no reason given"}`, EXIT.failed);
+}
+
+export function registerDeploymentCommands(program: Command): void {
+  program
+    .command("create")
+    .description("request a RAN deployment, from a spec file, flags, or both (flags win)")
+    .option("-f, --file <path>", "a request as JSON or YAML ('-' for stdin)")
+    .option("--name <name>", "deployment name (default: ran-<random>)")
+    .option("--cells <n>", "number of cells (one RU each)", integer)
+    .option("--band <n>", "NR band of every cell, e.g. 78", integer)
+    .option("--bandwidth <MHz>", "channel bandwidth of every cell", integer)
+    .option("--scs <kHz>", "subcarrier spacing of every cell", integer)
+    .option("--plmn <mccmnc>", 'PLMN, e.g. "00101"')
+    .option("--tac <n>", "tracking area code", integer)
+    .option("--amf <address[:port]>", "an AMF (repeat for a pool)", collect)
+    .option("--slice <sst[:sd]>", "an S-NSSAI (repeat; default 1)", collect)
+    .option("--site <site>", "site (zone) to place the cells at")
+    .option("--gnb-id <n>", "gNB ID (default: allocated)", integer)
+    .option("--n3-service-type <type>", "ClusterIP, NodePort or LoadBalancer")
+    .option("--callback-url <url>", "receives a CloudEvent on every state change")
+    .option("--wait", "wait until ready (or failed), showing progress, and print the connection details")
+    .addOption(timeoutOption())
+    .addOption(outputOption())
+    .action((options: CreateFlags & OutputOptions & { file?: string; wait?: boolean; timeout: number }) =>
+      withClient("create", async (client) => {
+        const base = options.file === undefined ? undefined : await readSpecFile(options.file);
+        const spec = specFromFlags(base, options, randomBytes(3).toString("hex"));
+        const view = await client.createDeployment(spec);
+        if (options.wait !== true) return finish(view, options.output);
+        console.error(`${view.name} (${view.id}) accepted`);
+        await waitSettled(client, view, options.timeout);
+        finish(await client.getDeployment(view.id), options.output);
+      }),
+    );
+
+  program
+    .command("get")
+    .argument("<id>", "deployment id")
+    .description("a deployment with its plan, live component status and connection details")
+    .addOption(outputOption())
+    .action((id: string, options: OutputOptions) =>
+      withClient("get", async (client) => print(await client.getDeployment(id), options.output)),
+    );
+
+  program
+    .command("list")
+    .alias("ls")
+    .description("the deployments this key may see")
+    .option("--state <state>", "only deployments in this state")
+    .addOption(outputOption())
+    .action((options: OutputOptions & { state?: string }) =>
+      withClient("list", async (client) => {
+        const views = await client.listDeployments(options.state);
+        if (options.output !== "table") console.log(formatData(views, options.output));
+        else if (views.length === 0) console.error("no deployments");
+        else console.log(deploymentTable(views, Date.now()));
+      }),
+    );
+
+  const applyChange = async (
+    client: RanaasClient,
+    id: string,
+    patch: (current: DeploymentView) => Record<string, unknown>,
+    options: OutputOptions & { wait?: boolean; timeout: number },
+  ): Promise<void> => {
+    const current = await client.getDeployment(id);
+    const view = await client.updateDeployment(id, patch(current), current.revision);
+    if (options.wait === true) await waitSettled(client, view, options.timeout);
+    finish(options.wait === true ? await client.getDeployment(id) : view, options.output);
+  };
+
+  program
+    .command("update")
+    .argument("<id>", "deployment id")
+    .description("change a deployment with a JSON merge patch (only what changes is restarted)")
+    .requiredOption("-f, --file <path>", "the merge patch as JSON or YAML ('-' for stdin)")
+    .option("--wait", "wait until the change is done")
+    .addOption(timeoutOption())
+    .addOption(outputOption())
+    .action((id: string, options: OutputOptions & { file: string; wait?: boolean; timeout: number }) =>
+      withClient("update", async (client) => {
+        const patch = await readSpecFile(options.file);
+        await applyChange(client, id, () => patch, options);
+      }),
+    );
+
+  program
+    .command("scale")
+    .argument("<id>", "deployment id")
+    .description("change the number of cells; new cells copy the last one")
+    .requiredOption("--cells <n>", "number of cells", integer)
+    .option("--wait", "wait until the change is done")
+    .addOption(timeoutOption())
+    .addOption(outputOption())
+    .action((id: string, options: OutputOptions & { cells: number; wait?: boolean; timeout: number }) =>
+      withClient("scale", (client) =>
+        applyChange(
+          client,
+          id,
+          (current) => ({
+            cells: resizeCells(current.spec.cells as Record<string, unknown>[], options.cells),
+          }),
+          options,
+        ),
+      ),
+    );
+
+  program
+    .command("delete")
+    .argument("<id>", "deployment id")
+    .description("tear a deployment down and give its RUs and identities back")
+    .option("--wait", "wait until it is deleted")
+    .addOption(timeoutOption())
+    .addOption(outputOption())
+    .action((id: string, options: OutputOptions & { wait?: boolean; timeout: number }) =>
+      withClient("delete", async (client) => {
+        let view = await client.deleteDeployment(id);
+        if (options.wait === true)
+          view = await waitSettled(client, view, options.timeout, ["deleted", "failed"]);
+        if (options.output === "table") console.log(`${view.name} (${view.id}) ${view.state}`);
+        else console.log(formatData(view, options.output));
+      }),
+    );
+
+  program
+    .command("watch")
+    .argument("[id]", "one deployment (with its components); default: all this key may see")
+    .description("print state changes as they happen, until interrupted (or the deployment is deleted)")
+    .addOption(
+      new Option("-o, --output <format>", "table or json (one object per line)")
+        .choices(["table", "json"])
+        .default("table"),
+    )
+    .action((id: string | undefined, options: { output: "table" | "json" }) =>
+      withClient("watch", async (client) => {
+        const stop = new AbortController();
+        process.once("SIGINT", () => stop.abort());
+        for await (const event of client.events(id, stop.signal)) {
+          if (event.event === "unavailable") {
+            console.error(`(API reports: ${event.data})`);
+            continue;
+          }
+          if (event.event !== "deployment") continue;
+          const view = JSON.parse(event.data) as DeploymentView;
+          if (options.output === "json") {
+            console.log(JSON.stringify(view));
+            continue;
+          }
+          const components = view.status?.components ?? [];
+          const ready =
+            components.length === 0
+              ? ""
+              : `  ${components.filter((c) => c.ready).length}/${components.length} ready`;
+          console.log(
+            `${new Date().toISOString()}  ${view.name}  ${view.id}  ${view.state}  rev ${view.revision}${ready}${view.reason === undefined ? "" : `  ${view.reason}`}`,
+          );
+          if (view.state === "ready" && id !== undefined)
+            for (const line of describeConnection(view)) console.log(line);
+        }
+      }),
+    );
+}

@@ -1,0 +1,130 @@
+// Live updates as server-sent events (text/event-stream), for `ranaas watch`, `create --wait` and the
+// dashboard. Each stream polls the database (and, for one deployment, the status service) and sends an
+// event only when something a watcher sees has changed. Polling the shared database, not the reports
+// one API replica happens to consume, makes every replica's streams complete.
+import { setTimeout as delay } from "node:timers/promises";
+import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
+import { RanaasError } from "../../domain/error-codes.ts";
+import type { Store } from "../../store/store.ts";
+import { principalOf, visibleTenant } from "./authenticate.ts";
+import { deploymentView } from "./deployment-view.ts";
+import { fetchLiveStatus } from "./status-client.ts";
+
+export interface WatchDeps {
+  store: Store;
+  statusUrl: string;
+  /** How often a stream looks for changes. */
+  pollMs?: number;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+type Sender = (event: string, data: unknown) => void;
+
+/**
+ * Answers with an event stream: calls `tick` every `pollMs` until it says the stream is done or the
+ * client goes away, with a heartbeat comment when nothing was sent for a while. A failing tick (the
+ * database is down) sends an `unavailable` event and the stream carries on once it recovers.
+ */
+async function stream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pollMs: number,
+  tick: (send: Sender) => Promise<"more" | "done">,
+): Promise<void> {
+  const closer = new AbortController();
+  reply.hijack();
+  const correlator = reply.getHeader("x-correlator");
+  reply.raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+    ...(typeof correlator === "string" ? { "x-correlator": correlator } : {}),
+  });
+  request.raw.on("close", () => closer.abort());
+  reply.raw.on("close", () => closer.abort());
+  let lastWrite = Date.now();
+  const send: Sender = (event, data) => {
+    if (closer.signal.aborted) return;
+    lastWrite = Date.now();
+    reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  while (!closer.signal.aborted) {
+    try {
+      if ((await tick(send)) === "done") break;
+    } catch (err) {
+      send("unavailable", { detail: err instanceof Error ? err.message : String(err) });
+    }
+    if (Date.now() - lastWrite > HEARTBEAT_MS) {
+      lastWrite = Date.now();
+      reply.raw.write(": heartbeat\n\n");
+    }
+    await delay(pollMs, undefined, { signal: closer.signal }).catch(() => undefined);
+  }
+  reply.raw.end();
+}
+
+/** What a watcher of one deployment notices: state, revision, and each component's health. */
+function fingerprint(view: Record<string, unknown>): string {
+  const status = view.status as
+    | {
+        phase?: string;
+        stale?: boolean;
+        components?: { name: string; ready: boolean; restarts: number; message?: string }[];
+      }
+    | undefined;
+  return JSON.stringify([
+    view.state,
+    view.revision,
+    status?.phase,
+    status?.stale,
+    status?.components?.map((c) => [c.name, c.ready, c.restarts, c.message]),
+  ]);
+}
+
+export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void {
+  const { store, statusUrl } = deps;
+  const pollMs = deps.pollMs ?? 500;
+
+  // Who the key belongs to: the CLI's login and the dashboard's sign-in check a key with it.
+  app.get("/v1/me", (request) => principalOf(request));
+
+  // One deployment: an event with the full view (incl. live status) whenever it changes; the stream
+  // ends after the deployment is deleted.
+  app.get("/v1/ran-deployments/:id/events", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const tenant = visibleTenant(request);
+    const first = await store.deployments.get(id, tenant);
+    if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+    let seen = "";
+    await stream(request, reply, pollMs, async (send) => {
+      const record = await store.deployments.get(id, tenant);
+      if (record === undefined) return "done";
+      const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
+      const print = fingerprint(view);
+      if (print !== seen) {
+        seen = print;
+        send("deployment", view);
+      }
+      return record.state === "deleted" ? "done" : "more";
+    });
+  });
+
+  // Every deployment the caller may see: an event per record whenever its state or revision changes.
+  app.get("/v1/events", async (request, reply) => {
+    const tenant = visibleTenant(request);
+    const sent = new Map<string, number>();
+    let since = new Date();
+    await stream(request, reply, pollMs, async (send) => {
+      const changed = await store.deployments.changedSince(since, tenant);
+      for (const record of changed) {
+        if (sent.get(record.id) === record.revision) continue;
+        sent.set(record.id, record.revision);
+        send("deployment", deploymentView(record));
+      }
+      since = changed.at(-1)?.updatedAt ?? since;
+      return "more";
+    });
+  });
+}

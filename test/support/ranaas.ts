@@ -1,0 +1,61 @@
+// A whole RANaaS for a test file: its own database with the local RU pool and the given tenants, and
+// every service as a separate process on the local stack. Cleans up the namespaces its deployments made.
+import { MongoClient, type Db } from "mongodb";
+import { localRadioUnits } from "../../src/placement/local-inventory.ts";
+import { issueApiKey } from "../../src/platform/api-keys.ts";
+import { RadioUnitsRepository } from "../../src/store/rus-repository.ts";
+import { TenantsRepository } from "../../src/store/tenants-repository.ts";
+import type { TenantRole } from "../../src/domain/tenant.ts";
+import { purgeQueues } from "./bus.ts";
+import { adminKubeConfig, deleteNamespaceAndWait } from "./kube.ts";
+import { ServiceFleet } from "./services.ts";
+import { stackConfig, uniqueName } from "./stack.ts";
+
+export interface Ranaas {
+  fleet: ServiceFleet;
+  db: Db;
+  /** API key per tenant name. */
+  keys: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startRanaas(tenants: Record<string, TenantRole>, prefix = "ranaas_t"): Promise<Ranaas> {
+  const database = uniqueName(prefix).replaceAll("-", "_");
+  await purgeQueues();
+  const mongo = new MongoClient(stackConfig().mongodbUri, { serverSelectionTimeoutMS: 3000 });
+  await mongo.connect();
+  const db = mongo.db(database);
+  await new RadioUnitsRepository(db).upsert(localRadioUnits());
+  const keys: Record<string, string> = {};
+  const repository = new TenantsRepository(db);
+  for (const [name, role] of Object.entries(tenants)) {
+    const issued = issueApiKey();
+    await repository.create(name, role, issued.record);
+    keys[name] = issued.key;
+  }
+  const fleet = await ServiceFleet.create(database);
+  await fleet.start("status");
+  await fleet.start("orchestrator");
+  await fleet.start("worker");
+  await fleet.start("api");
+  return {
+    fleet,
+    db,
+    keys,
+    async stop() {
+      await fleet.stopAll();
+      const records = await db
+        .collection<{ definition?: { namespace: string } }>("deployments")
+        .find({ definition: { $exists: true } })
+        .toArray();
+      const kc = adminKubeConfig();
+      await Promise.all(
+        records.flatMap((r) =>
+          r.definition === undefined ? [] : [deleteNamespaceAndWait(kc, r.definition.namespace)],
+        ),
+      );
+      await db.dropDatabase();
+      await mongo.close();
+    },
+  };
+}
