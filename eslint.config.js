@@ -33,6 +33,33 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard: plain browser ES modules (no build step), linted without type information.
+    files: ["web/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { project: false, projectService: false, program: null },
+      sourceType: "module",
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "location",
+          "history",
+          "navigator",
+          "fetch",
+          "sessionStorage",
+          "confirm",
+          "setTimeout",
+          "clearTimeout",
+          "AbortController",
+          "TextDecoder",
+          "console",
+          "URL",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
+  {
     // Configuration is read from the environment in exactly one place; tests and benchmarks pass the environment on to the processes they start.
     files: ["src/platform/config.ts", "test/**", "bench/**", "**/*.test.ts"],
     rules: { "no-restricted-properties": "off" },

@@ -11,6 +11,8 @@ npm run --silent lint
 npm run --silent format:check
 
 bash stack/install.sh
+RANAAS_CHROMIUM="$(bash scripts/install-browser.sh)"
+export RANAAS_CHROMIUM
 started_stack=false
 if ! bash stack/status.sh --quiet; then
   node --import tsx src/cli/main.ts stack up >/dev/null

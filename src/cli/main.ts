@@ -10,11 +10,12 @@ import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
 import { registerTenantCommand } from "./commands/tenant.ts";
 import { EXIT_CODES_HELP } from "./client/session.ts";
+import { RANAAS_VERSION } from "../platform/version.ts";
 
 const program = new Command()
   .name("ranaas")
   .description("RAN-as-a-Service: 5G cells on demand, provisioned as srsRAN CU/DU/RU pods on Kubernetes.")
-  .version("0.1.0")
+  .version(RANAAS_VERSION)
   .showHelpAfterError()
   .addHelpText("after", EXIT_CODES_HELP);
 

@@ -18,11 +18,7 @@ import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
 import { CallbackDispatcher } from "./callback-dispatcher.ts";
 import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
-import { problemFromError } from "./problem-details.ts";
-import { registerAuthentication } from "./authenticate.ts";
-import { registerRoutes } from "./routes.ts";
-import { registerTenantRoutes } from "./tenant-routes.ts";
-import { registerWatchRoutes } from "./watch-routes.ts";
+import { registerApi } from "./register-api.ts";
 
 export interface ApiServiceDeps {
   config: RanaasConfig;
@@ -79,20 +75,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health],
-    (app) => {
-      app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
-      app.setNotFoundHandler((request, reply) =>
-        problemFromError(
-          { statusCode: 404, message: `no route ${request.method} ${request.url}` },
-          reply,
-          request.log,
-        ),
-      );
-      registerAuthentication(app, store.tenants);
-      registerRoutes(app, { store, lifecycle, statusUrl: config.statusUrl });
-      registerTenantRoutes(app, store);
-      registerWatchRoutes(app, { store, statusUrl: config.statusUrl });
-    },
+    (app) => registerApi(app, { store, lifecycle, statusUrl: config.statusUrl }),
   );
   return {
     ...running,

@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
 import { DEPLOYMENT_STATES, TERMINAL_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
-import { RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
 import { validateRuPool } from "../../domain/ru-pool.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { Store } from "../../store/store.ts";
@@ -218,32 +217,4 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!(await store.rus.delete(id))) throw new RanaasError("not-found", `no RU ${id}`);
     return reply.code(204).send();
   });
-
-  app.get("/openapi.json", () => ({
-    openapi: "3.1.0",
-    info: { title: "RANaaS API", version: "0.1.0" },
-    paths: {
-      "/v1/ran-deployments": {
-        post: {
-          summary: "Request a RAN deployment",
-          requestBody: {
-            content: { "application/json": { schema: { $ref: "#/components/schemas/RanDeploymentSpec" } } },
-          },
-        },
-        get: { summary: "List RAN deployments" },
-      },
-      "/v1/ran-deployments/{id} (PATCH)": {
-        patch: { summary: "Update or scale with a JSON merge patch (If-Match: revision)" },
-      },
-      "/v1/ran-deployments/{id}": {
-        get: { summary: "Get a RAN deployment" },
-        delete: { summary: "Delete a RAN deployment" },
-      },
-      "/v1/operations/{id}": { get: { summary: "Get an operation" } },
-      "/v1/capacity": { get: { summary: "Free RUs and compute per site (and, for operators, quota left)" } },
-      "/v1/rus": { get: { summary: "List the RU pool" }, post: { summary: "Add or replace RUs" } },
-      "/v1/rus/{id}": { delete: { summary: "Remove an RU that no deployment uses" } },
-    },
-    components: { schemas: { RanDeploymentSpec: RanDeploymentSpecSchema } },
-  }));
 }

@@ -42,6 +42,7 @@ async function stream(
     "x-accel-buffering": "no",
     ...(typeof correlator === "string" ? { "x-correlator": correlator } : {}),
   });
+  reply.raw.flushHeaders(); // clients learn at once that the stream is open
   request.raw.on("close", () => closer.abort());
   reply.raw.on("close", () => closer.abort());
   let lastWrite = Date.now();
@@ -115,7 +116,12 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
   app.get("/v1/events", async (request, reply) => {
     const tenant = visibleTenant(request);
     const sent = new Map<string, number>();
-    let since = new Date();
+    const given = (request.query as { since?: string }).since;
+    let since = given === undefined ? new Date() : new Date(given);
+    if (Number.isNaN(since.getTime()))
+      throw new RanaasError("invalid-request", "since must be an ISO 8601 time", {
+        problems: [{ path: "since", message: "must be an ISO 8601 time, e.g. 2026-01-01T00:00:00Z" }],
+      });
     await stream(request, reply, pollMs, async (send) => {
       const changed = await store.deployments.changedSince(since, tenant);
       for (const record of changed) {

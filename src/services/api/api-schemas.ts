@@ -1,0 +1,243 @@
+// The shapes the API answers with, as JSON Schema (TypeBox): the OpenAPI document is built from these
+// and the contract test checks real answers against them.
+import { Type, type TSchema } from "@sinclair/typebox";
+import { DEPLOYMENT_STATES } from "../../domain/deployment-record.ts";
+import { ERROR_CODES } from "../../domain/error-codes.ts";
+import { RadioUnitSchema } from "../../domain/ru-pool.ts";
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: "date-time" });
+const Ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` });
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: "a URI naming the problem type" }),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.Union(
+      Object.keys(ERROR_CODES).map((c) => Type.Literal(c)),
+      { description: "stable machine-readable code (see the error table in the description)" },
+    ),
+    detail: Type.String({ description: "what went wrong, for people" }),
+    retryable: Type.Boolean({ description: "whether the same request may succeed later" }),
+    problems: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String({ description: "JSON pointer of the field, or the parameter's name" }),
+          message: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { description: "An error (RFC 9457 problem details, application/problem+json)" },
+);
+
+const ComputeSchema = Type.Object({ cpuMillis: Type.Number(), memoryMiB: Type.Number() });
+
+export const PlanSchema = Type.Object({
+  gnbId: Type.Integer(),
+  gnbIdBits: Type.Integer(),
+  site: Type.String(),
+  namespace: Type.String(),
+  cu: Type.Object({ node: Type.String() }),
+  du: Type.Object({ node: Type.String(), site: Type.String(), gnbDuId: Type.Integer() }),
+  cells: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      ruId: Type.String(),
+      ruNode: Type.String(),
+      pci: Type.Integer({ minimum: 0, maximum: 1007 }),
+      sectorId: Type.Integer(),
+      nci: Type.String({ description: "NR Cell Identity, 36 bits as 9 hex digits" }),
+      nrCgi: Type.String({ description: "MCC-MNC-NCI" }),
+      band: Type.Integer(),
+      duplex: Type.Union([Type.Literal("TDD"), Type.Literal("FDD")]),
+      dlArfcn: Type.Integer(),
+      ulArfcn: Type.Integer(),
+      bandwidthMHz: Type.Integer(),
+      scsKHz: Type.Integer(),
+    }),
+  ),
+});
+
+export const ConnectionSchema = Type.Object(
+  {
+    n2: Type.Object({
+      sourceAddress: Type.String({ description: "the address the CU's SCTP association comes from" }),
+      amf: Type.Array(Type.Object({ address: Type.String(), port: Type.Integer() })),
+    }),
+    n3: Type.Object({
+      address: Type.String({ description: "where the UPF sends GTP-U" }),
+      port: Type.Integer(),
+      serviceType: Type.Union([
+        Type.Literal("ClusterIP"),
+        Type.Literal("NodePort"),
+        Type.Literal("LoadBalancer"),
+      ]),
+    }),
+    gnbId: Type.Integer(),
+    gnbIdBits: Type.Integer(),
+    cells: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        nci: Type.String(),
+        nrCgi: Type.String(),
+        pci: Type.Integer(),
+        band: Type.Integer(),
+        dlArfcn: Type.Integer(),
+        bandwidthMHz: Type.Integer(),
+      }),
+    ),
+  },
+  { description: "What the operator's core needs to accept and reach the RAN" },
+);
+
+export const LiveStatusSchema = Type.Object(
+  {
+    deploymentId: Type.Optional(Type.String()),
+    phase: Type.Optional(
+      Type.Union(["absent", "progressing", "running", "degraded"].map((p) => Type.Literal(p))),
+    ),
+    stale: Type.Optional(Type.Boolean({ description: "true when the status service could not be asked" })),
+    message: Type.Optional(Type.String()),
+    components: Type.Optional(
+      Type.Array(
+        Type.Object({
+          name: Type.String({ description: "cu, du or ru-emulator-N" }),
+          ready: Type.Boolean(),
+          replicas: Type.Integer(),
+          readyReplicas: Type.Integer(),
+          restarts: Type.Integer(),
+          node: Type.Optional(Type.String()),
+          podIp: Type.Optional(Type.String()),
+          message: Type.Optional(Type.String()),
+        }),
+      ),
+    ),
+  },
+  { description: "Live status of the deployment's pods (from the status service)" },
+);
+
+export const DeploymentSchema = Type.Object(
+  {
+    id: Type.String({ description: "unique id (UUIDv7)" }),
+    name: Type.String(),
+    state: Type.Union(DEPLOYMENT_STATES.map((s) => Type.Literal(s))),
+    reason: Type.Optional(Type.String()),
+    reasonCode: Type.Optional(Type.String()),
+    spec: Ref("RanDeploymentSpec"),
+    plan: Nullable(PlanSchema),
+    connection: Nullable(ConnectionSchema),
+    status: Type.Optional(LiveStatusSchema),
+    restarts: Type.Optional(
+      Type.Array(Type.String(), { description: "components an update restarted (PATCH only)" }),
+    ),
+    operationId: Type.String(),
+    revision: Type.Integer({ description: "also the ETag; send it in If-Match to update safely" }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { description: "A RAN deployment: the request, its plan, connection details and live status" },
+);
+
+export const DeploymentListSchema = Type.Object({
+  items: Type.Array(Ref("Deployment")),
+  next: Nullable(Type.String({ description: "the next page, or null" })),
+});
+
+export const OperationSchema = Type.Object({
+  id: Type.String(),
+  deploymentId: Type.String(),
+  kind: Type.String(),
+  state: Type.String(),
+  error: Type.Optional(Type.Unknown()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const ComputeSummarySchema = Type.Object({
+  nodes: Type.Integer(),
+  free: ComputeSchema,
+  largestFree: ComputeSchema,
+});
+const QuotaFigures = Type.Object({
+  deployments: Type.Optional(Type.Integer()),
+  cells: Type.Optional(Type.Integer()),
+  cpuMillis: Type.Optional(Type.Integer()),
+});
+
+export const CapacitySchema = Type.Object({
+  sites: Type.Array(
+    Type.Object({
+      site: Type.String(),
+      freeRus: Type.Integer(),
+      bands: Type.Array(
+        Type.Object({ band: Type.Integer(), freeRus: Type.Integer(), maxBandwidthMHz: Type.Integer() }),
+      ),
+      edge: ComputeSummarySchema,
+    }),
+  ),
+  central: ComputeSummarySchema,
+  quota: Type.Optional(
+    Type.Object(
+      {
+        limits: QuotaFigures,
+        usage: Type.Object({ deployments: Type.Integer(), cells: Type.Integer(), cpuMillis: Type.Integer() }),
+        remaining: Type.Object({
+          deployments: Nullable(Type.Integer()),
+          cells: Nullable(Type.Integer()),
+          cpuMillis: Nullable(Type.Integer()),
+        }),
+      },
+      { description: "operators only: their quota (null = unlimited)" },
+    ),
+  ),
+});
+
+export const RadioUnitListSchema = Type.Object({
+  items: Type.Array(Type.Intersect([RadioUnitSchema, Type.Object({ allocatedTo: Nullable(Type.String()) })])),
+});
+
+export const TenantSchema = Type.Object({
+  name: Type.String(),
+  role: Type.Union([Type.Literal("operator"), Type.Literal("admin")]),
+  keys: Type.Array(Type.Object({ id: Type.String(), createdAt: Timestamp })),
+  createdAt: Timestamp,
+});
+
+export const TenantCreatedSchema = Type.Intersect([
+  TenantSchema,
+  Type.Object({
+    apiKey: Type.String({ description: "shown once; RANaaS keeps only its hash" }),
+    callbackSecret: Type.String({ description: "signs this tenant's callbacks (RANaaS-Signature)" }),
+  }),
+]);
+
+export const TenantCreateSchema = Type.Object(
+  {
+    name: Type.String({ pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63 }),
+    role: Type.Optional(Type.Union([Type.Literal("operator"), Type.Literal("admin")])),
+    quotas: Type.Optional(QuotaFigures),
+  },
+  { additionalProperties: false },
+);
+
+export const QuotasAnswerSchema = Type.Object({
+  name: Type.String(),
+  quotas: QuotaFigures,
+  usage: Type.Object({ deployments: Type.Integer(), cells: Type.Integer(), cpuMillis: Type.Integer() }),
+});
+
+export const NewKeySchema = Type.Object({ name: Type.String(), apiKey: Type.String(), keyId: Type.String() });
+
+export const MeSchema = Type.Object({
+  tenant: Type.String(),
+  role: Type.Union([Type.Literal("operator"), Type.Literal("admin")]),
+});
+
+export const HealthSchema = Type.Object({
+  service: Type.String(),
+  ready: Type.Optional(Type.Boolean()),
+  status: Type.Optional(Type.String()),
+  checks: Type.Optional(Type.Array(Type.Object({ name: Type.String(), ok: Type.Boolean() }))),
+});

@@ -1,0 +1,28 @@
+// Everything the API serves, registered on the service's HTTP shell: error mapping, authentication, the
+// /v1 routes, live events, the docs and the dashboard. One function, so the OpenAPI test sees exactly
+// the routes production serves.
+import type { FastifyInstance } from "fastify";
+import { registerAuthentication } from "./authenticate.ts";
+import { registerDashboard } from "./dashboard-routes.ts";
+import { registerDocsRoutes } from "./docs-routes.ts";
+import { problemFromError } from "./problem-details.ts";
+import { registerRoutes, type RouteDeps } from "./routes.ts";
+import { registerTenantRoutes } from "./tenant-routes.ts";
+import { registerWatchRoutes } from "./watch-routes.ts";
+
+export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
+  app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
+  app.setNotFoundHandler((request, reply) =>
+    problemFromError(
+      { statusCode: 404, message: `no route ${request.method} ${request.url}` },
+      reply,
+      request.log,
+    ),
+  );
+  registerAuthentication(app, deps.store.tenants);
+  registerRoutes(app, deps);
+  registerTenantRoutes(app, deps.store);
+  registerWatchRoutes(app, deps);
+  registerDocsRoutes(app);
+  registerDashboard(app);
+}
