@@ -195,7 +195,12 @@ export const CapacitySchema = Type.Object({
 });
 
 export const RadioUnitListSchema = Type.Object({
-  items: Type.Array(Type.Intersect([RadioUnitSchema, Type.Object({ allocatedTo: Nullable(Type.String()) })])),
+  items: Type.Array(
+    Type.Object({
+      ...RadioUnitSchema.properties,
+      allocatedTo: Nullable(Type.String({ description: "the deployment holding the RU, or null" })),
+    }),
+  ),
 });
 
 export const TenantSchema = Type.Object({
@@ -205,13 +210,11 @@ export const TenantSchema = Type.Object({
   createdAt: Timestamp,
 });
 
-export const TenantCreatedSchema = Type.Intersect([
-  TenantSchema,
-  Type.Object({
-    apiKey: Type.String({ description: "shown once; RANaaS keeps only its hash" }),
-    callbackSecret: Type.String({ description: "signs this tenant's callbacks (RANaaS-Signature)" }),
-  }),
-]);
+export const TenantCreatedSchema = Type.Object({
+  ...TenantSchema.properties,
+  apiKey: Type.String({ description: "shown once; RANaaS keeps only its hash" }),
+  callbackSecret: Type.String({ description: "signs this tenant's callbacks (RANaaS-Signature)" }),
+});
 
 export const TenantCreateSchema = Type.Object(
   {
