@@ -1,11 +1,14 @@
 // The HTTP shell every service shares: /healthz (the process runs), /readyz (its dependencies answer),
 // /metrics (Prometheus). Built apart from listen() so tests can use app.inject() without sockets.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Registry } from "prom-client";
+import { Histogram, type Registry } from "prom-client";
+import { uuidV7 } from "./uuid-v7.ts";
 import { runHealthChecks, type HealthCheck } from "./health.ts";
 import type { RanaasConfig, ServiceName } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { createMetricsRegistry } from "./metrics.ts";
+
+const CORRELATOR = /^[\w.-]{1,128}$/;
 
 export interface ServiceAppOptions {
   service: string;
@@ -18,9 +21,38 @@ export interface ServiceAppOptions {
 export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   // pino's Logger is a FastifyBaseLogger; naming the base type keeps the app type the default one.
   const logger: FastifyBaseLogger = options.logger;
-  const app = Fastify({ loggerInstance: logger });
+  const app = Fastify({
+    loggerInstance: logger,
+    // One id follows a request through every service's logs: the caller's x-correlator when it is a
+    // sane token, else a fresh one; request logs carry it as correlationId.
+    requestIdHeader: false,
+    requestIdLogLabel: "correlationId",
+    genReqId: (request) => {
+      const given = request.headers["x-correlator"];
+      return typeof given === "string" && CORRELATOR.test(given) ? given : uuidV7();
+    },
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("x-correlator", request.id);
+  });
   // Probes and scrapes arrive every few seconds: log them only when something goes wrong.
   const quiet = { logLevel: "warn" } as const;
+
+  const requests = new Histogram({
+    name: "ranaas_http_request_duration_seconds",
+    help: "HTTP requests served, by method, route and status, with their latency",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [options.metrics],
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    if (route === "/metrics") return;
+    requests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
 
   app.get("/healthz", quiet, () => ({ status: "ok", service: options.service }));
 
@@ -56,7 +88,8 @@ export async function listenServiceApp(
 }
 
 /**
- * Builds a service's HTTP shell with its own metrics registry, lets the service add its routes, and
+ * Builds a service's HTTP shell with its metrics registry (the service's own, when it adds metrics of
+ * its own), lets the service add its routes, and
  * listens on the service's configured port.
  */
 export function startServiceApp(
@@ -65,8 +98,9 @@ export function startServiceApp(
   logger: Logger,
   readiness: readonly HealthCheck[],
   addRoutes?: (app: FastifyInstance) => void,
+  metrics: Registry = createMetricsRegistry(service),
 ): Promise<RunningService> {
-  const app = buildServiceApp({ service, logger, metrics: createMetricsRegistry(service), readiness });
+  const app = buildServiceApp({ service, logger, metrics, readiness });
   addRoutes?.(app);
   return listenServiceApp(service, app, config.httpHost, config.httpPorts[service]);
 }

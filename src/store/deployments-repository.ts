@@ -82,6 +82,14 @@ export class DeploymentsRepository {
     return docs.map(toRecord);
   }
 
+  /** How many deployments are in each state (states with none are left out). */
+  async countByState(): Promise<Map<DeploymentState, number>> {
+    const rows = await this.collection
+      .aggregate<{ _id: DeploymentState; n: number }>([{ $group: { _id: "$state", n: { $sum: 1 } } }])
+      .toArray();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
   /** Records in any of the states, across tenants (the orchestrator's view of what holds resources). */
   async inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
     const docs = await this.collection.find({ state: { $in: [...states] } }).toArray();

@@ -31,6 +31,8 @@ interface Watched<T extends KubernetesObject> {
   errors: number;
   handlersAttached?: boolean;
   lastError?: string;
+  /** When the informer last stopped being current (ms since the epoch); since start when never synced. */
+  staleSince: number;
 }
 
 export class ManagedObjectsCache {
@@ -50,6 +52,7 @@ export class ManagedObjectsCache {
         name: "deployments",
         synced: false,
         errors: 0,
+        staleSince: Date.now(),
         informer: makeInformer(
           config,
           "/apis/apps/v1/deployments",
@@ -61,6 +64,7 @@ export class ManagedObjectsCache {
         name: "pods",
         synced: false,
         errors: 0,
+        staleSince: Date.now(),
         informer: makeInformer(
           config,
           "/api/v1/pods",
@@ -101,6 +105,14 @@ export class ManagedObjectsCache {
       : behind.map((w) => `${w.name}: ${w.lastError ?? "not synced yet"}`).join("; ");
   }
 
+  /** Per informer: seconds it has not been current (0 when synced and watching). */
+  stalenessSeconds(now = Date.now()): { informer: string; seconds: number }[] {
+    return this.watched.map((w) => ({
+      informer: w.name,
+      seconds: w.synced ? 0 : (now - w.staleSince) / 1000,
+    }));
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -136,6 +148,7 @@ export class ManagedObjectsCache {
       // raised no error is what marks the cache as current.
       w.informer.on("error", (err: unknown) => {
         w.errors += 1;
+        if (w.synced) w.staleSince = Date.now();
         w.synced = false;
         w.lastError = err instanceof Error ? err.message : String(err);
         this.logger.warn({ informer: w.name, err }, "informer failed; restarting");
@@ -150,6 +163,7 @@ export class ManagedObjectsCache {
         delete w.lastError;
       }
     } catch (err) {
+      if (w.synced) w.staleSince = Date.now();
       w.synced = false;
       w.lastError = err instanceof Error ? err.message : String(err);
       this.restartLater(w, backoffMs);

@@ -13,6 +13,9 @@ import {
 } from "../../bus/topology.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { Gauge } from "prom-client";
+import { DEPLOYMENT_STATES } from "../../domain/deployment-record.ts";
+import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
@@ -70,12 +73,24 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   };
   timer = setTimeout(() => void reconcile(), RECONCILE_INTERVAL_MS);
 
+  const metrics = createMetricsRegistry("api");
+  new Gauge({
+    name: "ranaas_deployments",
+    help: "RAN deployments by state (from the database, at scrape time)",
+    labelNames: ["state"],
+    registers: [metrics],
+    async collect() {
+      const counts = await store.deployments.countByState();
+      for (const state of DEPLOYMENT_STATES) this.set({ state }, counts.get(state) ?? 0);
+    },
+  });
   const running = await startServiceApp(
     "api",
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health],
     (app) => registerApi(app, { store, lifecycle, statusUrl: config.statusUrl }),
+    metrics,
   );
   return {
     ...running,

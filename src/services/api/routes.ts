@@ -6,7 +6,6 @@ import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-
 import { DEPLOYMENT_STATES, TERMINAL_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { validateRuPool } from "../../domain/ru-pool.ts";
-import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
@@ -22,9 +21,9 @@ export interface RouteDeps {
   statusUrl: string;
 }
 
-function correlationIdOf(request: FastifyRequest): string {
-  const given = request.headers["x-correlator"] ?? request.headers["x-correlation-id"];
-  return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : uuidV7();
+/** The request's correlation id (the caller's x-correlator or a fresh one; see service-app.ts). */
+export function correlationIdOf(request: FastifyRequest): string {
+  return request.id;
 }
 
 /** `Prefer: wait=N` (RFC 7240): seconds to hold the answer until the deployment settles. */
@@ -54,7 +53,6 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post("/v1/ran-deployments", async (request, reply) => {
     const correlationId = correlationIdOf(request);
-    void reply.header("x-correlator", correlationId);
     return idempotent(store.idempotency, request, reply, async () => {
       let record = await lifecycle.create(principalOf(request).tenant, request.body, correlationId);
       const wait = preferredWaitSeconds(request);

@@ -3,7 +3,13 @@
 import { ConsumerStatus } from "rabbitmq-client";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import { envelope } from "../../bus/envelopes.ts";
-import { ORCHESTRATOR_QUEUE, orchestratorQueue } from "../../bus/topology.ts";
+import {
+  API_REPORTS_QUEUE,
+  ORCHESTRATOR_QUEUE,
+  orchestratorQueue,
+  WORK_DEAD_LETTER_QUEUE,
+  WORK_QUEUE,
+} from "../../bus/topology.ts";
 import {
   readEnvelope,
   type CapacityReply,
@@ -15,6 +21,9 @@ import { capacityOf } from "../../placement/capacity.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { Histogram } from "prom-client";
+import { registerQueueMetrics } from "../../bus/queue-metrics.ts";
+import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
@@ -31,6 +40,20 @@ export interface OrchestratorServiceDeps {
 export async function startOrchestratorService(deps: OrchestratorServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
+  const metrics = createMetricsRegistry("orchestrator");
+  const planDuration = new Histogram({
+    name: "ranaas_plan_duration_seconds",
+    help: "Time to plan a deployment and reserve its resources, by outcome (placed, rejected, error)",
+    labelNames: ["outcome"],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [metrics],
+  });
+  registerQueueMetrics(metrics, amqp.connection, [
+    ORCHESTRATOR_QUEUE,
+    WORK_QUEUE,
+    WORK_DEAD_LETTER_QUEUE,
+    API_REPORTS_QUEUE,
+  ]);
   const consumer = amqp.connection.createConsumer(
     { queue: ORCHESTRATOR_QUEUE, queueOptions: orchestratorQueue, qos: { prefetchCount: 1 } },
     async (message, reply) => {
@@ -49,11 +72,18 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
         revision: request.revision,
       };
       if (request.type === "plan") {
+        const timer = planDuration.startTimer();
         const payload = await planAndReserve(
           { store, kube: deps.kube.config, images: config.images, logger: log },
           request,
-        );
-        if (!payload.ok) log.info({ rejection: payload.rejection }, "plan rejected");
+        ).catch((err: unknown) => {
+          timer({ outcome: "error" });
+          throw err;
+        });
+        timer({ outcome: payload.ok ? "placed" : "rejected" });
+        if (payload.ok)
+          log.info({ site: payload.definition.site, gnbId: payload.definition.gnbId }, "planned");
+        else log.info({ rejection: payload.rejection }, "plan rejected");
         await reply(envelope<PlanReply>("plan-result", context, payload));
       } else if (request.type === "capacity") {
         const capacity = capacityOf(await readInventory({ store, kube: deps.kube.config }));
@@ -67,12 +97,14 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     },
   );
   consumer.on("error", (err: unknown) => logger.warn({ err }, "orchestrator consumer error"));
-  const running = await startServiceApp("orchestrator", config, logger, [
-    deps.mongo.health,
-    store.indexesHealth,
-    amqp.health,
-    deps.kube.health,
-  ]);
+  const running = await startServiceApp(
+    "orchestrator",
+    config,
+    logger,
+    [deps.mongo.health, store.indexesHealth, amqp.health, deps.kube.health],
+    undefined,
+    metrics,
+  );
   return {
     ...running,
     close: async () => {

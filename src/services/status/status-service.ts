@@ -10,6 +10,8 @@ import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { Gauge } from "prom-client";
+import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import { deploymentStatus } from "./deployment-status.ts";
 
@@ -50,6 +52,16 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
       .catch((err: unknown) => deps.logger.warn({ err }, "could not publish a drift report"));
   });
   void cache.start();
+  const metrics = createMetricsRegistry("status");
+  new Gauge({
+    name: "ranaas_informer_staleness_seconds",
+    help: "How long an informer (deployments, pods) has not been current; 0 while it is synced and watching",
+    labelNames: ["informer"],
+    registers: [metrics],
+    collect() {
+      for (const row of cache.stalenessSeconds()) this.set({ informer: row.informer }, row.seconds);
+    },
+  });
   const informers = {
     name: "informers",
     check: () => {
@@ -75,6 +87,7 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
         });
       });
     },
+    metrics,
   );
   return {
     ...running,

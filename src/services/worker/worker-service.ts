@@ -19,6 +19,8 @@ import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import { RolloutTimeoutError } from "../../k8s/cluster/rollout.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { Histogram } from "prom-client";
+import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import { provisionDeployment, StaleCommandError, teardownDeployment } from "./provision.ts";
 
@@ -70,11 +72,31 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
       report,
     );
 
+  const metrics = createMetricsRegistry("worker");
+  const commandDuration = new Histogram({
+    name: "ranaas_provision_duration_seconds",
+    help: "Time a worker spent on a command (provision or teardown), by outcome (ready, deleted, retry, failed, stale)",
+    labelNames: ["command", "outcome"],
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+    registers: [metrics],
+  });
+
   const handle = async (message: AsyncMessage): Promise<ConsumerStatus> => {
+    const started = performance.now();
     const command = readEnvelope<WorkCommand>(message.body, ["provision", "teardown"]);
+    const [status, outcome] = await handleCommand(message, command);
+    if (command !== undefined)
+      commandDuration.observe({ command: command.type, outcome }, (performance.now() - started) / 1000);
+    return status;
+  };
+
+  const handleCommand = async (
+    message: AsyncMessage,
+    command: WorkCommand | undefined,
+  ): Promise<[ConsumerStatus, string]> => {
     if (command === undefined) {
       logger.warn({ messageId: message.messageId }, "dropped a message that is not a work command");
-      return ConsumerStatus.DROP;
+      return [ConsumerStatus.DROP, "invalid"];
     }
     const log = logger.child({
       correlationId: command.correlationId,
@@ -108,22 +130,22 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
         await report({ operationId: command.payload.operationId, outcome: "deleted" });
         log.info({ attempt }, "torn down");
       }
-      return ConsumerStatus.ACK;
+      return [ConsumerStatus.ACK, command.type === "provision" ? "ready" : "deleted"];
     } catch (err) {
       if (err instanceof StaleCommandError) {
         log.info({ applied: err.applied }, "dropped a stale command: a newer revision is already applied");
-        return ConsumerStatus.ACK;
+        return [ConsumerStatus.ACK, "stale"];
       }
       const reason = describe(err);
       if (!isPermanent(err) && attempt < MAX_ATTEMPTS) {
         const backoffMs = Math.min(500 * 2 ** (attempt - 1), 10_000);
         log.warn({ err, attempt, backoffMs }, "command failed; will retry");
         await delay(backoffMs);
-        return ConsumerStatus.REQUEUE;
+        return [ConsumerStatus.REQUEUE, "retry"];
       }
       log.error({ err, attempt }, "command failed for good");
       await report({ operationId: command.payload.operationId, outcome: "failed", reason });
-      return ConsumerStatus.DROP; // dead-lettered to ranaas.work.dead
+      return [ConsumerStatus.DROP, "failed"]; // dead-lettered to ranaas.work.dead
     }
   };
 
@@ -132,7 +154,14 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     handle,
   );
   consumer.on("error", (err: unknown) => logger.warn({ err }, "work consumer error"));
-  const running = await startServiceApp("worker", config, logger, [amqp.health, deps.kube.health]);
+  const running = await startServiceApp(
+    "worker",
+    config,
+    logger,
+    [amqp.health, deps.kube.health],
+    undefined,
+    metrics,
+  );
   return {
     ...running,
     close: async () => {
