@@ -1,15 +1,14 @@
-// The services need no more than deploy/rbac/*.yaml grant: run the orchestrator, a worker and the status
+// The services need no more than the Helm chart's RBAC grants: run the orchestrator, a worker and the status
 // service each with its own ServiceAccount's token, provision and delete a deployment and read its live
 // status; the worker's identity is refused everything else.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
 import { localRadioUnits } from "../src/placement/local-inventory.ts";
 import { issueApiKey } from "../src/platform/api-keys.ts";
@@ -17,12 +16,26 @@ import { RadioUnitsRepository } from "../src/store/rus-repository.ts";
 import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { purgeQueues } from "./support/bus.ts";
+import { renderChart } from "./support/helm.ts";
 import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
 import { ServiceFleet } from "./support/services.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
-const rbacFile = (service: string) =>
-  fileURLToPath(new URL(`../deploy/rbac/${service}.yaml`, import.meta.url));
+/** The chart's ServiceAccounts, ClusterRoles and bindings, as `helm install ranaas -n ranaas-system` makes them. */
+async function chartRbac(): Promise<KubernetesObject[]> {
+  const objects = await renderChart("ranaas", "ranaas-system", {
+    "mongodb.uri": "mongodb://unused:27017/",
+    "rabbitmq.url": "amqp://unused:5672",
+  });
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "ranaas-system", labels: { "ranaas.io/system": "true" } },
+    },
+    ...objects.filter((o) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(o.kind ?? "")),
+  ];
+}
 
 /** Mints a token for the ServiceAccount and writes a kubeconfig (mode 0600) that uses it. */
 async function serviceAccountKubeconfig(admin: KubeConfig, name: string, file: string): Promise<string> {
@@ -63,11 +76,8 @@ describe("services with least-privilege RBAC", () => {
     await purgeQueues();
     const dir = await mkdtemp(join(tmpdir(), "ranaas-rbac-"));
     const kubeconfigs: Record<string, string> = {};
+    await applyObjects(kc, await chartRbac());
     for (const service of ["orchestrator", "worker", "status"]) {
-      const objects = parseAllDocuments(await readFile(rbacFile(service), "utf8")).map(
-        (d) => d.toJS() as KubernetesObject,
-      );
-      await applyObjects(kc, objects);
       kubeconfigs[service] = await serviceAccountKubeconfig(
         kc,
         `ranaas-${service}`,

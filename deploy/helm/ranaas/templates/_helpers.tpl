@@ -1,0 +1,86 @@
+{{/* Names, labels and shared pod settings of the RANaaS chart. */}}
+
+{{- define "ranaas.name" -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ranaas.labels" -}}
+app.kubernetes.io/name: ranaas
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "ranaas.selector" -}}
+app.kubernetes.io/name: ranaas
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "ranaas.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{- define "ranaas.secretName" -}}
+{{ include "ranaas.name" . }}-connections
+{{- end -}}
+
+{{- define "ranaas.port" -}}
+{{- get (dict "api" 8080 "orchestrator" 8081 "worker" 8082 "status" 8083) . -}}
+{{- end -}}
+
+{{/* Non-root, read-only root filesystem, no capabilities: for the RANaaS containers. */}}
+{{- define "ranaas.containerSecurity" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The environment every RANaaS service reads (see src/platform/config.ts). */}}
+{{- define "ranaas.env" -}}
+- name: RANAAS_HTTP_HOST
+  value: "0.0.0.0"
+- name: RANAAS_LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+- name: MONGODB_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.mongodb.existingSecret | default (include "ranaas.secretName" .) }}
+      key: {{ if .Values.mongodb.existingSecret }}{{ .Values.mongodb.existingSecretKey }}{{ else }}mongodb-uri{{ end }}
+- name: RANAAS_MONGODB_DATABASE
+  value: {{ .Values.mongodb.database | quote }}
+- name: AMQP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.rabbitmq.existingSecret | default (include "ranaas.secretName" .) }}
+      key: {{ if .Values.rabbitmq.existingSecret }}{{ .Values.rabbitmq.existingSecretKey }}{{ else }}amqp-url{{ end }}
+- name: RANAAS_STATUS_URL
+  value: "http://{{ include "ranaas.name" . }}-status:8083"
+- name: RANAAS_FRONTHAUL_INTERFACE
+  value: {{ .Values.ran.fronthaulInterface | quote }}
+- name: RANAAS_UPF_CIDRS
+  value: {{ join "," .Values.ran.upfCidrs | quote }}
+- name: RANAAS_PROVISION_TIMEOUT_MS
+  value: {{ mul .Values.ran.provisionTimeoutSeconds 1000 | quote }}
+- name: RANAAS_SELF_HEAL
+  value: {{ .Values.ran.selfHeal | quote }}
+{{- with .Values.ran.images.cu }}
+- name: RANAAS_IMAGE_CU
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.ran.images.du }}
+- name: RANAAS_IMAGE_DU
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.ran.images.ruEmulator }}
+- name: RANAAS_IMAGE_RU_EMULATOR
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,184 @@
+// The Helm chart on the local stack: it lints, its values schema refuses bad values, and what it renders
+// applies to a real API server, where the RANaaS pods (and the bundled MongoDB and RabbitMQ) are
+// scheduled on the simulated central nodes and become Ready.
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  RbacAuthorizationV1Api,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1StatefulSet,
+} from "@kubernetes/client-node";
+import { applyObjects } from "../src/k8s/cluster/apply.ts";
+import { eventually } from "./support/eventually.ts";
+import { chartDir, helm, KUBE_VERSION, renderChart } from "./support/helm.ts";
+import { adminKubeConfig, deleteNamespaceAndWait } from "./support/kube.ts";
+import { uniqueName } from "./support/stack.ts";
+
+const existing = {
+  "mongodb.uri": "mongodb://db.example:27017/",
+  "rabbitmq.url": "amqp://u:p@mq.example:5672",
+};
+
+describe("Helm chart", { timeout: 300_000 }, () => {
+  const kc = adminKubeConfig();
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const namespace = uniqueName("ranaas-chart");
+  const release = "rc";
+  let clusterScoped: KubernetesObject[] = [];
+
+  after(async () => {
+    await deleteNamespaceAndWait(kc, namespace);
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    for (const o of clusterScoped) {
+      const name = o.metadata?.name ?? "";
+      if (o.kind === "ClusterRole") await rbac.deleteClusterRole({ name }).catch(() => undefined);
+      if (o.kind === "ClusterRoleBinding")
+        await rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
+    }
+  });
+
+  it("lints, and its values schema refuses bad values with the field named", async () => {
+    const lint = await helm([
+      "lint",
+      chartDir,
+      "--kube-version",
+      KUBE_VERSION,
+      ...Object.entries(existing).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
+    ]);
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    const oneApi = await helm([
+      "template",
+      "x",
+      chartDir,
+      "--kube-version",
+      KUBE_VERSION,
+      "--set",
+      "api.replicas=1",
+      "--set",
+      `mongodb.uri=${existing["mongodb.uri"]}`,
+      "--set",
+      `rabbitmq.url=${existing["rabbitmq.url"]}`,
+    ]);
+    assert.notEqual(oneApi.code, 0);
+    assert.match(oneApi.stderr, /\/api\/replicas.*minimum/);
+    const typo = await helm([
+      "template",
+      "x",
+      chartDir,
+      "--kube-version",
+      KUBE_VERSION,
+      "--set",
+      "worker.replica=3",
+    ]);
+    assert.notEqual(typo.code, 0);
+    assert.match(typo.stderr, /additional properties 'replica' not allowed|replica/);
+    const noDatabase = await helm([
+      "template",
+      "x",
+      chartDir,
+      "--kube-version",
+      KUBE_VERSION,
+      "--set",
+      `rabbitmq.url=${existing["rabbitmq.url"]}`,
+    ]);
+    assert.notEqual(noDatabase.code, 0);
+    assert.match(
+      noDatabase.stderr,
+      /mongodb: set mongodb.uri, mongodb.existingSecret, or mongodb.install=true/,
+    );
+  });
+
+  it("renders least privilege: no secrets access, no RBAC writes, no API token for the API pods", async () => {
+    const objects = await renderChart(release, namespace, existing);
+    const roles = objects.filter((o) => o.kind === "ClusterRole") as unknown as {
+      rules: { resources: string[]; verbs: string[] }[];
+    }[];
+    assert.equal(roles.length, 3);
+    for (const role of roles)
+      for (const rule of role.rules) {
+        assert.ok(!rule.resources.includes("secrets") && !rule.resources.includes("*"), JSON.stringify(rule));
+        assert.ok(
+          !rule.verbs.includes("*") && !rule.verbs.includes("escalate") && !rule.verbs.includes("bind"),
+        );
+      }
+    const api = objects.find(
+      (o) => o.kind === "Deployment" && o.metadata?.name === `${release}-api`,
+    ) as V1Deployment;
+    assert.equal(api.spec?.template.spec?.automountServiceAccountToken, false);
+    assert.ok(
+      !JSON.stringify(objects.filter((o) => o.kind !== "Secret")).includes("u:p@"),
+      "credentials only in the Secret",
+    );
+  });
+
+  it("applies to the local stack, where every pod is scheduled and becomes Ready", async () => {
+    const objects = await renderChart(release, namespace, {
+      "mongodb.install": "true",
+      "mongodb.persistence.enabled": "false",
+      "rabbitmq.install": "true",
+      "rabbitmq.persistence.enabled": "false",
+      "worker.autoscaling.enabled": "true",
+      "nodeSelector.ranaas\\.io/role": "central",
+    });
+    clusterScoped = objects.filter((o) => o.kind?.startsWith("Cluster"));
+    await applyObjects(kc, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }]);
+    await applyObjects(
+      kc,
+      objects.map((o) =>
+        o.kind?.startsWith("Cluster") ? o : { ...o, metadata: { ...o.metadata, namespace } },
+      ),
+    );
+
+    const want: Record<string, number> = { api: 2, orchestrator: 2, worker: 1, status: 1 };
+    const deployments = await eventually(
+      async () => {
+        const list = (await apps.listNamespacedDeployment({ namespace })).items;
+        const ready = (d: V1Deployment) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
+        return list.length === 4 && list.every(ready) ? list : undefined;
+      },
+      { timeoutMs: 120_000, what: "the RANaaS Deployments to be available" },
+    );
+    for (const d of deployments) {
+      const component = d.metadata?.labels?.["app.kubernetes.io/component"] ?? "";
+      assert.equal(d.status?.readyReplicas, want[component], component);
+    }
+    await eventually(
+      async () => {
+        const sets = (await apps.listNamespacedStatefulSet({ namespace })).items;
+        return sets.length === 2 && sets.every((s: V1StatefulSet) => s.status?.readyReplicas === 1)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 120_000, what: "MongoDB and RabbitMQ to be ready" },
+    );
+
+    const pods = (await core.listNamespacedPod({ namespace })).items;
+    assert.equal(pods.length, 8);
+    const nodes = new Map(
+      (await core.listNode()).items.map((n) => [n.metadata?.name, n.metadata?.labels?.["ranaas.io/role"]]),
+    );
+    for (const pod of pods) {
+      assert.equal(nodes.get(pod.spec?.nodeName), "central", `${pod.metadata?.name} runs on a central node`);
+      assert.ok(
+        pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+        `${pod.metadata?.name} is Ready`,
+      );
+      if (
+        pod.metadata?.labels?.["app.kubernetes.io/component"]?.match(/^(api|orchestrator|worker|status)$/)
+      ) {
+        const container = pod.spec?.containers[0];
+        assert.equal(container?.securityContext?.runAsNonRoot, true);
+        assert.equal(container?.securityContext?.readOnlyRootFilesystem, true);
+        assert.deepEqual(container?.securityContext?.capabilities?.drop, ["ALL"]);
+        assert.equal(container?.readinessProbe?.httpGet?.path, "/readyz");
+        assert.equal(container?.livenessProbe?.httpGet?.path, "/healthz");
+      }
+    }
+    const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler");
+    assert.ok(hpa, "the worker autoscaler is rendered and accepted by the API server");
+  });
+});
