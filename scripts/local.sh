@@ -21,25 +21,28 @@ until curl -sf "$api/readyz" >/dev/null; do
   sleep 0.3
 done
 
-# An operator tenant for the demo; its key is shown once here and kept only as a hash by RANaaS.
-key=$(node dist/cli/main.js tenant create demo --quiet 2>/dev/null || node dist/cli/main.js tenant rotate-key demo --quiet)
-auth="authorization: Bearer $key"
+# An operator tenant for the demo; its key is shown once here and kept only as a hash by RANaaS. The CLI
+# is logged in with it (~/.config/ranaas/config.json, mode 0600), so `npx ranaas list` works at once.
+ranaas() { node dist/cli/main.js "$@"; }
+key=$(ranaas tenant create demo --quiet 2>/dev/null || ranaas tenant rotate-key demo --quiet)
+ranaas login "$api" --api-key-stdin <<<"$key"
 echo "[ranaas] provisioning the demo deployment (scripts/demo-request.json) as tenant 'demo'" >&2
-answer=$(curl -s -X POST "$api/v1/ran-deployments" -H "$auth" -H 'content-type: application/json' -H 'prefer: wait=60' \
-  --data @scripts/demo-request.json)
-if [[ $answer == *'"code":"name-taken"'* ]]; then
-  id=$(curl -s -H "$auth" "$api/v1/ran-deployments?state=ready" | node -e 'let t="";process.stdin.on("data",c=>t+=c).on("end",()=>{const d=JSON.parse(t).items.find(i=>i.name==="demo");console.log(d?d.id:"")})')
-  answer=$(curl -s -H "$auth" "$api/v1/ran-deployments/$id")
+if ! ranaas create -f scripts/demo-request.json --wait 2> >(tee .stack/logs/demo.err >&2); then
+  grep -q "name-taken" .stack/logs/demo.err || { cat .stack/logs/demo.err >&2; exit 1; }
+  id=$(ranaas list --state ready -o json | node -e 'let t="";process.stdin.on("data",c=>t+=c).on("end",()=>{const d=JSON.parse(t).find(i=>i.name==="demo");console.log(d?d.id:"")})')
+  ranaas get "$id"
 fi
-node --import tsx scripts/show-deployment.ts <<<"$answer"
 cat >&2 <<MSG
 
-[ranaas] RANaaS is running. The demo tenant's API key (shown once; 'npx ranaas tenant rotate-key demo' makes a new one):
-  export RANAAS_KEY=$key
-Try:
-  curl -s -H "authorization: Bearer \$RANAAS_KEY" $api/v1/ran-deployments | head -c 400
-  curl -s -X POST $api/v1/ran-deployments -H "authorization: Bearer \$RANAAS_KEY" -H 'content-type: application/json' \\
-    -H 'prefer: wait=30' --data @examples/n41-four-cells-two-amfs.json
+[ranaas] RANaaS is running.
+  Dashboard:      $api/ui/   (sign in with the demo key below)
+  API reference:  $api/docs
+  The demo tenant's API key (shown once; 'npx ranaas tenant rotate-key demo' makes a new one):
+    $key
+Try the CLI (already logged in):
+  npx ranaas list
+  npx ranaas create --cells 2 --band 41 --bandwidth 40 --plmn 00101 --tac 7 --amf 10.0.0.5 --wait
+  npx ranaas watch
   eval "\$(npx ranaas stack env)"; kubectl get pods -A -l app.kubernetes.io/managed-by=ranaas -o wide
 Ctrl-C stops the services; 'npx ranaas stack down' stops the stack.
 MSG
