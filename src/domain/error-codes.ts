@@ -2,6 +2,10 @@
 // The API maps errors to application/problem+json in one place from this table.
 export const ERROR_CODES = {
   "invalid-json": { status: 400, retryable: false, title: "The body is not valid JSON" },
+  "bad-request": { status: 400, retryable: false, title: "The request could not be read" },
+  "payload-too-large": { status: 413, retryable: false, title: "The request body is too large" },
+  "unsupported-media-type": { status: 415, retryable: false, title: "Send the body as application/json" },
+  "rate-limited": { status: 429, retryable: true, title: "Too many requests; slow down" },
   "invalid-request": { status: 422, retryable: false, title: "The request is not valid" },
   unauthorized: { status: 401, retryable: false, title: "Missing or invalid API key" },
   forbidden: { status: 403, retryable: false, title: "Not allowed for this tenant" },

@@ -150,7 +150,19 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
   return problems;
 }
 
+/** The problem for one schema error; the request itself is "/" (an empty pointer would name nothing). */
 function describe(error: ErrorObject): Problem {
+  const problem = describeAt(error);
+  return problem.path === "" ? { ...problem, path: "/" } : problem;
+}
+
+/** Echoes a bad value into a message, cut short so a huge value cannot make a huge answer. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…"` : text;
+}
+
+function describeAt(error: ErrorObject): Problem {
   const path = error.instancePath;
   const schema = error.parentSchema as Record<string, unknown> | undefined;
   const params = error.params as Record<string, unknown>;
@@ -179,7 +191,7 @@ function describe(error: ErrorObject): Problem {
     case "pattern":
       return {
         path,
-        message: `${JSON.stringify(error.data)} is not valid: must be ${String(schema?.description)}`,
+        message: `${shown(error.data)} is not valid: must be ${String(schema?.description)}`,
       };
     case "anyOf": {
       const options = (schema?.anyOf as { const?: unknown }[] | undefined)?.map((s) =>

@@ -36,6 +36,8 @@ export interface RanaasConfig {
   statusUrl: string;
   /** Whether a deployment that drifted (objects deleted or changed behind RANaaS's back) is restored. */
   selfHeal: boolean;
+  /** The API's limits: request body size, and requests per second (sustained and burst) per caller. */
+  limits: { maxBodyBytes: number; ratePerSecond: number; rateBurst: number };
 }
 
 export class ConfigError extends Error {
@@ -89,6 +91,13 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       problems.push(`${name}: "${raw}" is not a positive number of milliseconds`);
     return value;
   };
+  const positive = (name: string, fallback: number): number => {
+    const raw = text(name, String(fallback));
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      problems.push(`${name}: "${raw}" is not a positive whole number`);
+    return value;
+  };
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = text(name, String(fallback)).toLowerCase();
     if (raw === "true" || raw === "1") return true;
@@ -125,6 +134,11 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 3_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
     selfHeal: flag("RANAAS_SELF_HEAL", true),
+    limits: {
+      maxBodyBytes: positive("RANAAS_MAX_BODY_BYTES", 256 * 1024),
+      ratePerSecond: positive("RANAAS_RATE_LIMIT_PER_SECOND", 50),
+      rateBurst: positive("RANAAS_RATE_LIMIT_BURST", 200),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

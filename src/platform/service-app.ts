@@ -2,6 +2,7 @@
 // /metrics (Prometheus). Built apart from listen() so tests can use app.inject() without sockets.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { Histogram, type Registry } from "prom-client";
+import { sendProblem } from "./problems.ts";
 import { uuidV7 } from "./uuid-v7.ts";
 import { runHealthChecks, type HealthCheck } from "./health.ts";
 import type { RanaasConfig, ServiceName } from "./config.ts";
@@ -16,6 +17,8 @@ export interface ServiceAppOptions {
   metrics: Registry;
   /** Dependencies that must answer before the service is ready. */
   readiness: readonly HealthCheck[];
+  /** Largest request body accepted (413 beyond); Fastify's 1 MiB when not given. */
+  bodyLimit?: number;
 }
 
 export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
@@ -23,10 +26,15 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   const logger: FastifyBaseLogger = options.logger;
   const app = Fastify({
     loggerInstance: logger,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     // One id follows a request through every service's logs: the caller's x-correlator when it is a
     // sane token, else a fresh one; request logs carry it as correlationId.
     requestIdHeader: false,
     requestIdLogLabel: "correlationId",
+    // A URL that cannot even be decoded never reaches a route: answer it as a problem document too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, "bad-request", error.message);
+    },
     genReqId: (request) => {
       const given = request.headers["x-correlator"];
       return typeof given === "string" && CORRELATOR.test(given) ? given : uuidV7();
@@ -100,7 +108,7 @@ export function startServiceApp(
   addRoutes?: (app: FastifyInstance) => void,
   metrics: Registry = createMetricsRegistry(service),
 ): Promise<RunningService> {
-  const app = buildServiceApp({ service, logger, metrics, readiness });
+  const app = buildServiceApp({ service, logger, metrics, readiness, bodyLimit: config.limits.maxBodyBytes });
   addRoutes?.(app);
   return listenServiceApp(service, app, config.httpHost, config.httpPorts[service]);
 }

@@ -89,7 +89,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health],
-    (app) => registerApi(app, { store, lifecycle, statusUrl: config.statusUrl }),
+    (app) => registerApi(app, { store, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
     metrics,
   );
   return {

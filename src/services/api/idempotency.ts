@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CODES, RanaasError } from "../../domain/error-codes.ts";
 import type { IdempotencyRepository, RememberedAnswer } from "../../store/idempotency-repository.ts";
 import { principalOf } from "./authenticate.ts";
-import { problemBody } from "./problem-details.ts";
+import { problemBody } from "../../platform/problems.ts";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 

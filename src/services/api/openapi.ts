@@ -474,6 +474,14 @@ function errorTable(): string {
   return ["| code | status | retry helps | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
+/** The operation's own errors, and those every /v1 call (and every call with a body) can meet. */
+export function errorsOf(op: OperationDoc): ErrorCode[] {
+  const common: ErrorCode[] = op.access === "public" ? [] : ["bad-request", "rate-limited"];
+  const body: ErrorCode[] =
+    op.body === undefined ? [] : ["invalid-json", "payload-too-large", "unsupported-media-type"];
+  return [...new Set([...op.errors, ...common, ...body])];
+}
+
 function operationObject(op: OperationDoc): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
@@ -492,12 +500,15 @@ function operationObject(op: OperationDoc): Record<string, unknown> {
     };
   }
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of op.errors) {
+  for (const code of errorsOf(op)) {
     const status = ERROR_CODES[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
+      ...(status === 429
+        ? { headers: { "Retry-After": { description: "seconds to wait", schema: { type: "integer" } } } }
+        : {}),
       description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].title}`).join("; "),
       content: {
         "application/problem+json": {

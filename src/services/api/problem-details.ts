@@ -1,39 +1,8 @@
 // Maps every error to an application/problem+json answer (RFC 9457) with a stable `code`, in one place.
 import type { FastifyBaseLogger, FastifyError, FastifyReply } from "fastify";
 import { MongoNetworkError, MongoServerSelectionError } from "mongodb";
-import { ERROR_CODES, RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
-
-/** The problem document for an error code. */
-export function problemBody(
-  code: ErrorCode,
-  detail: string,
-  extra: Record<string, unknown> = {},
-  status: number = ERROR_CODES[code].status,
-): Record<string, unknown> {
-  const entry = ERROR_CODES[code];
-  return {
-    type: `https://ranaas.dev/problems/${code}`,
-    title: entry.title,
-    status,
-    code,
-    detail,
-    retryable: entry.retryable,
-    ...extra,
-  };
-}
-
-export function sendProblem(
-  reply: FastifyReply,
-  code: ErrorCode,
-  detail: string,
-  extra: Record<string, unknown> = {},
-  status: number = ERROR_CODES[code].status,
-): FastifyReply {
-  return reply
-    .code(status)
-    .type("application/problem+json")
-    .send(problemBody(code, detail, extra, status));
-}
+import { RanaasError } from "../../domain/error-codes.ts";
+import { sendProblem } from "../../platform/problems.ts";
 
 export function problemFromError(err: unknown, reply: FastifyReply, logger: FastifyBaseLogger): FastifyReply {
   if (err instanceof RanaasError) return sendProblem(reply, err.code, err.detail, err.extra);
@@ -41,21 +10,14 @@ export function problemFromError(err: unknown, reply: FastifyReply, logger: Fast
     return sendProblem(reply, "unavailable", "the database is not reachable; try again shortly");
   }
   const fastifyError = err as Partial<FastifyError>;
-  if (fastifyError.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-    return sendProblem(reply, "invalid-json", "send the request as application/json", {}, 415);
-  }
-  if (
-    typeof fastifyError.statusCode === "number" &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
-  ) {
-    return sendProblem(
-      reply,
-      "invalid-json",
-      fastifyError.message ?? "the request could not be read",
-      {},
-      fastifyError.statusCode,
-    );
+  const status = fastifyError.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    const message = fastifyError.message ?? "the request could not be read";
+    if (status === 413) return sendProblem(reply, "payload-too-large", message);
+    if (status === 415)
+      return sendProblem(reply, "unsupported-media-type", "send the request as application/json");
+    const json = fastifyError.code?.startsWith("FST_ERR_CTP") === true || err instanceof SyntaxError;
+    return sendProblem(reply, json ? "invalid-json" : "bad-request", message);
   }
   logger.error({ err }, "unhandled error");
   return sendProblem(reply, "internal", "an unexpected error occurred; it has been logged");

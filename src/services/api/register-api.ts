@@ -6,11 +6,14 @@ import { registerAuthentication } from "./authenticate.ts";
 import { registerDashboard } from "./dashboard-routes.ts";
 import { registerDocsRoutes } from "./docs-routes.ts";
 import { problemFromError } from "./problem-details.ts";
+import { registerRateLimits } from "./rate-limit.ts";
 import { registerRoutes, type RouteDeps } from "./routes.ts";
 import { registerTenantRoutes } from "./tenant-routes.ts";
 import { registerWatchRoutes } from "./watch-routes.ts";
 
 export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
+  // JSON only: without this, Fastify would hand a text/plain body to the handlers as a string.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
   app.setNotFoundHandler((request, reply) =>
     problemFromError(
@@ -19,7 +22,9 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
       request.log,
     ),
   );
+  const perTenant = registerRateLimits(app, deps.limits);
   registerAuthentication(app, deps.store.tenants);
+  perTenant();
   registerRoutes(app, deps);
   registerTenantRoutes(app, deps.store);
   registerWatchRoutes(app, deps);

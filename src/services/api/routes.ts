@@ -11,6 +11,7 @@ import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { idempotent } from "./idempotency.ts";
+import type { RateLimits } from "./rate-limit.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
 const MAX_WAIT_SECONDS = 60;
@@ -19,6 +20,7 @@ export interface RouteDeps {
   store: Store;
   lifecycle: DeploymentLifecycle;
   statusUrl: string;
+  limits: RateLimits;
 }
 
 /** The request's correlation id (the caller's x-correlator or a fresh one; see service-app.ts). */
