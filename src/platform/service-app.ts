@@ -1,6 +1,6 @@
 // The HTTP shell every service shares: /healthz (the process runs), /readyz (its dependencies answer),
 // /metrics (Prometheus). Built apart from listen() so tests can use app.inject() without sockets.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { Histogram, type Registry } from "prom-client";
 import { sendProblem } from "./problems.ts";
 import { uuidV7 } from "./uuid-v7.ts";
@@ -30,7 +30,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     // One id follows a request through every service's logs: the caller's x-correlator when it is a
     // sane token, else a fresh one; request logs carry it as correlationId.
     requestIdHeader: false,
-    requestIdLogLabel: "correlationId",
+    logController: new LogController({ requestIdLogLabel: "correlationId" }),
     // A URL that cannot even be decoded never reaches a route: answer it as a problem document too.
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(reply, "bad-request", error.message);

@@ -5,6 +5,7 @@ import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
   API_REPORTS_QUEUE,
   apiReportsBinding,
+  ORCHESTRATOR_QUEUE,
   apiReportsQueue,
   orchestratorQueue,
   reportsExchange,
@@ -45,7 +46,27 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     maxAttempts: 2,
     queues: [workDeadLetterQueue, workQueue],
   });
-  const lifecycle = new DeploymentLifecycle({ store, rpc, work, logger, selfHeal: config.selfHeal });
+  // A busy orchestrator is waited for (up to the plan timeout); an absent one is not: the request is
+  // kept as `requested` and planned when an orchestrator consumes its queue again.
+  let listening: { at: number; answer: Promise<boolean> } | undefined;
+  const orchestratorListening = (): Promise<boolean> => {
+    if (listening === undefined || Date.now() - listening.at > 250) {
+      const answer = amqp.connection
+        .queueDeclare({ queue: ORCHESTRATOR_QUEUE, passive: true })
+        .then((ok) => ok.consumerCount > 0)
+        .catch(() => false);
+      listening = { at: Date.now(), answer };
+    }
+    return listening.answer;
+  };
+  const lifecycle = new DeploymentLifecycle({
+    store,
+    rpc,
+    work,
+    logger,
+    selfHeal: config.selfHeal,
+    orchestratorListening,
+  });
   const reports = amqp.connection.createConsumer(
     {
       queue: API_REPORTS_QUEUE,

@@ -39,6 +39,8 @@ export interface LifecycleDeps {
   logger: Logger;
   /** Restore deployments that drifted (else they only become `degraded`). */
   selfHeal: boolean;
+  /** Whether an orchestrator consumes its queue: if none does, nobody will answer, so do not wait. */
+  orchestratorListening: () => Promise<boolean>;
 }
 
 type PlanOutcome =
@@ -495,6 +497,7 @@ export class DeploymentLifecycle {
     request: OrchestratorRequest,
     replyType: Reply["type"],
   ): Promise<Reply | undefined> {
+    if (!(await this.deps.orchestratorListening())) throw new Error("no orchestrator is consuming its queue");
     const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
     return readEnvelope<Reply>(answer.body, [replyType]);
   }
