@@ -4,15 +4,13 @@
 // agree afterwards (every ready record has its objects, no objects without a live record, no work left).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AppsV1Api, CoreV1Api, type KubernetesObject } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { Connection } from "rabbitmq-client";
 import { WORK_DEAD_LETTER_QUEUE, WORK_QUEUE } from "../src/bus/topology.ts";
-import { applyObjects } from "../src/k8s/cluster/apply.ts";
-import type { RadioUnit } from "../src/placement/inventory.ts";
-import { RadioUnitsRepository } from "../src/store/rus-repository.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
+import { addLoadNodes, loadRuPool } from "./support/load-nodes.ts";
 import { startRanaas, type Ranaas } from "./support/ranaas.ts";
 import { stackConfig } from "./support/stack.ts";
 
@@ -33,77 +31,27 @@ interface Deployment {
   };
 }
 
-/** A simulated node of this test (KWOK manages it like the stack's own). */
-function node(
-  name: string,
-  zone: string,
-  role: "edge" | "central",
-  cpu: number,
-  ip: string,
-): KubernetesObject {
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: {
-      name,
-      annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-      labels: {
-        "kubernetes.io/hostname": name,
-        type: "kwok",
-        "topology.kubernetes.io/zone": zone,
-        "ranaas.io/role": role,
-        "ranaas.io/test": "concurrency",
-      },
-    },
-    status: {
-      capacity: { cpu: String(cpu), memory: `${cpu * 4}Gi`, pods: "110" },
-      allocatable: { cpu: String(cpu), memory: `${cpu * 4}Gi`, pods: "110" },
-      addresses: [{ type: "InternalIP", address: ip }],
-    },
-  } as KubernetesObject;
-}
-
 describe("200 concurrent creates for 50 RUs", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   let ranaas: Ranaas;
-  const nodes: KubernetesObject[] = [];
+  const load = { sites: SITES, nodesPerSite: NODES_PER_SITE, rus: RUS, prefix: "load", octet: 30 };
+  let removeNodes = async () => {};
   const accepted: Deployment[] = [];
 
   before(async () => {
     // Big nodes, so the RU pool and the quota are what limits, not compute.
-    for (let s = 1; s <= SITES; s++)
-      for (let n = 1; n <= NODES_PER_SITE; n++)
-        nodes.push(node(`load-${s}-${n}`, `load-${s}`, "edge", 400, `10.30.${s}.${n}`));
-    nodes.push(node("load-central-1", "central", "central", 600, "10.30.0.1"));
-    await applyObjects(kc, nodes);
-    await eventually(
-      async () => {
-        const ready = (await core.listNode({ labelSelector: "ranaas.io/test=concurrency" })).items.filter(
-          (n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-        );
-        return ready.length === nodes.length ? true : undefined;
-      },
-      { timeoutMs: 60_000, what: "the test's nodes to be Ready" },
-    );
+    removeNodes = await addLoadNodes(kc, load);
+    // The orchestrator plans one request at a time (~100 ms each on FerretDB): the last of 200 simultaneous
+    // requests waits ~20–30 s on 2 cores, at the edge of the default 30 s plan timeout. A longer one keeps
+    // this test about correctness; plan throughput is issue 7's benchmark work.
     ranaas = await startRanaas(
       { "conc-a": "operator", "conc-b": "operator", provider: "admin" },
       "ranaas_conc",
+      { RANAAS_PLAN_TIMEOUT_MS: "120000" },
     );
-    const rus: RadioUnit[] = Array.from({ length: RUS }, (_, i) => {
-      const site = (i % SITES) + 1;
-      const n = (Math.floor(i / SITES) % NODES_PER_SITE) + 1;
-      return {
-        id: `load-ru-${i}`,
-        site: `load-${site}`,
-        node: `load-${site}-${n}`,
-        bands: [78],
-        maxBandwidthMHz: 100,
-      };
-    });
-    await ranaas.db.collection("rus").deleteMany({});
-    await new RadioUnitsRepository(ranaas.db).upsert(rus);
+    await loadRuPool(ranaas.db, load);
     const quota = await call(
       ranaas.fleet.apiUrl,
       "PUT",
@@ -124,7 +72,7 @@ describe("200 concurrent creates for 50 RUs", { timeout: 600_000 }, () => {
       ),
     );
     await ranaas.stop();
-    for (const n of nodes) await core.deleteNode({ name: n.metadata?.name ?? "" }).catch(() => undefined);
+    await removeNodes();
   });
 
   it("accepts exactly what the pool and the quota allow and refuses the rest with 409 and the reason", async () => {
@@ -159,7 +107,7 @@ describe("200 concurrent creates for 50 RUs", { timeout: 600_000 }, () => {
     const ofA = answers.filter((a) => a.tenant === "conc-a" && a.answer.status !== 409).length;
     const warnings = (ranaas.fleet.processes.find((p) => p.service === "api")?.output() ?? "")
       .split("\n")
-      .filter((l) => l.includes('"level":40') || l.includes('"level":50'))
+      .filter((l) => l.includes('"level":"warn"') || l.includes('"level":"error"'))
       .slice(0, 5);
     assert.equal(
       accepted.length,

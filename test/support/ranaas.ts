@@ -19,7 +19,12 @@ export interface Ranaas {
   stop(): Promise<void>;
 }
 
-export async function startRanaas(tenants: Record<string, TenantRole>, prefix = "ranaas_t"): Promise<Ranaas> {
+export async function startRanaas(
+  tenants: Record<string, TenantRole>,
+  prefix = "ranaas_t",
+  env: NodeJS.ProcessEnv = {},
+  workers = 1,
+): Promise<Ranaas> {
   const database = uniqueName(prefix).replaceAll("-", "_");
   await purgeQueues();
   const mongo = new MongoClient(stackConfig().mongodbUri, { serverSelectionTimeoutMS: 3000 });
@@ -33,10 +38,10 @@ export async function startRanaas(tenants: Record<string, TenantRole>, prefix = 
     await repository.create(name, role, issued.record);
     keys[name] = issued.key;
   }
-  const fleet = await ServiceFleet.create(database);
+  const fleet = await ServiceFleet.create(database, env);
   await fleet.start("status");
   await fleet.start("orchestrator");
-  await fleet.start("worker");
+  for (let i = 0; i < workers; i++) await fleet.start("worker");
   await fleet.start("api");
   return {
     fleet,

@@ -1,0 +1,274 @@
+// Faults on the local stack, each bounded in time and cleaning up after itself: a provision that can never
+// become ready, workers SIGKILLed at random during 100 provisions, the database and the Kubernetes API
+// server killed and restarted under load.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { call, cellsRequest, type ApiAnswer } from "../support/api-client.ts";
+import { eventually } from "../support/eventually.ts";
+import { adminKubeConfig } from "../support/kube.ts";
+import { addLoadNodes, loadRuPool } from "../support/load-nodes.ts";
+import { startRanaas, type Ranaas } from "../support/ranaas.ts";
+import { killComponent, restartStack } from "../support/stack-control.ts";
+
+interface Deployment {
+  id: string;
+  name: string;
+  state: string;
+  reason?: string;
+  plan: null | { namespace: string; site: string; cells: { ruId: string }[] };
+  status?: { phase?: string; stale?: boolean };
+}
+
+describe("faults", { timeout: 900_000 }, () => {
+  const kc = adminKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const load = { sites: 5, nodesPerSite: 2, rus: 110, prefix: "fault", octet: 31 };
+  let ranaas: Ranaas;
+  let removeNodes = async () => {};
+  const api = <T = Deployment>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    call<T>(ranaas.fleet.apiUrl, method, path, body, {
+      authorization: `Bearer ${ranaas.keys.provider}`,
+      ...headers,
+    });
+  const getAll = async (ids: string[]) =>
+    (await Promise.all(ids.map((id) => api("GET", `/v1/ran-deployments/${id}`)))).map((a) => a.body);
+  const deleteAll = async (ids: string[]) => {
+    await Promise.all(
+      ids.map((id) => api("DELETE", `/v1/ran-deployments/${id}`, undefined, { prefer: "wait=60" })),
+    );
+  };
+
+  before(async () => {
+    removeNodes = await addLoadNodes(kc, load);
+    // Workers give up on a provision after 8 s here, so the never-ready case ends quickly.
+    ranaas = await startRanaas(
+      { provider: "admin" },
+      "ranaas_fault",
+      { RANAAS_PROVISION_TIMEOUT_MS: "8000" },
+      3,
+    );
+    await loadRuPool(ranaas.db, load);
+  });
+
+  after(async () => {
+    await ranaas.stop();
+    await removeNodes();
+  });
+
+  it("fails a provision that can never become ready within its deadline, with the reason, and releases its reservations", async () => {
+    const site = `${load.prefix}-1`;
+    const nodes = [`${site}-1`, `${site}-2`];
+    const taint = (on: boolean) =>
+      Promise.all(
+        nodes.map((name) =>
+          core.patchNode(
+            {
+              name,
+              body: [
+                {
+                  op: "add",
+                  path: "/spec/taints",
+                  value: on ? [{ key: "ranaas.test/hold", value: "true", effect: "NoSchedule" }] : [],
+                },
+              ],
+            },
+            setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+          ),
+        ),
+      );
+    await taint(true); // the pods can never be scheduled
+    try {
+      const started = Date.now();
+      const created = await api("POST", "/v1/ran-deployments", cellsRequest("never-ready", 1, { site }));
+      assert.equal(created.status, 202);
+      const failed = await eventually(
+        async () => {
+          const d = (await api("GET", `/v1/ran-deployments/${created.body.id}`)).body;
+          return d.state === "failed" ? d : undefined;
+        },
+        { timeoutMs: 60_000, what: "the provision to fail" },
+      );
+      const seconds = (Date.now() - started) / 1000;
+      assert.ok(seconds < 40, `failed after ${seconds.toFixed(1)} s with a deadline of 8 s (and retries)`);
+      assert.match(failed.reason ?? "", /ready|schedul|timed out|deadline/i);
+      await eventually(
+        async () =>
+          (await ranaas.db.collection("allocations").countDocuments({ deploymentId: created.body.id })) === 0
+            ? true
+            : undefined,
+        { timeoutMs: 30_000, what: "its reservations to be released" },
+      );
+      await deleteAll([created.body.id]);
+    } finally {
+      await taint(false);
+    }
+  });
+
+  it("answers 503 while the database is down, recovers by itself and loses no record", async () => {
+    const created = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        api("POST", "/v1/ran-deployments", cellsRequest(`db-${i}`, 1), { prefer: "wait=60" }),
+      ),
+    );
+    const ids = created.map((a) => a.body.id);
+    const before = await ranaas.db.collection("deployments").countDocuments({});
+    let during: ApiAnswer<Deployment & { code?: string }>[] | undefined;
+    try {
+      await killComponent("ferretdb");
+      during = await eventually(
+        async () => {
+          const answers = await Promise.all([
+            api<Deployment & { code?: string }>("GET", `/v1/ran-deployments/${ids[0]}`),
+            api<Deployment & { code?: string }>("POST", "/v1/ran-deployments", cellsRequest("while-down", 1)),
+          ]);
+          return answers.every((a) => a.status === 503) ? answers : undefined;
+        },
+        { timeoutMs: 30_000, what: "the API to answer 503" },
+      );
+    } finally {
+      await restartStack();
+    }
+    for (const a of during ?? []) assert.equal(a.body.code, "unavailable");
+    await eventually(
+      async () => ((await api("GET", `/v1/ran-deployments/${ids[0]}`)).status === 200 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        what: "the API to recover by itself",
+      },
+    );
+    assert.equal(
+      await ranaas.db.collection("deployments").countDocuments({}),
+      before,
+      "no record lost, none half-written",
+    );
+    const all = await getAll(ids);
+    assert.deepEqual(
+      all.map((d) => d.state),
+      ids.map(() => "ready"),
+    );
+    const again = await api("POST", "/v1/ran-deployments", cellsRequest("after-db", 1), {
+      prefer: "wait=60",
+    });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    await deleteAll([...ids, again.body.id]);
+  });
+
+  it("recovers live status after the Kubernetes API server restarts", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("apiserver", 1), {
+      prefer: "wait=60",
+    });
+    assert.equal(created.status, 201);
+    const status = ranaas.fleet.processes.find((p) => p.service === "status");
+    assert.ok(status);
+    try {
+      await killComponent("kube-apiserver");
+      await eventually(
+        async () => ((await fetch(`${status.url}/readyz`)).status === 503 ? true : undefined),
+        {
+          timeoutMs: 60_000,
+          what: "the status service to report itself not ready",
+        },
+      );
+    } finally {
+      await restartStack();
+    }
+    await eventually(async () => ((await fetch(`${status.url}/readyz`)).status === 200 ? true : undefined), {
+      timeoutMs: 90_000,
+      what: "the informers to recover",
+    });
+    // A change made after the restart shows, so the informers watch again (not just a stale cache).
+    const namespace = created.body.plan?.namespace ?? "";
+    await apps.deleteNamespacedDeployment({ name: "ru-emulator-0", namespace });
+    await eventually(
+      async () => {
+        const d = (await api("GET", `/v1/ran-deployments/${created.body.id}`)).body;
+        return d.status?.stale === false && d.state !== "ready" ? d : undefined;
+      },
+      { timeoutMs: 60_000, what: "the deleted component to show in the live status" },
+    );
+    await eventually(
+      async () => {
+        const d = (await api("GET", `/v1/ran-deployments/${created.body.id}`)).body;
+        return d.state === "ready" && d.status?.phase === "running" ? d : undefined;
+      },
+      { timeoutMs: 60_000, what: "self-healing to restore it and the status to say running" },
+    );
+    await deleteAll([created.body.id]);
+  });
+  it("provisions all of 100 deployments while workers are SIGKILLed at random moments, without duplicates", async () => {
+    const workers = () =>
+      ranaas.fleet.processes.filter(
+        (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
+      );
+    let kills = 0;
+    let stop = false;
+    const chaos = (async () => {
+      while (!stop) {
+        await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 2500));
+        if (stop) break;
+        const alive = workers();
+        const victim = alive[Math.floor(Math.random() * alive.length)];
+        if (victim === undefined) continue;
+        await ranaas.fleet.stop(victim, "SIGKILL");
+        kills += 1;
+        await ranaas.fleet.start("worker");
+      }
+    })();
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        api("POST", "/v1/ran-deployments", cellsRequest(`chaos-${i}`, 1)),
+      ),
+    );
+    assert.deepEqual(
+      answers.filter((a) => a.status !== 202).map((a) => JSON.stringify(a.body)),
+      [],
+    );
+    const ids = answers.map((a) => a.body.id);
+    try {
+      const settled = await eventually(
+        async () => {
+          const all = await getAll(ids);
+          return all.every((d) => d.state === "ready" || d.state === "failed") ? all : undefined;
+        },
+        { timeoutMs: 480_000, intervalMs: 2000, what: "100 deployments to settle under chaos" },
+      );
+      stop = true;
+      await chaos;
+      assert.ok(kills >= 3, `workers were killed ${kills} times`);
+      assert.deepEqual(
+        settled.filter((d) => d.state !== "ready").map((d) => `${d.name}: ${d.reason ?? ""}`),
+        [],
+      );
+      const rus = settled.flatMap((d) => d.plan?.cells.map((c) => c.ruId) ?? []);
+      const twice = rus.filter((ru, i) => rus.indexOf(ru) !== i);
+      const holders = settled.filter((d) => d.plan?.cells.some((c) => twice.includes(c.ruId)));
+      assert.equal(
+        new Set(rus).size,
+        100,
+        `RUs held twice: ${twice.join(", ")} by ${JSON.stringify(holders)}`,
+      );
+      for (const d of settled) {
+        const namespace = d.plan?.namespace ?? "";
+        const names = (await apps.listNamespacedDeployment({ namespace })).items
+          .map((x) => x.metadata?.name)
+          .sort();
+        assert.deepEqual(names, ["cu", "du", "ru-emulator-0"], `${namespace} has each object once`);
+        const pods = (await core.listNamespacedPod({ namespace })).items.filter(
+          (p) => p.metadata?.deletionTimestamp === undefined,
+        );
+        assert.equal(pods.length, 3, `${namespace} runs one pod per component`);
+      }
+    } finally {
+      stop = true;
+      await chaos;
+      // 100 teardowns through the queue would take minutes; after() deletes the namespaces directly.
+    }
+  });
+});
