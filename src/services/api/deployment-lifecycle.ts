@@ -1,6 +1,8 @@
 // The API's side of the provisioning flow (ARCHITECTURE §2): records a request, asks the orchestrator
 // for a plan, hands the work to the queue, follows the workers' reports, and keeps retrying what could
 // not be done while the orchestrator or the broker was away.
+import { setTimeout as delay } from "node:timers/promises";
+import { AMQPChannelError } from "rabbitmq-client";
 import type { Publisher, RPCClient } from "rabbitmq-client";
 import { envelope } from "../../bus/envelopes.ts";
 import { ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../../bus/topology.ts";
@@ -498,8 +500,19 @@ export class DeploymentLifecycle {
     replyType: Reply["type"],
   ): Promise<Reply | undefined> {
     if (!(await this.deps.orchestratorListening())) throw new Error("no orchestrator is consuming its queue");
-    const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
-    return readEnvelope<Reply>(answer.body, [replyType]);
+    // rabbitmq-client's RPC client can publish before its reply consumer exists when many requests start
+    // at once on a fresh channel; RabbitMQ then closes the channel and every pending request fails with
+    // a channel error. Asking again is safe: a plan is idempotent per deployment (the orchestrator
+    // re-plans from the deployment's own reservations given back) and only the answer received counts.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
+        return readEnvelope<Reply>(answer.body, [replyType]);
+      } catch (err) {
+        if (!(err instanceof AMQPChannelError) || attempt >= 3) throw err;
+        await delay(50 * attempt);
+      }
+    }
   }
 
   private async release(record: DeploymentRecord, correlationId: string): Promise<void> {
