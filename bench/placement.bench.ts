@@ -1,0 +1,123 @@
+// Placement decision time (pure planDeployment, no I/O) for 1,000 nodes, 10,000 RUs and 5,000 existing
+// deployments, and how it grows when each of these grows ×10. The baseline is the base size measured in
+// the same run; results go to bench/results/placement.json.
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { DEFAULT_IMAGES } from "../src/domain/resource-definition.ts";
+import { validateSpec } from "../src/domain/validate-spec.ts";
+import type { ClusterNode, Inventory, RadioUnit } from "../src/placement/inventory.ts";
+import { planDeployment } from "../src/placement/plan-deployment.ts";
+import { uuidV7 } from "../src/platform/uuid-v7.ts";
+
+interface Size {
+  nodes: number;
+  rus: number;
+  deployments: number;
+}
+
+const NODES_PER_SITE = 10;
+
+/** An inventory of the given size: edge nodes in sites of 10, 5% central nodes, RUs spread over the
+ *  edge nodes, and `deployments` existing ones holding one RU each (at most half the pool), a gNB ID
+ *  each and a PCI at their site. */
+function inventory(size: Size): Inventory {
+  const central = Math.max(2, Math.round(size.nodes * 0.05));
+  const edge = size.nodes - central;
+  const nodes: ClusterNode[] = [];
+  for (let i = 0; i < edge; i++)
+    nodes.push({
+      name: `edge-${i}`,
+      site: `site-${Math.floor(i / NODES_PER_SITE)}`,
+      role: "edge",
+      free: { cpuMillis: 30_000, memoryMiB: 120 * 1024 },
+    });
+  for (let i = 0; i < central; i++)
+    nodes.push({
+      name: `central-${i}`,
+      site: "central",
+      role: "central",
+      free: { cpuMillis: 62_000, memoryMiB: 248 * 1024 },
+    });
+  const held = Math.min(size.deployments, Math.floor(size.rus / 2));
+  const rus: RadioUnit[] = Array.from({ length: size.rus }, (_, i) => {
+    const node = nodes[i % edge] as ClusterNode;
+    return {
+      id: `ru-${i}`,
+      site: node.site,
+      node: node.name,
+      bands: [78, 41],
+      maxBandwidthMHz: 100,
+      ...(i < held ? { allocatedTo: `d-${i}` } : {}),
+    };
+  });
+  const gnbIds = new Set<number>();
+  const pcisBySite = new Map<string, Set<number>>();
+  for (let d = 0; d < size.deployments; d++) {
+    gnbIds.add(d + 1);
+    const site = `site-${d % Math.ceil(edge / NODES_PER_SITE)}`;
+    const pcis = pcisBySite.get(site) ?? new Set<number>();
+    pcis.add(pcis.size % 1008);
+    pcisBySite.set(site, pcis);
+  }
+  return { nodes, rus, used: { gnbIds, pcisBySite, vlansBySite: new Map(), prachRootsBySite: new Map() } };
+}
+
+function measure(size: Size, runs: number): { p50Ms: number; p95Ms: number } {
+  const inv = inventory(size);
+  const validated = validateSpec({
+    name: "bench",
+    amf: [{ address: "10.0.0.5" }],
+    plmn: "00101",
+    tac: 7,
+    slices: [{ sst: 1 }],
+    cells: [
+      { band: 78, bandwidthMHz: 20 },
+      { band: 78, bandwidthMHz: 20 },
+    ],
+  });
+  if (!validated.ok) throw new Error("the benchmark request is not valid");
+  const times: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    const started = performance.now();
+    const result = planDeployment(
+      {
+        deploymentId: uuidV7(),
+        tenant: "bench",
+        revision: 1,
+        spec: validated.spec,
+        carriers: validated.carriers,
+        images: DEFAULT_IMAGES,
+      },
+      inv,
+    );
+    const elapsed = performance.now() - started;
+    if (!result.ok) throw new Error(`placement refused: ${result.rejection.message}`);
+    if (i >= 5) times.push(elapsed); // the first runs warm the JIT up
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50Ms: at(0.5), p95Ms: at(0.95) };
+}
+
+const base: Size = { nodes: 1000, rus: 10_000, deployments: 5000 };
+const cases: [string, Size][] = [
+  ["base: 1,000 nodes, 10,000 RUs, 5,000 deployments", base],
+  ["nodes ×10", { ...base, nodes: 10_000 }],
+  ["RUs ×10", { ...base, rus: 100_000 }],
+  ["deployments ×10", { ...base, deployments: 50_000, rus: 100_000 }],
+];
+const runs = Number(process.env.RANAAS_BENCH_RUNS ?? 50);
+const results = cases.map(([name, size]) => ({ name, size, ...measure(size, runs) }));
+const baseline = results[0]?.p50Ms ?? 1;
+const report = {
+  benchmark: "placement",
+  date: new Date().toISOString(),
+  node: process.version,
+  runs,
+  results: results.map((r) => ({ ...r, ratioToBaseline: Number((r.p50Ms / baseline).toFixed(2)) })),
+};
+writeFileSync(new URL("./results/placement.json", import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+for (const r of report.results)
+  console.log(
+    `${r.name.padEnd(52)} p50 ${r.p50Ms.toFixed(2).padStart(8)} ms   p95 ${r.p95Ms.toFixed(2).padStart(8)} ms   ×${r.ratioToBaseline}`,
+  );
