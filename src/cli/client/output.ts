@@ -1,8 +1,16 @@
 // How the client commands print: aligned tables and descriptions for people, JSON or YAML for scripts.
+import { Option } from "commander";
 import { stringify } from "yaml";
 import type { DeploymentView } from "../../client/api-client.ts";
 
 export type OutputFormat = "table" | "json" | "yaml";
+
+/** The `-o, --output` option every client command that prints takes. */
+export function outputOption(): Option {
+  return new Option("-o, --output <format>", "table, json or yaml")
+    .choices(["table", "json", "yaml"])
+    .default("table");
+}
 
 export function formatData(data: unknown, format: "json" | "yaml"): string {
   return format === "json" ? JSON.stringify(data, null, 2) : stringify(data).trimEnd();

@@ -1,14 +1,9 @@
 // `ranaas capacity` (what could still be had, per site, and an operator's quota) and `ranaas rus` (the
 // RU pool, for admins), through the API.
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { Capacity } from "../../placement/capacity.ts";
-import { formatData, formatTable, type OutputFormat } from "../client/output.ts";
+import { formatData, formatTable, outputOption, type OutputFormat } from "../client/output.ts";
 import { withClient } from "../client/session.ts";
-
-const outputOption = () =>
-  new Option("-o, --output <format>", "table, json or yaml")
-    .choices(["table", "json", "yaml"])
-    .default("table");
 
 const cpus = (millis: number) => (millis / 1000).toFixed(1);
 const gib = (mib: number) => `${(mib / 1024).toFixed(0)}Gi`;

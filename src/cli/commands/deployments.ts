@@ -12,6 +12,7 @@ import {
   describeDeployment,
   deploymentTable,
   formatData,
+  outputOption,
   type OutputFormat,
 } from "../client/output.ts";
 import { Progress } from "../client/progress.ts";
@@ -22,10 +23,6 @@ interface OutputOptions {
   output: OutputFormat;
 }
 
-const outputOption = () =>
-  new Option("-o, --output <format>", "table, json or yaml")
-    .choices(["table", "json", "yaml"])
-    .default("table");
 const timeoutOption = () =>
   new Option("--timeout <duration>", "how long --wait waits, e.g. 90s, 10m")
     .default(600_000, "10m")

@@ -22,9 +22,8 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
       request.log,
     ),
   );
-  const perTenant = registerRateLimits(app, deps.limits);
+  registerRateLimits(app, deps.limits); // before authentication: its per-address limit comes first
   registerAuthentication(app, deps.store.tenants);
-  perTenant();
   registerRoutes(app, deps);
   registerTenantRoutes(app, deps.store);
   registerWatchRoutes(app, deps);
