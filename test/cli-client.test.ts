@@ -20,6 +20,12 @@ interface View {
   connection: { n3: { address: string } } | null;
 }
 
+/** `create` flags for a valid request of `cells` n78 cells. */
+const cellFlags = (cells: number) => [
+  ...["--cells", String(cells), "--band", "78", "--bandwidth", "20"],
+  ...["--plmn", "00101", "--tac", "7", "--amf", "10.0.0.5"],
+];
+
 describe("ranaas CLI client", { timeout: 300_000 }, () => {
   let ranaas: Ranaas;
   let home: string;
@@ -61,26 +67,7 @@ describe("ranaas CLI client", { timeout: 300_000 }, () => {
   });
 
   it("creates from flags with --wait: progress per component, then the connection details", async () => {
-    const result = await cli(
-      "create",
-      "--name",
-      "cli-campus",
-      "--cells",
-      "2",
-      "--band",
-      "78",
-      "--bandwidth",
-      "20",
-      "--plmn",
-      "00101",
-      "--tac",
-      "7",
-      "--amf",
-      "10.0.0.5",
-      "--wait",
-      "--timeout",
-      "2m",
-    );
+    const result = await cli("create", "--name", "cli-campus", ...cellFlags(2), "--wait", "--timeout", "2m");
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /accepted/);
     assert.match(result.stderr, /→ ready/);
@@ -139,21 +126,7 @@ describe("ranaas CLI client", { timeout: 300_000 }, () => {
     assert.match(invalid.stderr, /\/plmn: "1" is not valid/);
     assert.match(invalid.stderr, /\/amf: is required/);
 
-    const tooBig = await cli(
-      "create",
-      "--cells",
-      "16",
-      "--band",
-      "78",
-      "--bandwidth",
-      "20",
-      "--plmn",
-      "00101",
-      "--tac",
-      "7",
-      "--amf",
-      "10.0.0.5",
-    );
+    const tooBig = await cli("create", ...cellFlags(16));
     assert.equal(tooBig.code, 3, tooBig.stderr);
     assert.match(tooBig.stderr, /needs 16 RUs at one site/);
 

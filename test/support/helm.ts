@@ -25,6 +25,23 @@ export async function helm(args: string[]): Promise<{ code: number; stdout: stri
   }
 }
 
+const setFlags = (values: Record<string, string>) =>
+  Object.entries(values).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
+
+/** `helm lint` of the chart with these values, for the stack's Kubernetes version. */
+export function lintChart(values: Record<string, string>): ReturnType<typeof helm> {
+  return helm(["lint", chartDir, "--kube-version", KUBE_VERSION, ...setFlags(values)]);
+}
+
+/** `helm template` of the chart with these values, for the stack's Kubernetes version. */
+export function templateChart(
+  values: Record<string, string>,
+  release = "ranaas",
+  extra: string[] = [],
+): ReturnType<typeof helm> {
+  return helm(["template", release, chartDir, "--kube-version", KUBE_VERSION, ...setFlags(values), ...extra]);
+}
+
 /** `helm template` of the chart as release `release` in `namespace`, parsed into objects. */
 export async function renderChart(
   release: string,
@@ -32,18 +49,7 @@ export async function renderChart(
   values: Record<string, string>,
   extra: string[] = [],
 ): Promise<KubernetesObject[]> {
-  const sets = Object.entries(values).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
-  const result = await helm([
-    "template",
-    release,
-    chartDir,
-    "--namespace",
-    namespace,
-    "--kube-version",
-    KUBE_VERSION,
-    ...sets,
-    ...extra,
-  ]);
+  const result = await templateChart(values, release, ["--namespace", namespace, ...extra]);
   if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return parseAllDocuments(result.stdout)
     .map((d) => d.toJS() as KubernetesObject | null)
