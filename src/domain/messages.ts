@@ -3,6 +3,7 @@
 import { Ajv } from "ajv";
 import type { Capacity } from "../placement/capacity.ts";
 import type { ConnectionDetails } from "./connection-details.ts";
+import type { DeploymentState } from "./deployment-record.ts";
 import type { PlanRejection } from "./plan-rejection.ts";
 import type { ResourceDefinition } from "./resource-definition.ts";
 import type { NormalizedSpec } from "./validate-spec.ts";
@@ -32,7 +33,13 @@ export type PlanRequest = Envelope<
 >;
 export type PlanReply = Envelope<
   "plan-result",
-  { ok: true; definition: ResourceDefinition } | { ok: false; rejection: PlanRejection }
+  | { ok: true; definition: ResourceDefinition }
+  | { ok: false; rejection: PlanRejection }
+  /**
+   * The request was made for a revision the record has moved past (a redelivery, a late retry, a
+   * deployment deleted meanwhile): nothing was planned, reserved or released.
+   */
+  | { ok: false; superseded: { revision: number; state: DeploymentState } | null }
 >;
 export type ReleaseRequest = Envelope<"release", Record<string, never>>;
 export type ReleaseReply = Envelope<"release-result", { released: number }>;

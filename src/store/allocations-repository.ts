@@ -17,6 +17,18 @@ interface AllocationDocument {
   /** On the compute document: whose it is and how many cells, for quotas. */
   tenant?: string;
   cells?: number;
+  /**
+   * On the compute document: the plan these reservations were made for and the record revision it was
+   * made at, so that planning that revision again answers the same plan instead of a new one.
+   */
+  revision?: number;
+  definition?: ResourceDefinition;
+}
+
+/** The plan a deployment's reservations were made for. */
+export interface HeldPlan {
+  revision: number;
+  definition: ResourceDefinition;
 }
 
 export class AllocationConflictError extends Error {
@@ -60,9 +72,9 @@ export class AllocationsRepository {
 
   /**
    * Reserves everything the definition allocates (identities, RUs, compute), or nothing: on a conflict
-   * the ones already taken are given back.
+   * the ones already taken are given back. `revision` is the record revision the plan was made for.
    */
-  async reserve(def: ResourceDefinition): Promise<void> {
+  async reserve(def: ResourceDefinition, revision: number): Promise<void> {
     const { deploymentId } = def;
     const createdAt = new Date();
     const keys = allocationKeys(def);
@@ -75,6 +87,8 @@ export class AllocationsRepository {
         compute: computeByNode(def),
         tenant: def.tenant,
         cells: def.cells.length,
+        revision,
+        definition: def,
       },
     ];
     try {
@@ -101,6 +115,13 @@ export class AllocationsRepository {
     };
   }
 
+  /** The plan the deployment's reservations were made for, if it holds any (and they say so). */
+  async heldBy(deploymentId: string): Promise<HeldPlan | undefined> {
+    const doc = await this.collection.findOne({ _id: `compute:${deploymentId}` });
+    if (doc?.revision === undefined || doc.definition === undefined) return undefined;
+    return { revision: doc.revision, definition: doc.definition };
+  }
+
   async release(deploymentId: string): Promise<number> {
     return (await this.collection.deleteMany({ deploymentId })).deletedCount;
   }
@@ -109,6 +130,7 @@ export class AllocationsRepository {
   async view(excludingDeployment?: string): Promise<AllocationView> {
     const docs = await this.collection
       .find(excludingDeployment === undefined ? {} : { deploymentId: { $ne: excludingDeployment } })
+      .project<AllocationDocument>({ definition: 0 })
       .toArray();
     const gnbIds = new Set<number>();
     const pcisBySite = new Map<string, Set<number>>();

@@ -7,7 +7,7 @@ import type { Publisher, RPCClient } from "rabbitmq-client";
 import { envelope } from "../../bus/envelopes.ts";
 import { ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../../bus/topology.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
-import { DELETABLE_STATES } from "../../domain/deployment-record.ts";
+import { DELETABLE_STATES, HOLDING_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import {
   readEnvelope,
@@ -48,6 +48,8 @@ export interface LifecycleDeps {
 type PlanOutcome =
   | { kind: "dispatched"; record: DeploymentRecord }
   | { kind: "rejected"; rejection: PlanRejection }
+  /** Another attempt (a retry, another replica) moved the record on first: nothing to do here. */
+  | { kind: "superseded" }
   | { kind: "unreachable" };
 
 export class DeploymentLifecycle {
@@ -99,7 +101,9 @@ export class DeploymentLifecycle {
       await store.operations.remove(record.operationId);
       throw new RanaasError(outcome.rejection.code, outcome.rejection.message);
     }
-    return outcome.kind === "dispatched" ? outcome.record : record;
+    if (outcome.kind === "dispatched") return outcome.record;
+    if (outcome.kind === "superseded") return (await store.deployments.get(record.id)) ?? record;
+    return record;
   }
 
   /**
@@ -175,9 +179,18 @@ export class DeploymentLifecycle {
     } catch (err) {
       this.deps.logger.warn({ err, deploymentId: id }, "update: orchestrator unreachable");
     }
+    if (reply !== undefined && "superseded" in reply.payload) {
+      // Someone else moved the deployment on while it was being planned; what they did stands.
+      await store.operations.finish(operationId, "failed", {
+        code: "precondition-failed",
+        message: "the deployment changed meanwhile",
+      });
+      throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
+    }
     if (reply === undefined || !reply.payload.ok) {
       await this.move(id, ["updating"], { state: "ready" });
-      const rejection = reply?.payload.ok === false ? reply.payload.rejection : undefined;
+      const rejection =
+        reply !== undefined && "rejection" in reply.payload ? reply.payload.rejection : undefined;
       await store.operations.finish(operationId, "failed", {
         code: rejection?.code ?? "unavailable",
         message: rejection?.message ?? "the orchestrator did not answer",
@@ -238,8 +251,16 @@ export class DeploymentLifecycle {
         operationId,
         reason: undefined,
       });
+      if (deleted === undefined) {
+        // Planned (or otherwise moved) meanwhile: delete it from where it is now.
+        await store.operations.finish(operationId, "failed", {
+          code: "precondition-failed",
+          message: "the deployment changed meanwhile; deleting it again from its new state",
+        });
+        return this.delete(tenant, id, correlationId);
+      }
       await store.operations.finish(operationId, "succeeded");
-      return deleted ?? record;
+      return deleted;
     }
     const deleting = await this.move(id, [record.state], {
       state: "deleting",
@@ -453,6 +474,7 @@ export class DeploymentLifecycle {
         return { kind: "unreachable" };
       }
       if (reply === undefined) return { kind: "unreachable" };
+      if ("superseded" in reply.payload) return { kind: "superseded" };
       if (!reply.payload.ok) return { kind: "rejected", rejection: reply.payload.rejection };
       const definition = reply.payload.definition;
       const planned = await this.move(record.id, ["requested"], {
@@ -460,8 +482,12 @@ export class DeploymentLifecycle {
         definition,
       });
       if (planned === undefined) {
-        await this.release(record, correlationId); // deleted meanwhile: give the reservations back
-        return { kind: "unreachable" };
+        // Moved meanwhile. Deleted: give the reservations back. Planned by another attempt (which got
+        // the same plan for the same revision): they are its reservations, keep them.
+        const now = await this.deps.store.deployments.get(record.id);
+        if (now === undefined || !HOLDING_STATES.includes(now.state))
+          await this.release(record, correlationId);
+        return { kind: "superseded" };
       }
       await this.deps.work.send(
         { routingKey: WORK_QUEUE, durable: true },

@@ -43,7 +43,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   const metrics = createMetricsRegistry("orchestrator");
   const planDuration = new Histogram({
     name: "ranaas_plan_duration_seconds",
-    help: "Time to plan a deployment and reserve its resources, by outcome (placed, rejected, error)",
+    help: "Time to plan a deployment and reserve its resources, by outcome (placed, rejected, superseded, error)",
     labelNames: ["outcome"],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [metrics],
@@ -80,10 +80,13 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
           timer({ outcome: "error" });
           throw err;
         });
-        timer({ outcome: payload.ok ? "placed" : "rejected" });
-        if (payload.ok)
+        if (payload.ok) {
+          timer({ outcome: "placed" });
           log.info({ site: payload.definition.site, gnbId: payload.definition.gnbId }, "planned");
-        else log.info({ rejection: payload.rejection }, "plan rejected");
+        } else if ("rejection" in payload) {
+          timer({ outcome: "rejected" });
+          log.info({ rejection: payload.rejection }, "plan rejected");
+        } else timer({ outcome: "superseded" });
         await reply(envelope<PlanReply>("plan-result", context, payload));
       } else if (request.type === "capacity") {
         const capacity = capacityOf(await readInventory({ store, kube: deps.kube.config }));

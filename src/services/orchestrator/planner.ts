@@ -1,8 +1,14 @@
 // The orchestrator's decision: builds a consistent inventory from the cluster (nodes and what non-RANaaS
-// pods use) and MongoDB (RU pool, reservations), plans, and reserves atomically. Planning the same
-// deployment again (a redelivered request, a retry) starts from its own reservations given back.
+// pods use) and MongoDB (RU pool, reservations), plans, and reserves atomically.
+//
+// A plan request names the record revision it was made for. Asking again for the same revision (a
+// redelivery, a retry after a lost answer, a second API replica) answers the plan already reserved; a
+// request the record has moved past (planned meanwhile, deleted) touches nothing. Only a request for
+// the record as it is now re-plans, starting from the deployment's own reservations given back — so an
+// answer the API may already have acted on is never released under it.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
+import type { DeploymentState } from "../../domain/deployment-record.ts";
 import type { ContainerImages, ResourceDefinition } from "../../domain/resource-definition.ts";
 import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
@@ -47,9 +53,25 @@ async function checkQuota(store: Store, def: ResourceDefinition): Promise<string
   return quotaExceeded(tenant.quotas, usage, { deployments: 1, cells: def.cells.length, cpuMillis });
 }
 
+/** The states a deployment is planned in: created (`requested`) and re-planned (`updating`). */
+const PLANNED_IN: readonly DeploymentState[] = ["requested", "updating"];
+
 export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
   const { store } = deps;
-  const { deploymentId } = request;
+  const { deploymentId, revision } = request;
+  const record = await store.deployments.get(deploymentId);
+  if (record === undefined || record.revision !== revision || !PLANNED_IN.includes(record.state)) {
+    deps.logger.info(
+      { requestRevision: revision, revision: record?.revision, state: record?.state },
+      "plan request superseded; nothing touched",
+    );
+    return {
+      ok: false,
+      superseded: record === undefined ? null : { revision: record.revision, state: record.state },
+    };
+  }
+  const held = await store.allocations.heldBy(deploymentId);
+  if (held?.revision === revision) return { ok: true, definition: held.definition };
   const validated = validateSpec(request.payload.spec);
   if (!validated.ok) {
     return {
@@ -66,7 +88,7 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     {
       deploymentId,
       tenant: request.payload.tenant,
-      revision: request.revision,
+      revision,
       spec: validated.spec,
       carriers: validated.carriers,
       images: deps.images,
@@ -74,9 +96,10 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     },
     inventory,
   );
-  // A refused update leaves the deployment as it was: take its reservations back.
+  // A refused update leaves the deployment as it was: take its reservations back (as of before the update).
   const restore = async () => {
-    if (request.payload.previous !== undefined) await store.allocations.reserve(request.payload.previous);
+    if (request.payload.previous !== undefined)
+      await store.allocations.reserve(request.payload.previous, revision - 1);
   };
   if (!result.ok) {
     await restore();
@@ -91,7 +114,7 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     };
   }
   try {
-    await store.allocations.reserve(result.definition);
+    await store.allocations.reserve(result.definition, revision);
   } catch (err) {
     await restore();
     if (err instanceof AllocationConflictError)
