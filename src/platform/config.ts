@@ -30,6 +30,11 @@ export interface RanaasConfig {
   upfCidrs: string[];
   /** How long a worker waits for a deployment's pods to be ready before it fails the provision. */
   provisionTimeoutMs: number;
+  /**
+   * Commands one worker carries out at once. A command mostly waits on Kubernetes (pods becoming ready,
+   * a namespace going away), so a worker overlaps several instead of idling through each wait.
+   */
+  workerConcurrency: number;
   /** How long the API waits for a busy orchestrator's answer (an absent one is not waited for). */
   planTimeoutMs: number;
   /** Where the API finds the status service. */
@@ -131,6 +136,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       .map((c) => c.trim())
       .filter((c) => c !== ""),
     provisionTimeoutMs: milliseconds("RANAAS_PROVISION_TIMEOUT_MS", 120_000),
+    workerConcurrency: positive("RANAAS_WORKER_CONCURRENCY", 4),
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 30_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
     selfHeal: flag("RANAAS_SELF_HEAL", true),

@@ -202,6 +202,71 @@ describe("faults", { timeout: 900_000 }, () => {
     );
     await deleteAll([created.body.id]);
   });
+  it("loses no accepted request when RabbitMQ is killed and restarted while 50 are in flight", async (t) => {
+    const inFlight = Array.from({ length: 50 }, (_, i) =>
+      api("POST", "/v1/ran-deployments", cellsRequest(`amqp-${i}`, 1)),
+    );
+    // Kill the broker once the first answers are back: the rest are being planned, queued or provisioned.
+    let answered = 0;
+    for (const request of inFlight) void request.then(() => (answered += 1));
+    try {
+      await eventually(() => Promise.resolve(answered >= 5 ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+        what: "the first answers",
+      });
+      await killComponent("rabbitmq");
+      const answers = await Promise.all(inFlight);
+      // Accepted (the request is recorded and will be provisioned) or refused as unavailable; nothing else.
+      assert.deepEqual(
+        answers
+          .filter((a) => a.status !== 202 && a.status !== 503)
+          .map((a) => `${a.status} ${JSON.stringify(a.body)}`),
+        [],
+      );
+      const accepted = answers.filter((a) => a.status === 202).map((a) => a.body.id);
+      assert.ok(accepted.length >= 5, `${accepted.length} accepted`);
+      // Every record the API holds was answered 202; a 503 left nothing behind.
+      const names = (
+        await ranaas.db
+          .collection("deployments")
+          .find({ name: /^amqp-/ })
+          .toArray()
+      ).map((d) => d._id);
+      assert.deepEqual(
+        names.sort(),
+        [...accepted].sort(),
+        "a record exists exactly for each accepted request",
+      );
+      const killedAt = Date.now();
+      await restartStack();
+      t.diagnostic(
+        `${accepted.length} of 50 accepted; broker back after ${(Date.now() - killedAt) / 1000} s`,
+      );
+      const settled = await eventually(
+        async () => {
+          const all = await getAll(accepted);
+          return all.every((d) => d.state === "ready" || d.state === "failed") ? all : undefined;
+        },
+        {
+          timeoutMs: 240_000,
+          intervalMs: 2000,
+          what: "every accepted request to settle after the broker is back",
+        },
+      );
+      t.diagnostic(`all settled ${(Date.now() - killedAt) / 1000} s after the kill`);
+      assert.deepEqual(
+        settled.filter((d) => d.state !== "ready").map((d) => `${d.name}: ${d.reason ?? ""}`),
+        [],
+      );
+      const rus = settled.flatMap((d) => d.plan?.cells.map((c) => c.ruId) ?? []);
+      assert.equal(new Set(rus).size, accepted.length, "no RU held twice");
+      await deleteAll(accepted);
+    } finally {
+      await restartStack();
+    }
+  });
+
   it("provisions all of 100 deployments while workers are SIGKILLed at random moments, without duplicates", async () => {
     const workers = () =>
       ranaas.fleet.processes.filter(

@@ -150,7 +150,15 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
   };
 
   const consumer = amqp.connection.createConsumer(
-    { queue: WORK_QUEUE, queueOptions: workQueue, qos: { prefetchCount: 1 }, requeue: false },
+    {
+      queue: WORK_QUEUE,
+      queueOptions: workQueue,
+      // No more prefetched than carried out: a command waiting in one worker's buffer is not available
+      // to an idle worker.
+      concurrency: config.workerConcurrency,
+      qos: { prefetchCount: config.workerConcurrency },
+      requeue: false,
+    },
     handle,
   );
   consumer.on("error", (err: unknown) => logger.warn({ err }, "work consumer error"));
