@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: every test (but the long fault suites), on a fresh machine too. Installs what is missing (npm packages, the local stack),
-# starts the stack when it is not up (and stops it again afterwards), then runs the static checks and the
-# unit, integration and end-to-end tests in one node test run, so its summary counts them all.
+# `npm test`: every test, the fault suites in test/long included, on a fresh machine too. Installs what is
+# missing (npm packages, the local stack, Chromium), starts the stack when it is not up (and stops it again
+# afterwards), then runs the static checks and the unit, integration, end-to-end and fault tests in one
+# node test run, so its summary counts them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
@@ -22,10 +23,10 @@ stop_stack() { if $started_stack; then bash stack/down.sh; fi; }
 trap stop_stack EXIT
 
 eval "$(bash stack/env.sh)"
-# `npm run test:long` (scripts/test.sh --long) runs the long fault suites in test/long instead.
+# `npm run test:long` (scripts/test.sh --long) runs only the long fault suites in test/long.
 if [[ ${1:-} == --long ]]; then
   mapfile -t test_files < <(find test/long -name '*.test.ts' | sort)
 else
-  mapfile -t test_files < <(find src test -name '*.test.ts' -not -path 'test/long/*' | sort)
+  mapfile -t test_files < <(find src test -name '*.test.ts' | sort)
 fi
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${test_files[@]}"

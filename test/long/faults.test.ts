@@ -1,6 +1,6 @@
 // Faults on the local stack, each bounded in time and cleaning up after itself: a provision that can never
-// become ready, workers SIGKILLed at random during 100 provisions, the database and the Kubernetes API
-// server killed and restarted under load.
+// become ready, workers SIGKILLed at random during 100 provisions, and RabbitMQ, the database and the
+// Kubernetes API server killed and restarted under load.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
