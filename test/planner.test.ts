@@ -11,6 +11,8 @@ import { validateSpec } from "../src/domain/validate-spec.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { uuidV7 } from "../src/platform/uuid-v7.ts";
 import { planAndReserve, type PlannerDeps } from "../src/services/orchestrator/planner.ts";
+import { PlanningState } from "../src/services/orchestrator/planning-state.ts";
+import { RadioUnitsRepository } from "../src/store/rus-repository.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { cellsRequest } from "./support/api-client.ts";
 import { adminKubeConfig } from "./support/kube.ts";
@@ -35,7 +37,13 @@ describe("planning with replayed and superseded requests", { timeout: 120_000 },
     await loadRuPool(db, load);
     store = openStore(db, createLogger("error"));
     await store.deployments.ensureIndexes();
-    deps = { store, kube, images: stackConfig().images, logger: createLogger("error") };
+    deps = {
+      store,
+      state: new PlanningState(store, db),
+      kube,
+      images: stackConfig().images,
+      logger: createLogger("error"),
+    };
   });
 
   after(async () => {
@@ -148,5 +156,27 @@ describe("planning with replayed and superseded requests", { timeout: 120_000 },
       freed !== undefined && !(await holders()).has(freed),
       "the RU of the removed cell is free again",
     );
+  });
+
+  it("sees what another orchestrator reserved and what an operator changed in the RU pool", async () => {
+    const db = client.db(database);
+    const standby: PlannerDeps = { ...deps, state: new PlanningState(store, db) };
+    // The standby plans while the active one is away; then the active one plans again from its copy.
+    const holders = new Set((await store.allocations.all()).map((d) => d.deploymentId));
+    for (const id of holders) await deps.state.release(id);
+    const byStandby = placed(await planAndReserve(standby, planRequest(await requested("by-standby", 2))));
+    const byActive = placed(await planAndReserve(deps, planRequest(await requested("by-active", 2))));
+    assert.deepEqual(
+      rusOf(byActive).filter((ru) => rusOf(byStandby).includes(ru)),
+      [],
+      "the active orchestrator did not plan the standby's RUs",
+    );
+    // An operator adds two RUs: the next plan can use them without a restart.
+    await new RadioUnitsRepository(db).upsert([
+      { id: "plan-ru-new-1", site: "plan-1", node: "plan-1-1", bands: [78], maxBandwidthMHz: 100 },
+      { id: "plan-ru-new-2", site: "plan-1", node: "plan-1-1", bands: [78], maxBandwidthMHz: 100 },
+    ]);
+    const onNew = placed(await planAndReserve(deps, planRequest(await requested("on-new-rus", 2))));
+    assert.deepEqual(rusOf(onNew), ["plan-ru-new-1", "plan-ru-new-2"]);
   });
 });

@@ -8,7 +8,7 @@ import { add, computeByNode, NO_RESOURCES, totalCpuMillis } from "../placement/c
 import type { UsedIdentities } from "../placement/inventory.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
-interface AllocationDocument {
+export interface AllocationDocument {
   _id: string;
   deploymentId: string;
   createdAt: Date;
@@ -51,6 +51,25 @@ export function allocationKeys(def: ResourceDefinition): string[] {
   ];
 }
 
+/** The documents reserving everything the definition allocates (`revision`: the record revision it was planned at). */
+export function allocationDocuments(def: ResourceDefinition, revision: number): AllocationDocument[] {
+  const { deploymentId } = def;
+  const createdAt = new Date();
+  return [
+    ...allocationKeys(def).map((key) => ({ _id: key, deploymentId, createdAt })),
+    {
+      _id: `compute:${deploymentId}`,
+      deploymentId,
+      createdAt,
+      compute: computeByNode(def),
+      tenant: def.tenant,
+      cells: def.cells.length,
+      revision,
+      definition: def,
+    },
+  ];
+}
+
 export interface AllocationView {
   used: UsedIdentities;
   /** RU id → deployment holding it. */
@@ -74,29 +93,17 @@ export class AllocationsRepository {
    * Reserves everything the definition allocates (identities, RUs, compute), or nothing: on a conflict
    * the ones already taken are given back. `revision` is the record revision the plan was made for.
    */
-  async reserve(def: ResourceDefinition, revision: number): Promise<void> {
+  async reserve(def: ResourceDefinition, revision: number): Promise<AllocationDocument[]> {
     const { deploymentId } = def;
-    const createdAt = new Date();
-    const keys = allocationKeys(def);
-    const docs: AllocationDocument[] = [
-      ...keys.map((key) => ({ _id: key, deploymentId, createdAt })),
-      {
-        _id: `compute:${deploymentId}`,
-        deploymentId,
-        createdAt,
-        compute: computeByNode(def),
-        tenant: def.tenant,
-        cells: def.cells.length,
-        revision,
-        definition: def,
-      },
-    ];
+    const docs = allocationDocuments(def, revision);
+    const keys = docs.map((d) => d._id);
     try {
       await this.collection.insertMany(docs, { ordered: true });
+      return docs;
     } catch (err) {
-      await this.collection.deleteMany({ _id: { $in: docs.map((d) => d._id) }, deploymentId });
+      await this.collection.deleteMany({ _id: { $in: keys }, deploymentId });
       if (isDuplicateKey(err)) {
-        const holders = await this.collection.find({ _id: { $in: [...keys] } }).toArray();
+        const holders = await this.collection.find({ _id: { $in: keys } }).toArray();
         throw new AllocationConflictError(
           holders.find((h) => h.deploymentId !== deploymentId)?._id ?? keys.join(", "),
         );
@@ -107,12 +114,7 @@ export class AllocationsRepository {
 
   /** What a tenant's deployments hold now (for quotas). */
   async usageOf(tenant: string): Promise<TenantUsage> {
-    const docs = await this.collection.find({ _id: { $regex: "^compute:" }, tenant }).toArray();
-    return {
-      deployments: docs.length,
-      cells: docs.reduce((n, d) => n + (d.cells ?? 0), 0),
-      cpuMillis: docs.reduce((n, d) => n + totalCpuMillis(d.compute ?? {}), 0),
-    };
+    return usageIn(await this.collection.find({ _id: { $regex: "^compute:" }, tenant }).toArray(), tenant);
   }
 
   /** The plan the deployment's reservations were made for, if it holds any (and they say so). */
@@ -126,40 +128,58 @@ export class AllocationsRepository {
     return (await this.collection.deleteMany({ deploymentId })).deletedCount;
   }
 
-  /** What other deployments hold, in the form placement reads. */
-  async view(excludingDeployment?: string): Promise<AllocationView> {
-    const docs = await this.collection
-      .find(excludingDeployment === undefined ? {} : { deploymentId: { $ne: excludingDeployment } })
-      .project<AllocationDocument>({ definition: 0 })
-      .toArray();
-    const gnbIds = new Set<number>();
-    const pcisBySite = new Map<string, Set<number>>();
-    const vlansBySite = new Map<string, Set<number>>();
-    const prachRootsBySite = new Map<string, Map<number, Set<number>>>();
-    const ruHolders = new Map<string, string>();
-    const reservedCompute = new Map<string, ComputeResources>();
-    const bucket = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
-      let value = map.get(key);
-      if (value === undefined) map.set(key, (value = make()));
-      return value;
-    };
-    for (const doc of docs) {
-      const [kind, ...parts] = doc._id.split(":");
-      if (kind === "compute") {
-        for (const [node, r] of Object.entries(doc.compute ?? {})) {
-          reservedCompute.set(node, add(reservedCompute.get(node) ?? NO_RESOURCES, r));
-        }
-      } else if (kind === "gnb") gnbIds.add(Number(parts[0]));
-      else if (kind === "ru" && parts[0] !== undefined) ruHolders.set(parts.join(":"), doc.deploymentId);
-      else if (kind === "pci")
-        bucket(pcisBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
-      else if (kind === "vlan")
-        bucket(vlansBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
-      else if (kind === "prach") {
-        const byArfcn = bucket(prachRootsBySite, parts[0] ?? "", () => new Map<number, Set<number>>());
-        bucket(byArfcn, Number(parts[1]), () => new Set<number>()).add(Number(parts[2]));
-      }
-    }
-    return { used: { gnbIds, pcisBySite, vlansBySite, prachRootsBySite }, ruHolders, reservedCompute };
+  /** Every reservation (without the plans they were made for). */
+  async all(): Promise<AllocationDocument[]> {
+    return this.collection.find({}).project<AllocationDocument>({ definition: 0 }).toArray();
   }
+
+  /** What deployments hold, in the form placement reads. */
+  async view(): Promise<AllocationView> {
+    return viewOf(await this.all());
+  }
+}
+
+/** What a tenant's deployments hold, from their reservations. */
+export function usageIn(docs: Iterable<AllocationDocument>, tenant: string): TenantUsage {
+  const usage = { deployments: 0, cells: 0, cpuMillis: 0 };
+  for (const d of docs) {
+    if (!d._id.startsWith("compute:") || d.tenant !== tenant) continue;
+    usage.deployments += 1;
+    usage.cells += d.cells ?? 0;
+    usage.cpuMillis += totalCpuMillis(d.compute ?? {});
+  }
+  return usage;
+}
+
+/** Reservations in the form placement reads. */
+export function viewOf(docs: Iterable<AllocationDocument>): AllocationView {
+  const gnbIds = new Set<number>();
+  const pcisBySite = new Map<string, Set<number>>();
+  const vlansBySite = new Map<string, Set<number>>();
+  const prachRootsBySite = new Map<string, Map<number, Set<number>>>();
+  const ruHolders = new Map<string, string>();
+  const reservedCompute = new Map<string, ComputeResources>();
+  const bucket = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+    let value = map.get(key);
+    if (value === undefined) map.set(key, (value = make()));
+    return value;
+  };
+  for (const doc of docs) {
+    const [kind, ...parts] = doc._id.split(":");
+    if (kind === "compute") {
+      for (const [node, r] of Object.entries(doc.compute ?? {})) {
+        reservedCompute.set(node, add(reservedCompute.get(node) ?? NO_RESOURCES, r));
+      }
+    } else if (kind === "gnb") gnbIds.add(Number(parts[0]));
+    else if (kind === "ru" && parts[0] !== undefined) ruHolders.set(parts.join(":"), doc.deploymentId);
+    else if (kind === "pci")
+      bucket(pcisBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
+    else if (kind === "vlan")
+      bucket(vlansBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
+    else if (kind === "prach") {
+      const byArfcn = bucket(prachRootsBySite, parts[0] ?? "", () => new Map<number, Set<number>>());
+      bucket(byArfcn, Number(parts[1]), () => new Set<number>()).add(Number(parts[2]));
+    }
+  }
+  return { used: { gnbIds, pcisBySite, vlansBySite, prachRootsBySite }, ruHolders, reservedCompute };
 }

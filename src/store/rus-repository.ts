@@ -1,6 +1,8 @@
-// The provider's fixed pool of radio units.
+// The provider's fixed pool of radio units. Every change bumps the planning generation, so the
+// orchestrator's in-memory copy is read again.
 import type { Collection, Db } from "mongodb";
 import type { RadioUnit } from "../placement/inventory.ts";
+import { PlanningGeneration } from "./planning-generation.ts";
 
 export type RadioUnitRecord = Omit<RadioUnit, "allocatedTo">;
 
@@ -10,9 +12,11 @@ interface RadioUnitDocument extends Omit<RadioUnitRecord, "id"> {
 
 export class RadioUnitsRepository {
   private readonly collection: Collection<RadioUnitDocument>;
+  private readonly generation: PlanningGeneration;
 
   constructor(db: Db) {
     this.collection = db.collection<RadioUnitDocument>("rus");
+    this.generation = new PlanningGeneration(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -39,10 +43,20 @@ export class RadioUnitsRepository {
         replaceOne: { filter: { _id: id }, replacement: rest, upsert: true },
       })),
     );
+    await this.generation.bump();
     return result.upsertedCount;
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.collection.deleteOne({ _id: id })).deletedCount === 1;
+    const deleted = (await this.collection.deleteOne({ _id: id })).deletedCount === 1;
+    await this.generation.bump();
+    return deleted;
+  }
+
+  /** Makes the pool exactly these RUs. */
+  async replaceAll(rus: readonly RadioUnitRecord[]): Promise<void> {
+    await this.collection.deleteMany({});
+    await this.upsert(rus);
+    await this.generation.bump();
   }
 }

@@ -94,6 +94,5 @@ export async function loadRuPool(db: Db, spec: LoadNodes): Promise<void> {
       maxBandwidthMHz: 100,
     };
   });
-  await db.collection("rus").deleteMany({});
-  await new RadioUnitsRepository(db).upsert(rus);
+  await new RadioUnitsRepository(db).replaceAll(rus);
 }

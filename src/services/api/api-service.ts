@@ -1,6 +1,7 @@
 // Composition root of the API service: the operators' HTTP API, the RPC client to the orchestrator,
 // the work-queue publisher, the reports consumer, and a reconciler that plans what arrived while the
 // orchestrator was away.
+import { RpcClient } from "../../bus/rpc-client.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
   API_REPORTS_QUEUE,
@@ -36,10 +37,9 @@ const RECONCILE_INTERVAL_MS = 2000;
 export async function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
-  const rpc = amqp.connection.createRPCClient({
-    confirm: true,
-    timeout: config.planTimeoutMs,
-    queues: [orchestratorQueue],
+  const rpc = new RpcClient(amqp.connection, {
+    timeoutMs: config.planTimeoutMs,
+    declare: async (ch) => void (await ch.queueDeclare(orchestratorQueue)),
   });
   const work = amqp.connection.createPublisher({
     confirm: true,

@@ -3,7 +3,8 @@
 // not be done while the orchestrator or the broker was away.
 import { setTimeout as delay } from "node:timers/promises";
 import { AMQPChannelError } from "rabbitmq-client";
-import type { Publisher, RPCClient } from "rabbitmq-client";
+import type { Publisher } from "rabbitmq-client";
+import { RpcChannelClosedError, type RpcClient } from "../../bus/rpc-client.ts";
 import { envelope } from "../../bus/envelopes.ts";
 import { ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../../bus/topology.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
@@ -36,7 +37,7 @@ import type { Store } from "../../store/store.ts";
 
 export interface LifecycleDeps {
   store: Store;
-  rpc: RPCClient;
+  rpc: RpcClient;
   work: Publisher;
   logger: Logger;
   /** Restore deployments that drifted (else they only become `degraded`). */
@@ -526,16 +527,16 @@ export class DeploymentLifecycle {
     replyType: Reply["type"],
   ): Promise<Reply | undefined> {
     if (!(await this.deps.orchestratorListening())) throw new Error("no orchestrator is consuming its queue");
-    // rabbitmq-client's RPC client can publish before its reply consumer exists when many requests start
-    // at once on a fresh channel; RabbitMQ then closes the channel and every pending request fails with
-    // a channel error. Asking again is safe: a plan is idempotent per deployment (the orchestrator
-    // re-plans from the deployment's own reservations given back) and only the answer received counts.
+    // A channel that closes (a broker restart, a network blip) fails every request pending on it. Asking
+    // again is safe: the orchestrator answers a plan request for the same revision with the plan it
+    // already reserved, and one the record has moved past touches nothing.
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
         return readEnvelope<Reply>(answer.body, [replyType]);
       } catch (err) {
-        if (!(err instanceof AMQPChannelError) || attempt >= 3) throw err;
+        const channelFailed = err instanceof RpcChannelClosedError || err instanceof AMQPChannelError;
+        if (!channelFailed || attempt >= 3) throw err;
         await delay(50 * attempt);
       }
     }

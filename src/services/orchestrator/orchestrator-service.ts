@@ -28,6 +28,7 @@ import { startServiceApp, type RunningService } from "../../platform/service-app
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
 import { planAndReserve, readInventory } from "./planner.ts";
+import { PlanningState } from "./planning-state.ts";
 
 export interface OrchestratorServiceDeps {
   config: RanaasConfig;
@@ -40,6 +41,7 @@ export interface OrchestratorServiceDeps {
 export async function startOrchestratorService(deps: OrchestratorServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
+  const state = new PlanningState(store, deps.mongo.db);
   const metrics = createMetricsRegistry("orchestrator");
   const planDuration = new Histogram({
     name: "ranaas_plan_duration_seconds",
@@ -74,7 +76,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
       if (request.type === "plan") {
         const timer = planDuration.startTimer();
         const payload = await planAndReserve(
-          { store, kube: deps.kube.config, images: config.images, logger: log },
+          { store, state, kube: deps.kube.config, images: config.images, logger: log },
           request,
         ).catch((err: unknown) => {
           timer({ outcome: "error" });
@@ -89,10 +91,10 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
         } else timer({ outcome: "superseded" });
         await reply(envelope<PlanReply>("plan-result", context, payload));
       } else if (request.type === "capacity") {
-        const capacity = capacityOf(await readInventory({ store, kube: deps.kube.config }));
+        const capacity = capacityOf(await readInventory({ state, kube: deps.kube.config }));
         await reply(envelope<CapacityReply>("capacity-result", context, capacity));
       } else {
-        const released = await store.allocations.release(request.deploymentId);
+        const released = await state.release(request.deploymentId);
         log.info({ released }, "released reservations");
         await reply(envelope<ReleaseReply>("release-result", context, { released }));
       }

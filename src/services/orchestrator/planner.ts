@@ -19,21 +19,22 @@ import type { Inventory } from "../../placement/inventory.ts";
 import { planDeployment } from "../../placement/plan-deployment.ts";
 import { AllocationConflictError } from "../../store/allocations-repository.ts";
 import type { Store } from "../../store/store.ts";
+import type { PlanningState } from "./planning-state.ts";
 
 export interface PlannerDeps {
   store: Store;
+  /** Reservations and the RU pool, kept in memory by the active orchestrator. */
+  state: PlanningState;
   kube: KubeConfig;
   images: ContainerImages;
   logger: Logger;
 }
 
 /** The inventory placement decides from: cluster nodes less every reservation, the RU pool and who holds what. */
-export async function readInventory(deps: Pick<PlannerDeps, "store" | "kube">): Promise<Inventory> {
-  const [nodes, rus, view] = await Promise.all([
-    readClusterNodes(deps.kube),
-    deps.store.rus.list(),
-    deps.store.allocations.view(),
-  ]);
+export async function readInventory(deps: Pick<PlannerDeps, "state" | "kube">): Promise<Inventory> {
+  const [nodes] = await Promise.all([readClusterNodes(deps.kube), deps.state.sync()]);
+  const rus = deps.state.rus();
+  const view = deps.state.view();
   return {
     nodes: nodes.map((node) => {
       const reserved = view.reservedCompute.get(node.name);
@@ -45,10 +46,10 @@ export async function readInventory(deps: Pick<PlannerDeps, "store" | "kube">): 
 }
 
 /** Checked here, in the serialized orchestrator, right before reserving: nothing can slip in between. */
-async function checkQuota(store: Store, def: ResourceDefinition): Promise<string | undefined> {
-  const tenant = await store.tenants.get(def.tenant);
+async function checkQuota(deps: PlannerDeps, def: ResourceDefinition): Promise<string | undefined> {
+  const tenant = await deps.store.tenants.get(def.tenant);
   if (tenant === undefined) return undefined;
-  const usage = await store.allocations.usageOf(def.tenant);
+  const usage = deps.state.usageOf(def.tenant);
   const cpuMillis = totalCpuMillis(computeByNode(def));
   return quotaExceeded(tenant.quotas, usage, { deployments: 1, cells: def.cells.length, cpuMillis });
 }
@@ -57,7 +58,15 @@ async function checkQuota(store: Store, def: ResourceDefinition): Promise<string
 const PLANNED_IN: readonly DeploymentState[] = ["requested", "updating"];
 
 export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
-  const { store } = deps;
+  const first = await planAndReserveOnce(deps, request);
+  if (first.ok || !("rejection" in first) || first.rejection.code !== "identity-conflict") return first;
+  // The in-memory state was behind the database (another orchestrator wrote): plan once more from fresh.
+  deps.logger.info({ rejection: first.rejection }, "reservation conflict; planning again from the database");
+  return planAndReserveOnce(deps, request);
+}
+
+async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
+  const { store, state } = deps;
   const { deploymentId, revision } = request;
   const record = await store.deployments.get(deploymentId);
   if (record === undefined || record.revision !== revision || !PLANNED_IN.includes(record.state)) {
@@ -70,7 +79,8 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
       superseded: record === undefined ? null : { revision: record.revision, state: record.state },
     };
   }
-  const held = await store.allocations.heldBy(deploymentId);
+  let inventory = await readInventory(deps);
+  const held = await state.heldBy(deploymentId);
   if (held?.revision === revision) return { ok: true, definition: held.definition };
   const validated = validateSpec(request.payload.spec);
   if (!validated.ok) {
@@ -82,8 +92,10 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
       },
     };
   }
-  await store.allocations.release(deploymentId);
-  const inventory = await readInventory(deps);
+  if (state.holdsAnything(deploymentId)) {
+    await state.release(deploymentId);
+    inventory = await readInventory(deps);
+  }
   const result = planDeployment(
     {
       deploymentId,
@@ -98,14 +110,13 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
   );
   // A refused update leaves the deployment as it was: take its reservations back (as of before the update).
   const restore = async () => {
-    if (request.payload.previous !== undefined)
-      await store.allocations.reserve(request.payload.previous, revision - 1);
+    if (request.payload.previous !== undefined) await state.reserve(request.payload.previous, revision - 1);
   };
   if (!result.ok) {
     await restore();
     return result;
   }
-  const exceeded = await checkQuota(store, result.definition);
+  const exceeded = await checkQuota(deps, result.definition);
   if (exceeded !== undefined) {
     await restore();
     return {
@@ -114,7 +125,7 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
     };
   }
   try {
-    await store.allocations.reserve(result.definition, revision);
+    await state.reserve(result.definition, revision);
   } catch (err) {
     await restore();
     if (err instanceof AllocationConflictError)
