@@ -1,13 +1,13 @@
 // Placement decision time (pure planDeployment, no I/O) for 1,000 nodes, 10,000 RUs and 5,000 existing
 // deployments, and how it grows when each of these grows ×10. The baseline is the base size measured in
 // the same run; results go to bench/results/placement.json.
-import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_IMAGES } from "../src/domain/resource-definition.ts";
 import { validateSpec } from "../src/domain/validate-spec.ts";
 import type { ClusterNode, Inventory, RadioUnit } from "../src/placement/inventory.ts";
 import { planDeployment } from "../src/placement/plan-deployment.ts";
 import { uuidV7 } from "../src/platform/uuid-v7.ts";
+import { percentiles, round, runsFromEnv, writeResult, type Percentiles } from "./support/report.ts";
 
 interface Size {
   nodes: number;
@@ -62,7 +62,7 @@ function inventory(size: Size): Inventory {
   return { nodes, rus, used: { gnbIds, pcisBySite, vlansBySite: new Map(), prachRootsBySite: new Map() } };
 }
 
-function measure(size: Size, runs: number): { p50Ms: number; p95Ms: number } {
+function measure(size: Size, runs: number): Percentiles {
   const inv = inventory(size);
   const validated = validateSpec({
     name: "bench",
@@ -94,9 +94,7 @@ function measure(size: Size, runs: number): { p50Ms: number; p95Ms: number } {
     if (!result.ok) throw new Error(`placement refused: ${result.rejection.message}`);
     if (i >= 5) times.push(elapsed); // the first runs warm the JIT up
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  return { p50Ms: at(0.5), p95Ms: at(0.95) };
+  return percentiles(times);
 }
 
 const base: Size = { nodes: 1000, rus: 10_000, deployments: 5000 };
@@ -106,17 +104,14 @@ const cases: [string, Size][] = [
   ["RUs ×10", { ...base, rus: 100_000 }],
   ["deployments ×10", { ...base, deployments: 50_000, rus: 100_000 }],
 ];
-const runs = Number(process.env.RANAAS_BENCH_RUNS ?? 50);
+const runs = runsFromEnv(50);
 const results = cases.map(([name, size]) => ({ name, size, ...measure(size, runs) }));
 const baseline = results[0]?.p50Ms ?? 1;
 const report = {
-  benchmark: "placement",
-  date: new Date().toISOString(),
-  node: process.version,
   runs,
-  results: results.map((r) => ({ ...r, ratioToBaseline: Number((r.p50Ms / baseline).toFixed(2)) })),
+  results: results.map((r) => ({ ...r, ratioToBaseline: round(r.p50Ms / baseline) })),
 };
-writeFileSync(new URL("./results/placement.json", import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+writeResult("placement", report);
 for (const r of report.results)
   console.log(
     `${r.name.padEnd(52)} p50 ${r.p50Ms.toFixed(2).padStart(8)} ms   p95 ${r.p95Ms.toFixed(2).padStart(8)} ms   ×${r.ratioToBaseline}`,

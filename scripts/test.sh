@@ -11,18 +11,10 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
 
-bash stack/install.sh
 RANAAS_CHROMIUM="$(bash scripts/install-browser.sh)"
 export RANAAS_CHROMIUM
-started_stack=false
-if ! bash stack/status.sh --quiet; then
-  node --import tsx src/cli/main.ts stack up >/dev/null
-  started_stack=true
-fi
-stop_stack() { if $started_stack; then bash stack/down.sh; fi; }
-trap stop_stack EXIT
+source scripts/with-stack.sh
 
-eval "$(bash stack/env.sh)"
 # `npm run test:long` (scripts/test.sh --long) runs only the long fault suites in test/long.
 if [[ ${1:-} == --long ]]; then
   mapfile -t test_files < <(find test/long -name '*.test.ts' | sort)

@@ -121,9 +121,13 @@ start_controllers() {
     --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --leader-elect=false)
   start_daemon kube-controller-manager "$K8S_BIN/kube-controller-manager" "${auth[@]}" \
     --secure-port="$KCM_PORT" --cluster-name=ranaas-local \
-    --service-account-private-key-file="$PKI_DIR/sa.key" --root-ca-file="$PKI_DIR/ca.crt" --profiling=false
+    --service-account-private-key-file="$PKI_DIR/sa.key" --root-ca-file="$PKI_DIR/ca.crt" --profiling=false \
+    --kube-api-qps=200 --kube-api-burst=400 --concurrent-namespace-syncs=50 \
+    --concurrent-deployment-syncs=20 --concurrent-replicaset-syncs=20
+  # Client rate limits well above the defaults (20 qps for the controller-manager): hundreds of
+  # simulated deployments at once must be limited by RANaaS, not by the local control plane's throttle.
   start_daemon kube-scheduler "$K8S_BIN/kube-scheduler" "${auth[@]}" --secure-port="$SCHEDULER_PORT" \
-    --profiling=false
+    --profiling=false --kube-api-qps=200 --kube-api-burst=400
 }
 
 start_kwok() {

@@ -45,6 +45,8 @@ export interface LoadNodes {
   prefix: string;
   /** Third octet block of the nodes' simulated addresses (10.<octet>.s.n). */
   octet: number;
+  /** Central nodes (1,000 CPUs each) for the CUs; default 1. */
+  centralNodes?: number;
 }
 
 /** Adds the nodes, waits until they are Ready, and returns a function that removes them. */
@@ -63,9 +65,10 @@ export async function addLoadNodes(kc: KubeConfig, spec: LoadNodes): Promise<() 
           spec.prefix,
         ),
       );
-  nodes.push(
-    node(`${spec.prefix}-central-1`, "central", "central", 1000, `10.${spec.octet}.0.1`, spec.prefix),
-  );
+  for (let c = 1; c <= (spec.centralNodes ?? 1); c++)
+    nodes.push(
+      node(`${spec.prefix}-central-${c}`, "central", "central", 1000, `10.${spec.octet}.0.${c}`, spec.prefix),
+    );
   await applyObjects(kc, nodes);
   await eventually(
     async () => {

@@ -1,0 +1,72 @@
+// What every benchmark shares: percentiles, a load generator, and writing bench/results/<name>.json with
+// the machine and versions next to the figures.
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { performance } from "node:perf_hooks";
+
+export interface Percentiles {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0);
+  return { p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
+}
+
+export function round(value: number, digits = 2): number {
+  return Number(value.toFixed(digits));
+}
+
+/** The number of runs: RANAAS_BENCH_RUNS, else the benchmark's default. */
+export function runsFromEnv(fallback: number): number {
+  const raw = Number(process.env.RANAAS_BENCH_RUNS);
+  return Number.isInteger(raw) && raw > 0 ? raw : fallback;
+}
+
+export interface LoadResult extends Percentiles {
+  requests: number;
+  requestsPerSecond: number;
+}
+
+/**
+ * Calls `request` from `concurrency` loops until `total` calls are done; `request` throws on a wrong
+ * answer, so a benchmark never reports the speed of errors.
+ */
+export async function load(
+  total: number,
+  concurrency: number,
+  request: (i: number) => Promise<void>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        await request(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { requests: total, requestsPerSecond: round(total / seconds, 1), ...percentiles(latencies) };
+}
+
+export function writeResult(name: string, figures: Record<string, unknown>): void {
+  const report = {
+    benchmark: name,
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "",
+      memoryGiB: round(totalmem() / 2 ** 30, 1),
+    },
+    node: process.version,
+    ...figures,
+  };
+  writeFileSync(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+}

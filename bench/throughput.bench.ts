@@ -1,0 +1,107 @@
+// Throughput: 500 deployments (RANAAS_BENCH_DEPLOYMENTS) created at once on a 200-node simulated
+// cluster (20 sites of 10 edge nodes, 500 RUs), carried out by 1, 2 and 4 workers in turn — each round
+// on a fresh RANaaS and database. Reported: deployments per second from the first request until all
+// are ready, and the scaling ratio to one worker measured in the same run.
+import assert from "node:assert/strict";
+import { performance } from "node:perf_hooks";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { call, cellsRequest } from "../test/support/api-client.ts";
+import { eventually } from "../test/support/eventually.ts";
+import { adminKubeConfig } from "../test/support/kube.ts";
+import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
+import { startRanaas } from "../test/support/ranaas.ts";
+import { load, round, writeResult } from "./support/report.ts";
+
+const deployments = Number(process.env.RANAAS_BENCH_DEPLOYMENTS ?? 500);
+const kube = adminKubeConfig();
+const cluster = { sites: 20, nodesPerSite: 10, rus: 500, prefix: "bthr", octet: 35, centralNodes: 2 };
+const removeNodes = await addLoadNodes(kube, cluster);
+const core = kube.makeApiClient(CoreV1Api);
+
+/** Deletes every namespace RANaaS made (all at once, not one wait each) and waits until they are gone. */
+async function removeManagedNamespaces(): Promise<void> {
+  const selector = { labelSelector: "app.kubernetes.io/managed-by=ranaas" };
+  const namespaces = (await core.listNamespace(selector)).items;
+  await Promise.all(
+    namespaces.map((ns) => core.deleteNamespace({ name: ns.metadata?.name ?? "" }).catch(() => undefined)),
+  );
+  await eventually(
+    async () => {
+      const left = await core.listNamespace(selector);
+      return left.items.length === 0 ? true : undefined;
+    },
+    { timeoutMs: 900_000, intervalMs: 2000, what: "the round's namespaces to be gone" },
+  );
+}
+
+async function runRound(workers: number): Promise<{ workers: number; seconds: number; perSecond: number }> {
+  await removeManagedNamespaces();
+  // No rate limit in the way: this measures how fast RANaaS provisions, not how it throttles callers.
+  const ranaas = await startRanaas(
+    { bench: "admin" },
+    "ranaas_bench_thr",
+    { RANAAS_RATE_LIMIT_PER_SECOND: "100000", RANAAS_RATE_LIMIT_BURST: "100000" },
+    workers,
+  );
+  try {
+    await loadRuPool(ranaas.db, cluster);
+    const records = ranaas.db.collection<{ state: string }>("deployments");
+    const started = performance.now();
+    await load(deployments, 25, async (i) => {
+      const answer = await call(
+        ranaas.fleet.apiUrl,
+        "POST",
+        "/v1/ran-deployments",
+        cellsRequest(`thr-${i}`, 1),
+        { authorization: `Bearer ${ranaas.keys.bench}` },
+      );
+      assert.ok(answer.status === 201 || answer.status === 202, JSON.stringify(answer.body));
+    });
+    const settled = await eventually(
+      async () => {
+        if ((await records.countDocuments({ state: "failed" })) > 0) return "failed";
+        return (await records.countDocuments({ state: "ready" })) === deployments ? "ready" : undefined;
+      },
+      { timeoutMs: 1_800_000, intervalMs: 250, what: `${deployments} deployments to be ready` },
+    );
+    if (settled === "failed") {
+      const failed = await records.find({ state: "failed" }).limit(3).toArray();
+      const workerLog = ranaas.fleet.processes
+        .filter((p) => p.service === "worker")
+        .flatMap((p) => p.output().split("\n"))
+        .filter((line) => /"level":"(warn|error)"/.test(line))
+        .slice(0, 20);
+      throw new Error(`deployments failed: ${JSON.stringify(failed)}\n${workerLog.join("\n")}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const perSecond = round(deployments / seconds);
+    console.log(`${workers} worker(s): ${deployments} ready in ${round(seconds, 1)} s = ${perSecond}/s`);
+    return { workers, seconds: round(seconds, 1), perSecond };
+  } finally {
+    // Services first (a running status service would see the objects go and heal them), then every
+    // namespace at once, untimed; ranaas.stop() would wait for each in turn.
+    await ranaas.fleet.stopAll();
+    await removeManagedNamespaces();
+    await ranaas.stop();
+  }
+}
+
+const rounds = [];
+try {
+  for (const workers of [1, 2, 4]) rounds.push(await runRound(workers));
+} finally {
+  await removeNodes();
+}
+const one = rounds[0]?.perSecond ?? 1;
+const results = rounds.map((r) => ({ ...r, scalingToOneWorker: round(r.perSecond / one) }));
+writeResult("throughput", {
+  deployments,
+  cluster: {
+    edgeNodes: cluster.sites * cluster.nodesPerSite,
+    centralNodes: cluster.centralNodes,
+    rus: cluster.rus,
+  },
+  workerConcurrency: Number(process.env.RANAAS_WORKER_CONCURRENCY ?? 4),
+  results,
+});
+for (const r of results) console.log(`${r.workers} worker(s): ${r.perSecond}/s  ×${r.scalingToOneWorker}`);
