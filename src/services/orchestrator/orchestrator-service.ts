@@ -27,6 +27,7 @@ import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
+import { ClusterNodesCache } from "../../k8s/cluster/cluster-inventory.ts";
 import { planAndReserve, readInventory } from "./planner.ts";
 import { PlanningState } from "./planning-state.ts";
 
@@ -42,6 +43,8 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
   const state = new PlanningState(store, deps.mongo.db);
+  const cluster = new ClusterNodesCache(deps.kube.config, logger);
+  void cluster.start(); // retries by itself; plans read the API server until it is current
   const metrics = createMetricsRegistry("orchestrator");
   const planDuration = new Histogram({
     name: "ranaas_plan_duration_seconds",
@@ -76,7 +79,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
       if (request.type === "plan") {
         const timer = planDuration.startTimer();
         const payload = await planAndReserve(
-          { store, state, kube: deps.kube.config, images: config.images, logger: log },
+          { store, state, cluster, images: config.images, logger: log },
           request,
         ).catch((err: unknown) => {
           timer({ outcome: "error" });
@@ -91,7 +94,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
         } else timer({ outcome: "superseded" });
         await reply(envelope<PlanReply>("plan-result", context, payload));
       } else if (request.type === "capacity") {
-        const capacity = capacityOf(await readInventory({ state, kube: deps.kube.config }));
+        const capacity = capacityOf(await readInventory({ state, cluster }));
         await reply(envelope<CapacityReply>("capacity-result", context, capacity));
       } else {
         const released = await state.release(request.deploymentId);
@@ -114,6 +117,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     ...running,
     close: async () => {
       await consumer.close();
+      cluster.stop();
       store.stop();
       await running.close();
     },

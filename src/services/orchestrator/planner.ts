@@ -6,16 +6,14 @@
 // request the record has moved past (planned meanwhile, deleted) touches nothing. Only a request for
 // the record as it is now re-plans, starting from the deployment's own reservations given back — so an
 // answer the API may already have acted on is never released under it.
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
 import type { DeploymentState } from "../../domain/deployment-record.ts";
 import type { ContainerImages, ResourceDefinition } from "../../domain/resource-definition.ts";
 import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
-import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { computeByNode, subtract, totalCpuMillis } from "../../placement/compute-profile.ts";
-import type { Inventory } from "../../placement/inventory.ts";
+import type { ClusterNode, Inventory } from "../../placement/inventory.ts";
 import { planDeployment } from "../../placement/plan-deployment.ts";
 import { AllocationConflictError } from "../../store/allocations-repository.ts";
 import type { Store } from "../../store/store.ts";
@@ -25,14 +23,15 @@ export interface PlannerDeps {
   store: Store;
   /** Reservations and the RU pool, kept in memory by the active orchestrator. */
   state: PlanningState;
-  kube: KubeConfig;
+  /** The cluster's nodes and what they have free (kept current by watches in the orchestrator). */
+  cluster: { read(): Promise<ClusterNode[]> };
   images: ContainerImages;
   logger: Logger;
 }
 
 /** The inventory placement decides from: cluster nodes less every reservation, the RU pool and who holds what. */
-export async function readInventory(deps: Pick<PlannerDeps, "state" | "kube">): Promise<Inventory> {
-  const [nodes] = await Promise.all([readClusterNodes(deps.kube), deps.state.sync()]);
+export async function readInventory(deps: Pick<PlannerDeps, "state" | "cluster">): Promise<Inventory> {
+  const [nodes] = await Promise.all([deps.cluster.read(), deps.state.sync()]);
   const rus = deps.state.rus();
   const view = deps.state.view();
   return {
