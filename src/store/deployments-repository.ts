@@ -60,9 +60,11 @@ export class DeploymentsRepository {
   }
 
   async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
-    const filter: Filter<DeploymentDocument> = tenant === undefined ? { _id: id } : { _id: id, tenant };
-    const doc = await this.collection.findOne(filter);
-    return doc === null ? undefined : toRecord(doc);
+    // By `_id` alone, the tenant checked here: FerretDB's SQLite backend pushes only a lone `_id`
+    // equality down to the database (anything more scans the whole collection: ~0.5 s at 5,000 records).
+    const doc = await this.collection.findOne({ _id: id });
+    if (doc === null || (tenant !== undefined && doc.tenant !== tenant)) return undefined;
+    return toRecord(doc);
   }
 
   async list(query: ListQuery): Promise<DeploymentRecord[]> {
@@ -131,8 +133,11 @@ export class DeploymentsRepository {
       else set[key] = value;
     }
     if (changes.state === "deleted") unset.activeName = "";
+    // The claim above already makes this writer the only one moving on from this revision, so the
+    // update can select by `_id` alone — the one filter FerretDB's SQLite backend does not answer by
+    // scanning the whole collection.
     const doc = await this.collection.findOneAndUpdate(
-      { _id: id, revision: current.revision },
+      { _id: id },
       { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { returnDocument: "after" },
     );

@@ -27,7 +27,8 @@ export class OperationsRepository {
   }
 
   async get(id: string, tenant?: string): Promise<OperationRecord | undefined> {
-    const doc = await this.collection.findOne(tenant === undefined ? { _id: id } : { _id: id, tenant });
+    const doc = await this.collection.findOne({ _id: id }); // a lone `_id`: see DeploymentsRepository.get
+    if (doc !== null && tenant !== undefined && doc.tenant !== tenant) return undefined;
     if (doc === null) return undefined;
     const { _id, ...rest } = doc;
     return { id: _id, ...rest };
