@@ -13,10 +13,10 @@ import { load, round, runsFromEnv, writeResult, type LoadResult } from "./suppor
 const records = Number(process.env.RANAAS_BENCH_RECORDS ?? 5000);
 // Requests per operation (RANAAS_BENCH_RUNS scales them): a list reads the whole collection on the
 // local stack's FerretDB (SQLite backend), so it gets fewer.
-const requests = runsFromEnv(1000);
-const lists = Math.max(20, Math.round(requests / 10));
+const requests = runsFromEnv(400);
+const lists = Math.max(10, Math.round(requests / 20));
 const creates = Math.max(20, Math.round(requests / 10));
-const concurrency = 16;
+const concurrency = 4;
 const kube = adminKubeConfig();
 const cluster = { sites: 10, nodesPerSite: 2, rus: 400, prefix: "bapi", octet: 36, centralNodes: 2 };
 const removeNodes = await addLoadNodes(kube, cluster);
@@ -66,7 +66,7 @@ try {
     assert.equal(status, expected, JSON.stringify(body).slice(0, 300));
   const operations: Record<string, LoadResult> = {};
   const measure = async (name: string, total: number, request: (i: number) => Promise<void>) => {
-    await load(Math.min(total, 20), concurrency, request); // warm-up
+    await load(Math.min(total, 8), concurrency, request); // warm-up
     operations[name] = await load(total, concurrency, request);
     console.log(`${name.padEnd(8)} ${JSON.stringify(operations[name])}`);
   };
@@ -97,7 +97,7 @@ try {
   const rssMiB: Record<string, number> = {};
   for (const service of ranaas.fleet.processes) {
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    const rss = /^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1];
+    const rss = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1];
     assert.ok(rss !== undefined, `${service.service} reports its RSS`);
     rssMiB[service.service] = round(Number(rss) / 2 ** 20, 1);
   }
