@@ -107,7 +107,7 @@ try {
       name,
       {
         ...r,
-        throughputRatioToHealthz: round(r.requestsPerSecond / baseline.requestsPerSecond),
+        throughputRatioToHealthz: round(r.requestsPerSecond / baseline.requestsPerSecond, 4),
         p50RatioToHealthz: round(r.p50Ms / baseline.p50Ms),
       },
     ]),
