@@ -8,7 +8,7 @@ import { MongoClient } from "mongodb";
 import type { DeploymentRecord } from "../src/domain/deployment-record.ts";
 import type { PlanReply, PlanRequest } from "../src/domain/messages.ts";
 import { validateSpec } from "../src/domain/validate-spec.ts";
-import { ClusterNodesCache } from "../src/k8s/cluster/cluster-inventory.ts";
+import { readClusterNodes } from "../src/k8s/cluster/cluster-inventory.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { uuidV7 } from "../src/platform/uuid-v7.ts";
 import { planAndReserve, type PlannerDeps } from "../src/services/orchestrator/planner.ts";
@@ -28,7 +28,6 @@ describe("planning with replayed and superseded requests", { timeout: 120_000 },
   let client: MongoClient;
   let store: Store;
   let deps: PlannerDeps;
-  let cluster: ClusterNodesCache;
   let removeNodes = async () => {};
 
   before(async () => {
@@ -39,19 +38,16 @@ describe("planning with replayed and superseded requests", { timeout: 120_000 },
     await loadRuPool(db, load);
     store = openStore(db, createLogger("error"));
     await store.deployments.ensureIndexes();
-    cluster = new ClusterNodesCache(kube, createLogger("error"));
-    await cluster.start();
     deps = {
       store,
       state: new PlanningState(store, db),
-      cluster,
+      cluster: { read: () => readClusterNodes(kube) },
       images: stackConfig().images,
       logger: createLogger("error"),
     };
   });
 
   after(async () => {
-    cluster.stop();
     store.stop();
     await client.db(database).dropDatabase();
     await client.close();

@@ -1,10 +1,8 @@
 // Reads the cluster's side of the inventory: nodes with their site and role labels and what they have
 // free once the requests of pods RANaaS does not manage are taken off (RANaaS's own are accounted by
 // its reservations, which also cover pods not created yet).
-import { CoreV1Api, makeInformer, type KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
 import type { ClusterNode } from "../../placement/inventory.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { InformerGroup, type CachingInformer } from "./informer-group.ts";
 import { MANAGED_BY } from "../render/labels.ts";
 import { cpuMillis, memoryMiB } from "./quantity.ts";
 
@@ -38,56 +36,6 @@ export function clusterNodesFrom(nodes: readonly V1Node[], pods: readonly V1Pod[
     requested.set(node, { cpu: sum.cpu + cpu, memory: sum.memory + memory });
   }
   return nodes.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
-}
-
-/**
- * The same, kept current by watches: the orchestrator plans one request at a time, and two lists of
- * the whole cluster per plan made the API server's load its bottleneck. Falls back to reading the API
- * server while the informers are not current.
- */
-export class ClusterNodesCache {
-  private readonly nodes: CachingInformer<V1Node>;
-  private readonly pods: CachingInformer<V1Pod>;
-  private readonly group: InformerGroup;
-
-  constructor(
-    private readonly config: KubeConfig,
-    logger: Logger,
-  ) {
-    const core = config.makeApiClient(CoreV1Api);
-    this.nodes = makeInformer(
-      config,
-      "/api/v1/nodes",
-      () => core.listNode({ labelSelector: ROLE_LABEL }),
-      ROLE_LABEL,
-    );
-    this.pods = makeInformer(
-      config,
-      "/api/v1/pods",
-      () => core.listPodForAllNamespaces({ labelSelector: FOREIGN_PODS }),
-      FOREIGN_PODS,
-    );
-    this.group = new InformerGroup(
-      {
-        nodes: this.nodes,
-        "foreign-pods": this.pods,
-      },
-      logger,
-    );
-  }
-
-  start(): Promise<void> {
-    return this.group.start();
-  }
-
-  async read(): Promise<ClusterNode[]> {
-    if (this.group.staleness() !== undefined) return readClusterNodes(this.config);
-    return clusterNodesFrom(this.nodes.list(), this.pods.list());
-  }
-
-  stop(): void {
-    this.group.stop();
-  }
 }
 
 function podRequests(pod: V1Pod): { cpu: number; memory: number } {

@@ -28,7 +28,7 @@ import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
-import { ClusterNodesCache } from "../../k8s/cluster/cluster-inventory.ts";
+import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
 import { planAndReserve, readInventory } from "./planner.ts";
 import { PlanningState } from "./planning-state.ts";
 
@@ -44,8 +44,9 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
   const state = new PlanningState(store, deps.mongo.db);
-  const cluster = new ClusterNodesCache(deps.kube.config, logger);
-  void cluster.start(); // retries by itself; plans read the API server until it is current
+  // Read per plan: a cache kept by watches was tried and, after a kube-apiserver restart, planned from
+  // nodes it no longer saw as capable (the fault suite caught it). Two lists per plan cost ~10 ms.
+  const cluster = { read: () => readClusterNodes(deps.kube.config) };
   const metrics = createMetricsRegistry("orchestrator");
   const planDuration = new Histogram({
     name: "ranaas_plan_duration_seconds",
@@ -119,7 +120,6 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     ...running,
     close: async () => {
       await consumer.close();
-      cluster.stop();
       store.stop();
       await running.close();
     },
