@@ -39,9 +39,21 @@ describe("faults", { timeout: 900_000 }, () => {
     });
   const getAll = async (ids: string[]) =>
     (await Promise.all(ids.map((id) => api("GET", `/v1/ran-deployments/${id}`)))).map((a) => a.body);
+  // Each test leaves the pool as it found it: deleted, torn down and every reservation given back.
   const deleteAll = async (ids: string[]) => {
     await Promise.all(
       ids.map((id) => api("DELETE", `/v1/ran-deployments/${id}`, undefined, { prefer: "wait=60" })),
+    );
+    await eventually(
+      async () =>
+        (await ranaas.db.collection("allocations").countDocuments({ deploymentId: { $in: ids } })) === 0
+          ? true
+          : undefined,
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: `the reservations of ${ids.length} deleted deployments to be released`,
+      },
     );
   };
 

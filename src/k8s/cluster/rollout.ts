@@ -105,19 +105,6 @@ export async function waitForLoadBalancerAddress(
   }
 }
 
-/** Asks for the namespace to be deleted (once is enough); true when it is already gone. */
-export async function namespaceGone(config: KubeConfig, name: string): Promise<boolean> {
-  const core = config.makeApiClient(CoreV1Api);
-  try {
-    const ns = await core.readNamespace({ name });
-    if (ns.metadata?.deletionTimestamp === undefined) await core.deleteNamespace({ name });
-    return false;
-  } catch (err) {
-    if (err instanceof ApiException && err.code === 404) return true;
-    throw err;
-  }
-}
-
 export async function deleteNamespace(config: KubeConfig, name: string, timeoutMs: number): Promise<void> {
   const core = config.makeApiClient(CoreV1Api);
   try {

@@ -8,7 +8,7 @@ import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
   APPLIED_REVISION_ANNOTATION,
   appliedRevision,
-  namespaceGone,
+  deleteNamespace,
   readCuAddresses,
   waitForLoadBalancerAddress,
   waitForRollout,
@@ -101,10 +101,10 @@ export async function provisionDeployment(
   };
 }
 
-/**
- * Deletes the deployment's namespace (everything in it goes with it). True once it is gone; until then
- * the caller looks again later instead of holding a worker while Kubernetes finishes (5–10 s).
- */
-export async function teardownDeployment(kube: KubeConfig, namespace: string): Promise<boolean> {
-  return namespaceGone(kube, namespace);
+export async function teardownDeployment(
+  kube: KubeConfig,
+  namespace: string,
+  timeoutMs: number,
+): Promise<void> {
+  await deleteNamespace(kube, namespace, timeoutMs);
 }
