@@ -9,33 +9,24 @@ import { cpuMillis, memoryMiB } from "./quantity.ts";
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
 export const ROLE_LABEL = "ranaas.io/role";
 
-const FOREIGN_PODS = `app.kubernetes.io/managed-by!=${MANAGED_BY}`;
-
-/** Reads nodes and the pods RANaaS does not manage from the API server. */
 export async function readClusterNodes(config: KubeConfig): Promise<ClusterNode[]> {
   const core = config.makeApiClient(CoreV1Api);
   const [nodes, pods] = await Promise.all([
     core.listNode({ labelSelector: ROLE_LABEL }),
     core.listPodForAllNamespaces({
-      labelSelector: FOREIGN_PODS,
+      labelSelector: `app.kubernetes.io/managed-by!=${MANAGED_BY}`,
       fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
     }),
   ]);
-  return clusterNodesFrom(nodes.items, pods.items);
-}
-
-/** Nodes with a role, less what the given pods (those RANaaS does not manage) request on them. */
-export function clusterNodesFrom(nodes: readonly V1Node[], pods: readonly V1Pod[]): ClusterNode[] {
   const requested = new Map<string, { cpu: number; memory: number }>();
-  for (const pod of pods) {
+  for (const pod of pods.items) {
     const node = pod.spec?.nodeName;
-    const phase = pod.status?.phase;
-    if (node === undefined || phase === "Succeeded" || phase === "Failed") continue;
+    if (node === undefined) continue;
     const sum = requested.get(node) ?? { cpu: 0, memory: 0 };
     const { cpu, memory } = podRequests(pod);
     requested.set(node, { cpu: sum.cpu + cpu, memory: sum.memory + memory });
   }
-  return nodes.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
+  return nodes.items.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
 }
 
 function podRequests(pod: V1Pod): { cpu: number; memory: number } {
