@@ -23,7 +23,7 @@ export interface PlannerDeps {
   store: Store;
   /** Reservations and the RU pool, kept in memory by the active orchestrator. */
   state: PlanningState;
-  /** The cluster's nodes and what they have free (kept current by watches in the orchestrator). */
+  /** The cluster's nodes and what they have free (read from the API server per plan). */
   cluster: { read(): Promise<ClusterNode[]> };
   images: ContainerImages;
   logger: Logger;
@@ -32,8 +32,13 @@ export interface PlannerDeps {
 /** The inventory placement decides from: cluster nodes less every reservation, the RU pool and who holds what. */
 export async function readInventory(deps: Pick<PlannerDeps, "state" | "cluster">): Promise<Inventory> {
   const [nodes] = await Promise.all([deps.cluster.read(), deps.state.sync()]);
-  const rus = deps.state.rus();
-  const view = deps.state.view();
+  return inventoryFrom(nodes, deps.state);
+}
+
+/** The cluster's nodes combined with the reservations and RU pool as the (synced) state holds them now. */
+function inventoryFrom(nodes: readonly ClusterNode[], state: PlanningState): Inventory {
+  const rus = state.rus();
+  const view = state.view();
   return {
     nodes: nodes.map((node) => {
       const reserved = view.reservedCompute.get(node.name);
@@ -78,7 +83,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
       superseded: record === undefined ? null : { revision: record.revision, state: record.state },
     };
   }
-  let inventory = await readInventory(deps);
+  const [nodes] = await Promise.all([deps.cluster.read(), state.sync()]);
   const held = await state.heldBy(deploymentId);
   if (held?.revision === revision) return { ok: true, definition: held.definition };
   const validated = validateSpec(request.payload.spec);
@@ -93,8 +98,9 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
   }
   if (state.holdsAnything(deploymentId)) {
     await state.release(deploymentId);
-    inventory = await readInventory(deps);
+    await state.sync(); // one read, unless the release showed another writer; the nodes stay as read
   }
+  const inventory = inventoryFrom(nodes, state);
   const result = planDeployment(
     {
       deploymentId,
