@@ -7,6 +7,8 @@
 export const ORCHESTRATOR_QUEUE = "ranaas.orchestrator";
 export const WORK_QUEUE = "ranaas.work";
 export const WORK_DEAD_LETTER_QUEUE = "ranaas.work.dead";
+/** Commands to look at again shortly: each expires after its own delay back onto the work queue. */
+export const WORK_DELAY_QUEUE = "ranaas.work.delay";
 export const REPORTS_EXCHANGE = "ranaas.reports";
 export const API_REPORTS_QUEUE = "ranaas.reports.api";
 
@@ -30,6 +32,12 @@ export const workDeadLetterQueue = {
   queue: WORK_DEAD_LETTER_QUEUE,
   durable: true,
   arguments: { "x-queue-type": "quorum" },
+} as const;
+
+export const workDelayQueue = {
+  queue: WORK_DELAY_QUEUE,
+  durable: true,
+  arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": WORK_QUEUE },
 } as const;
 
 export const reportsExchange = { exchange: REPORTS_EXCHANGE, type: "topic", durable: true } as const;

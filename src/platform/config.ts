@@ -31,6 +31,12 @@ export interface RanaasConfig {
   /** How long a worker waits for a deployment's pods to be ready before it fails the provision. */
   provisionTimeoutMs: number;
   /**
+   * How long a teardown may wait for Kubernetes to remove a deployment's namespace before the deployment
+   * is failed with the reason (its reservations stay held while objects may remain). Namespace deletion
+   * is asynchronous and, with many at once, takes well beyond a provision's deadline.
+   */
+  teardownTimeoutMs: number;
+  /**
    * Commands one worker carries out at once. A command mostly waits on Kubernetes (pods becoming ready,
    * a namespace going away), so a worker overlaps several instead of idling through each wait.
    */
@@ -136,6 +142,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       .map((c) => c.trim())
       .filter((c) => c !== ""),
     provisionTimeoutMs: milliseconds("RANAAS_PROVISION_TIMEOUT_MS", 120_000),
+    teardownTimeoutMs: milliseconds("RANAAS_TEARDOWN_TIMEOUT_MS", 600_000),
     workerConcurrency: positive("RANAAS_WORKER_CONCURRENCY", 4),
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 30_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),

@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceName } from "../../src/platform/config.ts";
 import { eventually } from "./eventually.ts";
@@ -75,8 +77,19 @@ export class ServiceFleet {
       env: { ...this.env, RANAAS_WORKER_PORT: String(port), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    // RANAAS_TEST_LOGS=<dir> keeps every service's output in a file there, for looking into a failure.
+    const logDir = process.env.RANAAS_TEST_LOGS;
+    const logFile =
+      logDir === undefined || logDir === ""
+        ? undefined
+        : `${logDir}/${this.database}-${service}-${child.pid}.log`;
+    if (logFile !== undefined) mkdirSync(dirname(logFile), { recursive: true });
+    const capture = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (logFile !== undefined) appendFileSync(logFile, chunk);
+    };
+    child.stdout?.on("data", capture);
+    child.stderr?.on("data", capture);
     const handle: ServiceProcess = { service, url: `http://127.0.0.1:${port}`, child, output: () => output };
     this.processes.push(handle);
     await eventually(

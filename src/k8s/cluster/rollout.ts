@@ -105,6 +105,25 @@ export async function waitForLoadBalancerAddress(
   }
 }
 
+/**
+ * Asks for the namespace to be deleted (once is enough). Undefined once it is gone; otherwise what
+ * Kubernetes says it is still waiting for (the namespace's true conditions, e.g. remaining finalizers).
+ */
+export async function namespaceRemaining(config: KubeConfig, name: string): Promise<string | undefined> {
+  const core = config.makeApiClient(CoreV1Api);
+  try {
+    const ns = await core.readNamespace({ name });
+    if (ns.metadata?.deletionTimestamp === undefined) await core.deleteNamespace({ name });
+    const waiting = (ns.status?.conditions ?? [])
+      .filter((c) => c.status === "True")
+      .map((c) => `${c.type}: ${c.message ?? c.reason ?? ""}`);
+    return waiting.length > 0 ? waiting.join("; ") : "terminating";
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 404) return undefined;
+    throw err;
+  }
+}
+
 export async function deleteNamespace(config: KubeConfig, name: string, timeoutMs: number): Promise<void> {
   const core = config.makeApiClient(CoreV1Api);
   try {

@@ -8,6 +8,7 @@ import {
   ORCHESTRATOR_QUEUE,
   orchestratorQueue,
   WORK_DEAD_LETTER_QUEUE,
+  WORK_DELAY_QUEUE,
   WORK_QUEUE,
 } from "../../bus/topology.ts";
 import {
@@ -58,6 +59,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     ORCHESTRATOR_QUEUE,
     WORK_QUEUE,
     WORK_DEAD_LETTER_QUEUE,
+    WORK_DELAY_QUEUE,
     API_REPORTS_QUEUE,
   ]);
   const consumer = amqp.connection.createConsumer(

@@ -8,7 +8,7 @@ import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
   APPLIED_REVISION_ANNOTATION,
   appliedRevision,
-  deleteNamespace,
+  namespaceRemaining,
   readCuAddresses,
   waitForLoadBalancerAddress,
   waitForRollout,
@@ -101,10 +101,11 @@ export async function provisionDeployment(
   };
 }
 
-export async function teardownDeployment(
-  kube: KubeConfig,
-  namespace: string,
-  timeoutMs: number,
-): Promise<void> {
-  await deleteNamespace(kube, namespace, timeoutMs);
+/**
+ * Deletes the deployment's namespace (everything in it goes with it). Undefined once it is gone; until
+ * then what Kubernetes is still waiting for, and the caller looks again later instead of holding a
+ * worker while Kubernetes finishes (seconds, or minutes with many at once).
+ */
+export async function teardownDeployment(kube: KubeConfig, namespace: string): Promise<string | undefined> {
+  return namespaceRemaining(kube, namespace);
 }

@@ -1,7 +1,8 @@
-// Composition root of a worker: consumes the durable work queue one command at a time (prefetch 1,
-// manual ack), carries it out against Kubernetes, publishes the report with a publisher confirm and
-// only then acknowledges. Failures that waiting can fix are retried with backoff; the rest end as a
-// `failed` report and go to the dead-letter queue.
+// Composition root of a worker: consumes the durable work queue a few commands at a time (manual ack),
+// carries each out against Kubernetes, publishes the report with a publisher confirm and only then
+// acknowledges. Failures that waiting can fix are retried with backoff; the rest end as a `failed`
+// report and go to the dead-letter queue. A teardown whose namespace is still going away comes back
+// through the delay queue a second later rather than holding the worker.
 import { setTimeout as delay } from "node:timers/promises";
 import { ApiException } from "@kubernetes/client-node";
 import { ConsumerStatus, type AsyncMessage } from "rabbitmq-client";
@@ -11,7 +12,9 @@ import {
   REPORTS_EXCHANGE,
   reportsExchange,
   WORK_QUEUE,
+  WORK_DELAY_QUEUE,
   workDeadLetterQueue,
+  workDelayQueue,
   workQueue,
 } from "../../bus/topology.ts";
 import { readEnvelope, type Report, type WorkCommand } from "../../domain/messages.ts";
@@ -32,6 +35,10 @@ export interface WorkerServiceDeps {
 }
 
 const MAX_ATTEMPTS = 5;
+/** How long a teardown waits on the delay queue before it looks at its namespace again. */
+const TEARDOWN_RECHECK_MS = 1000;
+/** When the teardown first asked for the namespace's deletion (ms since the epoch). */
+const TEARDOWN_SINCE_HEADER = "x-ranaas-teardown-since";
 
 /** A failure that waiting will not fix: bad objects (4xx other than conflicts/throttling) or a rollout that cannot succeed. */
 function isPermanent(err: unknown): boolean {
@@ -55,14 +62,14 @@ function describe(err: unknown): string {
 
 export async function startWorkerService(deps: WorkerServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
-  const reports = amqp.connection.createPublisher({
+  const publisher = amqp.connection.createPublisher({
     confirm: true,
     maxAttempts: 3,
     exchanges: [reportsExchange],
-    queues: [workDeadLetterQueue],
+    queues: [workDeadLetterQueue, workDelayQueue],
   });
   const publish = (report: Report) =>
-    reports.send(
+    publisher.send(
       {
         exchange: REPORTS_EXCHANGE,
         routingKey: `deployment.${report.deploymentId}`,
@@ -75,7 +82,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
   const metrics = createMetricsRegistry("worker");
   const commandDuration = new Histogram({
     name: "ranaas_provision_duration_seconds",
-    help: "Time a worker spent on a command (provision or teardown), by outcome (ready, deleted, retry, failed, stale)",
+    help: "Time a worker spent on a command (provision or teardown), by outcome (ready, deleted, deleting, retry, failed, stale)",
     labelNames: ["command", "outcome"],
     buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
     registers: [metrics],
@@ -126,7 +133,27 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
         await report({ operationId: command.payload.operationId, outcome: "ready", connection });
         log.info({ attempt }, "provisioned");
       } else {
-        await teardownDeployment(deps.kube.config, command.payload.namespace, config.provisionTimeoutMs);
+        const { namespace } = command.payload;
+        const remaining = await teardownDeployment(deps.kube.config, namespace);
+        if (remaining !== undefined) {
+          // Kubernetes is still removing it: look again in a second, without holding this worker.
+          const since = Number(message.headers?.[TEARDOWN_SINCE_HEADER] ?? Date.now());
+          if (Date.now() - since > config.teardownTimeoutMs)
+            throw new RolloutTimeoutError(
+              `namespace ${namespace} still exists ${Math.round((Date.now() - since) / 1000)} s after its deletion (${remaining})`,
+            );
+          await publisher.send(
+            {
+              routingKey: WORK_DELAY_QUEUE,
+              durable: true,
+              expiration: String(TEARDOWN_RECHECK_MS),
+              messageId: command.id,
+              headers: { [TEARDOWN_SINCE_HEADER]: since },
+            },
+            command,
+          );
+          return [ConsumerStatus.ACK, "deleting"];
+        }
         await report({ operationId: command.payload.operationId, outcome: "deleted" });
         log.info({ attempt }, "torn down");
       }
@@ -174,7 +201,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     ...running,
     close: async () => {
       await consumer.close();
-      await reports.close();
+      await publisher.close();
       await running.close();
     },
   };

@@ -69,6 +69,8 @@ seccompProfile:
   value: {{ join "," .Values.ran.upfCidrs | quote }}
 - name: RANAAS_PROVISION_TIMEOUT_MS
   value: {{ mul .Values.ran.provisionTimeoutSeconds 1000 | quote }}
+- name: RANAAS_TEARDOWN_TIMEOUT_MS
+  value: {{ mul .Values.ran.teardownTimeoutSeconds 1000 | quote }}
 - name: RANAAS_SELF_HEAL
   value: {{ .Values.ran.selfHeal | quote }}
 {{- with .Values.ran.images.cu }}
