@@ -53,8 +53,19 @@ type PlanOutcome =
   | { kind: "superseded" }
   | { kind: "unreachable" };
 
+/**
+ * How often `reconcile` looks through all records for `requested` ones when this API left none behind:
+ * a safety net for records another replica left when it died. (The look is a query over every
+ * record — on FerretDB a scan of the whole collection, ~1 s at 5,000 records — so it is not done at
+ * every tick for nothing.)
+ */
+const SAFETY_NET_MS = 60_000;
+
 export class DeploymentLifecycle {
   private readonly inFlight = new Set<string>();
+  /** Whether a record may be waiting to be planned: at start, and whenever a plan attempt could not finish. */
+  private mayBeWaiting = true;
+  private lastLook = 0;
 
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -85,17 +96,23 @@ export class DeploymentLifecycle {
       if (err instanceof NameTakenError) throw new RanaasError("name-taken", err.message);
       throw err;
     }
-    await store.operations.create({
-      id: record.operationId,
-      deploymentId: record.id,
-      tenant,
-      kind: "create",
-      state: "pending",
-      createdAt: now,
-      updatedAt: now,
-    });
-    await this.queueCallback(record);
-    const outcome = await this.planAndDispatch(record, correlationId);
+    let outcome: PlanOutcome;
+    try {
+      await store.operations.create({
+        id: record.operationId,
+        deploymentId: record.id,
+        tenant,
+        kind: "create",
+        state: "pending",
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.queueCallback(record);
+      outcome = await this.planAndDispatch(record, correlationId);
+    } catch (err) {
+      this.mayBeWaiting = true; // the record stays `requested`: planned by reconcile
+      throw err;
+    }
     if (outcome.kind === "rejected") {
       await store.callbacks.discard(record.id); // the deployment never existed as far as anyone outside knows
       await store.deployments.remove(record.id);
@@ -395,7 +412,19 @@ export class DeploymentLifecycle {
   }
 
   /** Plans deployments still `requested` (the orchestrator or broker was away when they came in). */
-  async reconcile(): Promise<void> {
+  async reconcile(now = Date.now()): Promise<void> {
+    if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS) return;
+    this.mayBeWaiting = false;
+    this.lastLook = now;
+    try {
+      await this.planWaiting();
+    } catch (err) {
+      this.mayBeWaiting = true;
+      throw err;
+    }
+  }
+
+  private async planWaiting(): Promise<void> {
     const waiting = (await this.deps.store.deployments.inStates(["requested"])).filter(
       (r) => !this.inFlight.has(r.id),
     );
@@ -472,9 +501,13 @@ export class DeploymentLifecycle {
           { err },
           "orchestrator unreachable; the deployment stays requested and is planned when it answers",
         );
+        this.mayBeWaiting = true;
         return { kind: "unreachable" };
       }
-      if (reply === undefined) return { kind: "unreachable" };
+      if (reply === undefined) {
+        this.mayBeWaiting = true;
+        return { kind: "unreachable" };
+      }
       if ("superseded" in reply.payload) return { kind: "superseded" };
       if (!reply.payload.ok) return { kind: "rejected", rejection: reply.payload.rejection };
       const definition = reply.payload.definition;
@@ -501,6 +534,9 @@ export class DeploymentLifecycle {
       await this.deps.store.operations.finish(planned.operationId, "running");
       log.info({ site: definition.site }, "planned and dispatched");
       return { kind: "dispatched", record: planned };
+    } catch (err) {
+      this.mayBeWaiting = true; // left `requested` (or planned and not dispatched) by a failure
+      throw err;
     } finally {
       this.inFlight.delete(record.id);
     }
