@@ -9,6 +9,9 @@ export const MAX_CELLS = 16;
 const HOSTNAME_OR_IPV4 =
   "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
 
+/** A site is a zone: a Kubernetes label value (`topology.kubernetes.io/zone`). */
+export const SITE_PATTERN = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
+
 export const AmfEndpointSchema = Type.Object(
   {
     address: Type.String({
@@ -92,7 +95,12 @@ export const RanDeploymentSpecSchema = Type.Object(
     slices: Type.Array(SliceSchema, { minItems: 1, maxItems: 8 }),
     cells: Type.Array(CellRequestSchema, { minItems: 1, maxItems: MAX_CELLS }),
     site: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 63, description: "site (zone) to place the cells at" }),
+      Type.String({
+        minLength: 1,
+        maxLength: 63,
+        pattern: SITE_PATTERN,
+        description: "site (zone) to place the cells at: a Kubernetes label value, e.g. site-1",
+      }),
     ),
     gnbId: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 4294967295, description: "gNB ID; default: allocated" }),
@@ -108,7 +116,7 @@ export const RanDeploymentSpecSchema = Type.Object(
     callbackUrl: Type.Optional(
       Type.String({
         maxLength: 2048,
-        pattern: "^https?://[^\\s]+$",
+        pattern: "^https?://[\\x21-\\x7e]+$",
         description: "an http(s) URL that receives a CloudEvent on every state change",
       }),
     ),

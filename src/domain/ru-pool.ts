@@ -3,6 +3,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { Ajv } from "ajv";
 import type { Problem } from "./problem.ts";
+import { SITE_PATTERN } from "./ran-deployment-spec.ts";
 
 export const RadioUnitSchema = Type.Object(
   {
@@ -11,10 +12,11 @@ export const RadioUnitSchema = Type.Object(
       maxLength: 63,
       description: "lower-case id",
     }),
-    site: Type.String({ minLength: 1, maxLength: 63 }),
+    site: Type.String({ minLength: 1, maxLength: 63, pattern: SITE_PATTERN }),
     node: Type.String({
       minLength: 1,
       maxLength: 253,
+      pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
       description: "the Kubernetes node the RU is attached to",
     }),
     bands: Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), { minItems: 1, uniqueItems: true }),

@@ -22,6 +22,14 @@ export type Claim =
   | { kind: "in-progress" }
   | { kind: "mismatch" };
 
+/**
+ * A key's record id: tenant and key joined by a space, which neither contains (tenant names are DNS
+ * labels, keys visible ASCII). Not NUL: PostgreSQL, under FerretDB, refuses it inside JSON strings.
+ */
+function idOf(tenant: string, key: string): string {
+  return `${tenant} ${key}`;
+}
+
 export class IdempotencyRepository {
   private readonly collection: Collection<IdempotencyDocument>;
 
@@ -35,7 +43,7 @@ export class IdempotencyRepository {
 
   /** Claims the key for this request, or says what an earlier request with the key left. */
   async claim(tenant: string, key: string, fingerprint: string): Promise<Claim> {
-    const _id = `${tenant}\u0000${key}`;
+    const _id = idOf(tenant, key);
     try {
       await this.collection.insertOne({ _id, fingerprint, createdAt: new Date() });
       return { kind: "claimed" };
@@ -51,11 +59,11 @@ export class IdempotencyRepository {
   }
 
   async remember(tenant: string, key: string, answer: RememberedAnswer): Promise<void> {
-    await this.collection.updateOne({ _id: `${tenant}\u0000${key}` }, { $set: { answer } });
+    await this.collection.updateOne({ _id: idOf(tenant, key) }, { $set: { answer } });
   }
 
   /** Gives the key back when the request failed in a way a retry may fix (nothing to remember). */
   async release(tenant: string, key: string): Promise<void> {
-    await this.collection.deleteOne({ _id: `${tenant}\u0000${key}`, answer: { $exists: false } });
+    await this.collection.deleteOne({ _id: idOf(tenant, key), answer: { $exists: false } });
   }
 }
