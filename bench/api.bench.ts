@@ -8,11 +8,11 @@ import { call, cellsRequest } from "../test/support/api-client.ts";
 import { adminKubeConfig } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
-import { load, round, runsFromEnv, writeResult, type LoadResult } from "./support/report.ts";
+import { load, residentMiB, round, runsFromEnv, writeResult, type LoadResult } from "./support/report.ts";
 
 const records = Number(process.env.RANAAS_BENCH_RECORDS ?? 5000);
-// Requests per operation (RANAAS_BENCH_RUNS scales them): a list reads the whole collection on the
-// local stack's FerretDB (SQLite backend), so it gets fewer.
+// Requests per operation (RANAAS_BENCH_RUNS scales them): a list sorts, which the local stack's
+// FerretDB 1.x does itself after reading the whole collection, so it gets fewer.
 const requests = runsFromEnv(400);
 const lists = Math.max(10, Math.round(requests / 20));
 const creates = Math.max(20, Math.round(requests / 10));
@@ -94,13 +94,7 @@ try {
     ok(answer.status, answer.body, 202);
   });
 
-  const rssMiB: Record<string, number> = {};
-  for (const service of ranaas.fleet.processes) {
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    const rss = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1];
-    assert.ok(rss !== undefined, `${service.service} reports its RSS`);
-    rssMiB[service.service] = round(Number(rss) / 2 ** 20, 1);
-  }
+  const rssMiB = await residentMiB(ranaas.fleet.processes);
   const baseline = operations.healthz as LoadResult;
   const results = Object.fromEntries(
     Object.entries(operations).map(([name, r]) => [

@@ -10,7 +10,7 @@ import { eventually } from "../test/support/eventually.ts";
 import { adminKubeConfig } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
-import { load, round, writeResult } from "./support/report.ts";
+import { load, residentMiB, round, writeResult } from "./support/report.ts";
 
 const deployments = Number(process.env.RANAAS_BENCH_DEPLOYMENTS ?? 500);
 const workerCounts = (process.env.RANAAS_BENCH_WORKERS ?? "1,2,4").split(",").map(Number);
@@ -80,7 +80,16 @@ async function runRound(workers: number) {
     console.log(
       `${workers} worker(s): ${deployments} accepted in ${round(acceptedAfter, 1)} s, ready in ${round(seconds, 1)} s = ${perSecond}/s`,
     );
-    return { workers, acceptedSeconds: round(acceptedAfter, 1), seconds: round(seconds, 1), perSecond };
+    // Memory after the round: the workers have just provisioned all of them.
+    const rssMiB = await residentMiB(ranaas.fleet.processes);
+    console.log(`RSS (MiB): ${JSON.stringify(rssMiB)}`);
+    return {
+      workers,
+      acceptedSeconds: round(acceptedAfter, 1),
+      seconds: round(seconds, 1),
+      perSecond,
+      rssMiB,
+    };
   } finally {
     // Services first (a running status service would see the objects go and heal them), then every
     // namespace at once, untimed; ranaas.stop() would wait for each in turn.

@@ -93,16 +93,17 @@ build_kwok() {
 }
 
 build_ferretdb() {
+  # Cached per FerretDB version and launcher source (FERRETDB_BUILD), so a changed launcher is rebuilt.
   local v=$FERRETDB_VERSION tmp
-  is_cached ferretdb "$v" ferretdb && return
+  is_cached ferretdb "$FERRETDB_BUILD" ferretdb && return
   # Our small launcher around FerretDB's embeddable package (see stack/ferretdb/main.go for why).
-  fresh_module ferretdb "$v"
+  fresh_module ferretdb "$FERRETDB_BUILD"
   go mod edit -go=1.26.0 -require="github.com/FerretDB/FerretDB@v$v"
   cp "$STACK_SRC/ferretdb/main.go" main.go
   go mod tidy >/dev/null
   tmp=$(staging ferretdb)
   go build -trimpath -ldflags "-s -w" -o "$tmp/ferretdb" .
-  finish ferretdb "$v" "$tmp"
+  finish ferretdb "$FERRETDB_BUILD" "$tmp"
 }
 
 build_helm() {

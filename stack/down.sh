@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 purge=false
 [[ ${1:-} == --purge ]] && purge=true
 
-for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd ferretdb; do
+for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd ferretdb postgresql; do
   stop_daemon "$name"
 done
 if is_running rabbitmq; then
@@ -18,6 +18,7 @@ if [[ -f $RUN_DIR/epmd.started-by-stack ]]; then
   rm -f "$RUN_DIR/epmd.started-by-stack"
 fi
 if $purge; then
+  [[ -L $STACK_DIR/postgresql ]] && rm -rf "$(readlink "$STACK_DIR/postgresql")"
   rm -rf "$STACK_DIR"
   log "removed $STACK_DIR"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the local stack needs on a Debian/Ubuntu machine: RabbitMQ, curl and openssl from the
+# Installs what the local stack needs on a Debian/Ubuntu machine: RabbitMQ, PostgreSQL, curl and openssl from the
 # distribution, and the Go-built components (etcd, Kubernetes, KWOK, FerretDB) into the cache.
 source "$(dirname "$0")/lib.sh"
 
@@ -9,6 +9,7 @@ go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 
 missing=()
 dpkg-query -W -f='${Status}' rabbitmq-server 2>/dev/null | grep -q "install ok installed" || missing+=(rabbitmq-server)
+[[ -x $POSTGRES_BIN/postgres ]] || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then

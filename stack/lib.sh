@@ -19,6 +19,7 @@ KCM_PORT="${RANAAS_KCM_PORT:-10257}"
 SCHEDULER_PORT="${RANAAS_SCHEDULER_PORT:-10259}"
 KWOK_PORT="${RANAAS_KWOK_PORT:-10247}"
 MONGO_PORT="${RANAAS_MONGO_PORT:-27017}"
+POSTGRES_PORT="${RANAAS_POSTGRES_PORT:-55432}"
 AMQP_PORT="${RANAAS_AMQP_PORT:-5672}"
 
 bin_dir() { echo "$RANAAS_CACHE_DIR/bin/$1-$2"; } # component version
@@ -47,11 +48,29 @@ KUBECONFIG_FILE="$STACK_DIR/kubeconfig"
 ETCD_BIN="$(bin_dir etcd "$ETCD_VERSION")/etcd"
 K8S_BIN="$(bin_dir kubernetes "$KUBERNETES_VERSION")"
 KWOK_DIR="$(bin_dir kwok "$KWOK_VERSION")"
-FERRETDB_BIN="$(bin_dir ferretdb "$FERRETDB_VERSION")/ferretdb"
+FERRETDB_BUILD="$FERRETDB_VERSION-$(sha256sum "$STACK_SRC/ferretdb/main.go" | cut -c1-8)"
+FERRETDB_BIN="$(bin_dir ferretdb "$FERRETDB_BUILD")/ferretdb"
 RABBITMQ_LIB=/usr/lib/rabbitmq/bin
 KUBECTL="$K8S_BIN/kubectl"
 HELM="$(bin_dir helm "$HELM_VERSION")/helm"
 EPMD=epmd
+# Debian's PostgreSQL (the newest installed major), FerretDB's backend.
+POSTGRES_BIN="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1)"
+POSTGRES_USER=ranaas
+POSTGRES_URL="postgres://$POSTGRES_USER@127.0.0.1:$POSTGRES_PORT/postgres"
+
+# PostgreSQL refuses to run as root: as root it runs as Debian's `postgres` user, and its data lives
+# where that user can reach it ($STACK_DIR, or a folder of its own when $STACK_DIR's parents are closed
+# to it, e.g. under /root). Otherwise it runs as the current user in $STACK_DIR.
+AS_POSTGRES=()
+((EUID == 0)) && AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+postgres_data_dir() {
+  local dir="$STACK_DIR/postgresql"
+  if ((EUID == 0)) && ! "${AS_POSTGRES[@]}" test -x "$STACK_DIR" 2>/dev/null; then
+    dir="/var/tmp/ranaas-postgresql-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-12)"
+  fi
+  echo "$dir"
+}
 
 # RabbitMQ runs as this user with its node, data, logs and Erlang cookie under $STACK_DIR.
 rabbitmq_env() {
@@ -120,4 +139,5 @@ kcm_healthy() { secure_healthz "$KCM_PORT"; }
 scheduler_healthy() { secure_healthz "$SCHEDULER_PORT"; }
 kwok_healthy() { curl -fsS "http://127.0.0.1:$KWOK_PORT/healthz" | grep -q ok; }
 ferretdb_healthy() { tcp_open "$MONGO_PORT"; }
+postgresql_healthy() { "$POSTGRES_BIN/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT"; }
 rabbitmq_healthy() { tcp_open "$AMQP_PORT" && rabbitmqctl -q status >/dev/null 2>&1; }

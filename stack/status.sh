@@ -23,6 +23,7 @@ rabbitmq_version() {
 
 $quiet || printf '%-24s %-10s %-8s %s\n' COMPONENT STATE PID VERSION
 report rabbitmq "$(rabbitmq_version)" rabbitmq_healthy
+report postgresql "$(basename "$(dirname "$POSTGRES_BIN")")" postgresql_healthy
 report ferretdb "$FERRETDB_VERSION" ferretdb_healthy
 report etcd "$ETCD_VERSION" etcd_healthy
 report kube-apiserver "$KUBERNETES_VERSION" apiserver_healthy

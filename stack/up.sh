@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local real stack on 127.0.0.1 and waits until every component is healthy:
-# RabbitMQ, FerretDB, etcd, kube-apiserver, kube-controller-manager, kube-scheduler, KWOK and the
+# RabbitMQ, PostgreSQL with FerretDB in front, etcd, kube-apiserver, kube-controller-manager, kube-scheduler, KWOK and the
 # simulated provider topology (sites with edge nodes, central nodes). Safe to run again while up.
 source "$(dirname "$0")/lib.sh"
 
@@ -17,7 +17,8 @@ for n in "$SITES" "$EDGE_PER_SITE" "$CENTRAL"; do
   [[ $n =~ ^[0-9]+$ ]] || die "node counts must be whole numbers, got '$n'"
 done
 
-for bin in "$ETCD_BIN" "$K8S_BIN/kube-apiserver" "$KWOK_DIR/kwok" "$FERRETDB_BIN" "$RABBITMQ_LIB/rabbitmq-server"; do
+for bin in "$ETCD_BIN" "$K8S_BIN/kube-apiserver" "$KWOK_DIR/kwok" "$FERRETDB_BIN" "$RABBITMQ_LIB/rabbitmq-server" \
+  "$POSTGRES_BIN/postgres"; do
   [[ -x $bin ]] || die "$bin is missing: run 'ranaas stack install' first"
 done
 mkdir -p "$STACK_DIR" "$RUN_DIR" "$LOG_DIR"
@@ -88,9 +89,28 @@ start_rabbitmq() {
   log "started rabbitmq"
 }
 
+start_postgresql() {
+  if tcp_open "$POSTGRES_PORT" && ! is_running postgresql; then
+    die "port $POSTGRES_PORT is taken by a process this stack did not start (set RANAAS_POSTGRES_PORT)"
+  fi
+  local data; data=$(postgres_data_dir)
+  if [[ ! -f $data/PG_VERSION ]]; then
+    mkdir -p "$data"
+    ((EUID == 0)) && chown postgres:postgres "$data"
+    chmod 700 "$data"
+    "${AS_POSTGRES[@]}" "$POSTGRES_BIN/initdb" -D "$data" -U "$POSTGRES_USER" -A trust -E UTF8 --locale=C.UTF-8 \
+      >>"$LOG_DIR/postgresql.log" 2>&1 || die "initdb failed; see $LOG_DIR/postgresql.log"
+    [[ $data == "$STACK_DIR/postgresql" ]] || ln -sfn "$data" "$STACK_DIR/postgresql"
+  fi
+  # TCP on loopback only, no Unix socket; commits are not flushed to disk one by one (a local stack's
+  # data may lose its last instant in a machine crash, never its consistency).
+  start_daemon postgresql "${AS_POSTGRES[@]}" "$POSTGRES_BIN/postgres" -D "$data" -p "$POSTGRES_PORT" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c synchronous_commit=off \
+    -c max_connections=200 -c shared_buffers=256MB
+}
+
 start_ferretdb() {
-  mkdir -p "$STACK_DIR/ferretdb/data"
-  start_daemon ferretdb "$FERRETDB_BIN" -sqlite-url="file:$STACK_DIR/ferretdb/data/" \
+  start_daemon ferretdb "$FERRETDB_BIN" -postgresql-url="$POSTGRES_URL" \
     -listen-addr="127.0.0.1:$MONGO_PORT" -log-level=warn
 }
 
@@ -154,10 +174,12 @@ make_pki
 write_kubeconfig
 # Independent components start together; each is then awaited.
 start_rabbitmq
-start_ferretdb
+start_postgresql
 start_etcd
 wait_for "etcd" 60 etcd_healthy
 start_apiserver
+wait_for "postgresql" 60 postgresql_healthy || die "see $LOG_DIR/postgresql.log"
+start_ferretdb
 wait_for "kube-apiserver" 120 apiserver_healthy || die "kube-apiserver did not become ready; see $LOG_DIR/kube-apiserver.log"
 start_controllers
 start_kwok

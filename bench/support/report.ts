@@ -1,5 +1,6 @@
 // What every benchmark shares: percentiles, a load generator, and writing bench/results/<name>.json with
 // the machine and versions next to the figures.
+import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -69,4 +70,21 @@ export function writeResult(name: string, figures: Record<string, unknown>): voi
     ...figures,
   };
   writeFileSync(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * Resident memory (MiB) of each kind of running service, read from its /metrics
+ * (process_resident_memory_bytes); for several of a kind (workers), the largest.
+ */
+export async function residentMiB(
+  services: readonly { service: string; url: string }[],
+): Promise<Record<string, number>> {
+  const rss: Record<string, number> = {};
+  for (const { service, url } of services) {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const bytes = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1];
+    assert.ok(bytes !== undefined, `${service} reports its RSS`);
+    rss[service] = Math.max(rss[service] ?? 0, round(Number(bytes) / 2 ** 20, 1));
+  }
+  return rss;
 }

@@ -1,7 +1,7 @@
-// Command ferretdb runs FerretDB with its SQLite backend, embedded through FerretDB's public
-// `ferretdb` package. Building upstream's cmd/ferretdb outside its own repository panics at start
-// (its version check expects git-generated files, FerretDB issue #2982), so the stack builds this
-// launcher instead. Telemetry is always off in embedded mode.
+// Command ferretdb runs FerretDB, embedded through FerretDB's public `ferretdb` package, on PostgreSQL
+// (-postgresql-url) or SQLite (-sqlite-url). Building upstream's cmd/ferretdb outside its own repository
+// panics at start (its version check expects git-generated files, FerretDB issue #2982), so the stack
+// builds this launcher instead. Telemetry is always off in embedded mode.
 package main
 
 import (
@@ -17,7 +17,8 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite URI of an existing directory (one file per database)")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL URL of an existing database (FerretDB's main backend)")
+	sqliteURL := flag.String("sqlite-url", "", "SQLite URI of an existing directory (one file per database)")
 	level := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
@@ -28,20 +29,26 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel}))
 
+	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}, Logger: logger}
+	switch {
+	case *postgresqlURL != "" && *sqliteURL == "":
+		config.Handler, config.PostgreSQLURL = "postgresql", *postgresqlURL
+	case *sqliteURL != "" && *postgresqlURL == "":
+		config.Handler, config.SQLiteURL = "sqlite", *sqliteURL
+	default:
+		logger.Error("give exactly one of -postgresql-url and -sqlite-url")
+		os.Exit(2)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	server, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: *sqliteURL,
-	})
+	server, err := ferretdb.New(config)
 	if err != nil {
 		logger.Error("cannot start FerretDB", "error", err)
 		os.Exit(1)
 	}
-	logger.Info("FerretDB listening", "addr", *listen, "sqlite", *sqliteURL)
+	logger.Info("FerretDB listening", "addr", *listen, "backend", config.Handler)
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
 		logger.Error("FerretDB stopped", "error", err)
 		os.Exit(1)
