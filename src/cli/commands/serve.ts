@@ -60,7 +60,11 @@ class Dependencies {
   }
 
   get kube(): KubeCluster {
-    this.kubeCluster ??= openKubeCluster(this.config.kubeconfig);
+    if (this.kubeCluster === undefined) {
+      const kube = openKubeCluster(this.config.kubeconfig);
+      this.shutdown.add("kubernetes", () => Promise.resolve(kube.close()));
+      this.kubeCluster = kube;
+    }
     return this.kubeCluster;
   }
 }
