@@ -5,6 +5,24 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   headers: Headers;
 }
 
+/** A RAN deployment as the API answers it, as far as tests look at it. */
+export interface DeploymentAnswer {
+  id: string;
+  name: string;
+  state: string;
+  reason?: string;
+  reasonCode?: string;
+  plan: null | {
+    namespace: string;
+    site: string;
+    cu: { node: string };
+    du: { node: string };
+    cells: { ruId: string; ruNode: string; nci: string; pci: number }[];
+  };
+  connection: null | { n2: { sourceAddress: string }; n3: { address: string; port: number } };
+  status?: { phase: string; stale?: boolean; components: { name: string; node: string; ready: boolean }[] };
+}
+
 export async function call<T = Record<string, unknown>>(
   baseUrl: string,
   method: string,

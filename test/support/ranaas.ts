@@ -6,6 +6,7 @@ import { issueApiKey } from "../../src/platform/api-keys.ts";
 import { RadioUnitsRepository } from "../../src/store/rus-repository.ts";
 import { TenantsRepository } from "../../src/store/tenants-repository.ts";
 import type { TenantRole } from "../../src/domain/tenant.ts";
+import { call, type ApiAnswer, type DeploymentAnswer } from "./api-client.ts";
 import { purgeQueues } from "./bus.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "./kube.ts";
 import { ServiceFleet } from "./services.ts";
@@ -17,6 +18,23 @@ export interface Ranaas {
   /** API key per tenant name. */
   keys: Record<string, string>;
   stop(): Promise<void>;
+}
+
+/**
+ * Calls the API of a RANaaS (given late: tests start it in `before`) with a tenant's API key; other
+ * headers add to or override it.
+ */
+export function apiAs(ranaas: () => Ranaas, tenant: string) {
+  return <T = DeploymentAnswer>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> =>
+    call<T>(ranaas().fleet.apiUrl, method, path, body, {
+      authorization: `Bearer ${ranaas().keys[tenant] ?? ""}`,
+      ...headers,
+    });
 }
 
 export async function startRanaas(

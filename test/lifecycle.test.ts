@@ -1,0 +1,219 @@
+// A deployment's life after ready: updated and scaled with only what changed restarted, healed when
+// its objects are deleted behind RANaaS's back, and every state change sent to a callback URL.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
+import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { Connection } from "rabbitmq-client";
+import { WORK_QUEUE } from "../src/bus/topology.ts";
+import { issueApiKey } from "../src/platform/api-keys.ts";
+import { TenantsRepository } from "../src/store/tenants-repository.ts";
+import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
+import { eventually } from "./support/eventually.ts";
+import { adminKubeConfig } from "./support/kube.ts";
+import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import { stackConfig, uniqueName } from "./support/stack.ts";
+
+describe("deployment lifecycle", { timeout: 600_000 }, () => {
+  const kc = adminKubeConfig();
+  let ranaas: Ranaas;
+  const api = apiAs(() => ranaas, "operator-a");
+  const workers = () =>
+    ranaas.fleet.processes.filter(
+      (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
+    );
+
+  before(async () => {
+    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  });
+
+  after(() => ranaas.stop());
+
+  it("scales 2 → 4 → 1 cells and changes the AMF, keeping untouched identities and restarting only what changed", async () => {
+    type Updated = Deployment & {
+      revision: number;
+      restarts: string[];
+      connection: { n2: { amf: { address: string }[] } } | null;
+    };
+    const created = await api<Updated>("POST", "/v1/ran-deployments", cellsRequest("scaling", 2), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const { id } = created.body;
+    const namespace = created.body.plan?.namespace ?? "";
+    const identities = (d: Deployment) => d.plan?.cells.map((c) => [c.ruId, c.pci, c.nci]) ?? [];
+    const original = await ranaas.db
+      .collection<{ _id: string; revision: number; operationId: string; definition: unknown }>("deployments")
+      .findOne({ _id: id });
+    const etag = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
+    assert.equal(etag, `"${created.body.revision}"`);
+    const patch = (body: unknown, headers: Record<string, string> = {}) =>
+      api<Updated>("PATCH", `/v1/ran-deployments/${id}`, body, {
+        "content-type": "application/merge-patch+json",
+        prefer: "wait=30",
+        ...headers,
+      });
+
+    const four = await patch({ cells: cellsRequest("x", 4).cells }, { "if-match": etag });
+    assert.equal(four.status, 200, JSON.stringify(four.body));
+    assert.deepEqual(identities(four.body).slice(0, 2), identities(created.body));
+    assert.deepEqual(four.body.restarts, ["du", "ru-emulator-2", "ru-emulator-3"]);
+    assert.equal((await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace })).items.length, 6);
+
+    const stale = await patch({ tac: 8 }, { "if-match": etag });
+    assert.equal(stale.status, 412, "an update based on an old revision is refused");
+    // Two clients update from the same revision at once: exactly one wins, the other gets 412.
+    const current = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
+    const racing = await Promise.all([
+      patch({ tac: 11 }, { "if-match": current }),
+      patch({ tac: 12 }, { "if-match": current }),
+    ]);
+    assert.deepEqual(
+      racing.map((r) => r.status).sort(),
+      [200, 412],
+      JSON.stringify(racing.map((r) => r.body)),
+    );
+
+    const one = await patch({ cells: cellsRequest("x", 1).cells });
+    assert.equal(one.body.state, "ready");
+    assert.deepEqual(identities(one.body), identities(created.body).slice(0, 1));
+    const deployments = await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace });
+    assert.deepEqual(deployments.items.map((d) => d.metadata?.name).sort(), ["cu", "du", "ru-emulator-0"]);
+
+    const amf = await patch({ amf: [{ address: "10.0.0.9" }] });
+    assert.equal(amf.body.state, "ready");
+    assert.deepEqual(amf.body.restarts, ["cu"]);
+    assert.deepEqual(
+      amf.body.connection?.n2.amf.map((a) => a.address),
+      ["10.0.0.9"],
+    );
+    const renamed = await patch({ name: "other-name" });
+    assert.equal(renamed.status, 422);
+
+    // A provision command of the first revision arriving now (a late redelivery) must not undo the updates.
+    const rabbit = new Connection({ url: stackConfig().amqpUrl });
+    try {
+      const publisher = rabbit.createPublisher({ confirm: true });
+      await publisher.send(
+        { routingKey: WORK_QUEUE, durable: true },
+        {
+          type: "provision",
+          version: 1,
+          id: uniqueName("stale"),
+          correlationId: uniqueName("stale"),
+          deploymentId: id,
+          revision: Number(original?.revision),
+          payload: { operationId: String(original?.operationId), definition: original?.definition },
+        },
+      );
+      await publisher.close();
+      await eventually(
+        async () =>
+          (await rabbit.queueDeclare({ queue: WORK_QUEUE, passive: true })).messageCount === 0 &&
+          workers().some((w) => w.output().includes("dropped a stale command"))
+            ? true
+            : undefined,
+        { timeoutMs: 15_000, what: "a worker to drop the stale command" },
+      );
+    } finally {
+      await rabbit.close();
+    }
+    const after = await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace });
+    assert.deepEqual(after.items.map((d) => d.metadata?.name).sort(), ["cu", "du", "ru-emulator-0"]);
+  });
+
+  it("heals a deployment whose DU Deployment was deleted behind its back", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("self-healing", 1), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const namespace = created.body.plan?.namespace ?? "";
+    const originalOperation = (created.body as unknown as { operationId: string }).operationId;
+    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "du", namespace });
+    const healed = await eventually(
+      async () => {
+        const answer = await api<Deployment & { operationId: string }>(
+          "GET",
+          `/v1/ran-deployments/${created.body.id}`,
+        );
+        return answer.body.operationId !== originalOperation && answer.body.state === "ready"
+          ? answer.body
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: "the deployment to be healed and ready again" },
+    );
+    const operation = await api<{ kind: string; state: string }>(
+      "GET",
+      `/v1/operations/${healed.operationId}`,
+    );
+    assert.deepEqual([operation.body.kind, operation.body.state], ["heal", "succeeded"]);
+    const du = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: "du", namespace });
+    assert.equal(du.metadata?.labels?.["ranaas.io/deployment-id"], created.body.id);
+    assert.equal(healed.reason, undefined, "no reason left once healed");
+  });
+
+  it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {
+    const issued = issueApiKey();
+    const secret = "test-callback-secret";
+    await new TenantsRepository(ranaas.db).create("callback-operator", "operator", issued.record, {}, secret);
+    const received: { type: string; state: string; signature: string; body: string }[] = [];
+    let refusals = 0;
+    const receiver = createHttpServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        if (refusals === 0) {
+          refusals += 1; // the first delivery fails: RANaaS must retry it before sending anything later
+          response.writeHead(503).end();
+          return;
+        }
+        const event = JSON.parse(body) as { type: string; data: { state: string } };
+        received.push({
+          type: event.type,
+          state: event.data.state,
+          signature: String(request.headers["ranaas-signature"]),
+          body,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    receiver.listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const asTenant = { authorization: `Bearer ${issued.key}` };
+      const request = cellsRequest("with-callback", 1, {
+        callbackUrl: `http://127.0.0.1:${port}/ran-events`,
+      });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=30" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      await api("DELETE", `/v1/ran-deployments/${created.body.id}`, undefined, {
+        ...asTenant,
+        prefer: "wait=60",
+      });
+      const expected = ["requested", "planned", "provisioning", "ready", "deleting", "deleted"];
+      await eventually(() => Promise.resolve(received.length >= expected.length ? true : undefined), {
+        timeoutMs: 30_000,
+        what: `${expected.length} callbacks (got ${received.map((r) => r.state).join(", ")})`,
+      });
+      assert.deepEqual(
+        received.map((r) => r.state),
+        expected,
+      );
+      assert.equal(refusals, 1);
+      for (const event of received) {
+        assert.equal(event.type, "dev.ranaas.ran-deployment.state-changed");
+        const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(event.signature);
+        assert.ok(match, event.signature);
+        const expectedSignature = createHmac("sha256", secret)
+          .update(`${match[1]}.${event.body}`)
+          .digest("hex");
+        assert.equal(match[2], expectedSignature, "signed with the tenant's secret");
+      }
+    } finally {
+      receiver.close();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+// The pipeline when its parts go away: a worker killed mid-provision, no worker at all, and no
+// orchestrator — accepted requests are carried out once they are back.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { cellsRequest } from "./support/api-client.ts";
+import { eventually } from "./support/eventually.ts";
+import { adminKubeConfig } from "./support/kube.ts";
+import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import type { ServiceProcess } from "./support/services.ts";
+
+describe("pipeline resilience", { timeout: 600_000 }, () => {
+  const kc = adminKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  let ranaas: Ranaas;
+  const api = apiAs(() => ranaas, "operator-a");
+  const workers = () =>
+    ranaas.fleet.processes.filter(
+      (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
+    );
+
+  before(async () => {
+    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  });
+
+  after(() => ranaas.stop());
+
+  it("finishes a provision whose worker was killed mid-way, without duplicate objects", async () => {
+    // Hold the site's pods Pending with a taint, so the provision is provably in flight when the worker dies.
+    const site = "site-3";
+    const edgeNodes = (
+      await core.listNode({ labelSelector: `topology.kubernetes.io/zone=${site}` })
+    ).items.map((n) => n.metadata?.name ?? "");
+    const taint = { key: "ranaas.test/hold", value: "true", effect: "NoSchedule" };
+    const setTaints = (on: boolean) =>
+      Promise.all(
+        edgeNodes.map((name) =>
+          core.patchNode(
+            { name, body: [{ op: "add", path: "/spec/taints", value: on ? [taint] : [] }] },
+            setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+          ),
+        ),
+      );
+    const [first, second] = workers() as [ServiceProcess, ServiceProcess];
+    await ranaas.fleet.stop(second);
+    await setTaints(true);
+    try {
+      const accepted = await api("POST", "/v1/ran-deployments", cellsRequest("killed-worker", 2, { site }));
+      assert.equal(accepted.status, 202);
+      const id = accepted.body.id;
+      await eventually(
+        async () =>
+          (await api("GET", `/v1/ran-deployments/${id}`)).body.state === "provisioning" ? true : undefined,
+        { timeoutMs: 15_000, intervalMs: 50, what: "the worker to start provisioning" },
+      );
+      await ranaas.fleet.stop(first, "SIGKILL");
+      assert.equal((await api("GET", `/v1/ran-deployments/${id}`)).body.state, "provisioning");
+      await setTaints(false);
+      const replacement = await ranaas.fleet.start("worker");
+      const ready = await eventually(
+        async () => {
+          const answer = await api("GET", `/v1/ran-deployments/${id}`);
+          return answer.body.state === "ready" ? answer.body : undefined;
+        },
+        { timeoutMs: 60_000, what: "the replacement worker to finish the provision" },
+      );
+      assert.ok(
+        replacement.output().includes(`"deploymentId":"${id}"`),
+        "the replacement worker did the work",
+      );
+      const pods = await core.listNamespacedPod({ namespace: ready.plan?.namespace ?? "" });
+      assert.equal(pods.items.length, 4, "one CU, one DU, two RU emulators — nothing twice");
+    } finally {
+      await setTaints(false);
+    }
+  });
+
+  it("accepts requests while no worker runs and provisions them when one starts", async () => {
+    await Promise.all(workers().map((w) => ranaas.fleet.stop(w)));
+    const accepted = await api(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("no-workers", 1, { site: "site-2" }),
+      { prefer: "wait=2" },
+    );
+    assert.equal(accepted.status, 202);
+    assert.equal(accepted.body.state, "planned");
+    const operation = await api<{ kind: string; state: string }>(
+      "GET",
+      `/v1/operations/${(accepted.body as unknown as { operationId: string }).operationId}`,
+    );
+    assert.deepEqual([operation.body.kind, operation.body.state], ["create", "running"]);
+    await ranaas.fleet.start("worker");
+    await eventually(
+      async () =>
+        (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, what: "the queued provision to complete" },
+    );
+  });
+
+  it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {
+    const orchestrator = ranaas.fleet.processes.find((p) => p.service === "orchestrator");
+    assert.ok(orchestrator);
+    await ranaas.fleet.stop(orchestrator);
+    const accepted = await api(
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("while-down", 1, { site: "site-3" }),
+    );
+    assert.equal(accepted.status, 202);
+    assert.equal(accepted.body.state, "requested");
+    const doomed = await api("POST", "/v1/ran-deployments", cellsRequest("doomed", 9));
+    assert.equal(doomed.status, 202);
+    await ranaas.fleet.start("orchestrator");
+    await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${accepted.body.id}`);
+        return answer.body.state === "ready" ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, what: "the deployment accepted while the orchestrator was down to be ready" },
+    );
+    const failed = await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${doomed.body.id}`);
+        return answer.body.state === "failed" ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, what: "the impossible deployment to fail" },
+    );
+    assert.equal(failed.reasonCode, "insufficient-rus");
+    assert.match(failed.reason ?? "", /needs 9 RUs at one site/);
+  });
+});
