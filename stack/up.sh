@@ -191,7 +191,10 @@ wait_for "the controllers to create the default ServiceAccount" 60 \
   "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" get serviceaccount default --namespace default ||
   die "see $LOG_DIR/kube-controller-manager.log"
 
-"$STACK_SRC/topology.sh" "$SITES" "$EDGE_PER_SITE" "$CENTRAL" | "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
+# The stack owns its nodes: --force-conflicts takes back fields a controller changed meanwhile (the TTL
+# controller rewrites node.alpha.kubernetes.io/ttl once a benchmark has grown the cluster past 100 nodes).
+"$STACK_SRC/topology.sh" "$SITES" "$EDGE_PER_SITE" "$CENTRAL" |
+  "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" apply --server-side --force-conflicts -f - >/dev/null
 "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" apply --server-side -f "$STACK_SRC/manifests/" >/dev/null
 "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" wait --for=condition=Ready node --all --timeout=60s >/dev/null ||
   die "simulated nodes did not become Ready; see $LOG_DIR/kwok.log"
