@@ -1,7 +1,7 @@
 // A deployment's life after ready: updated and scaled with only what changed restarted, healed when
 // its objects are deleted behind RANaaS's back, and every state change sent to a callback URL.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
@@ -13,23 +13,14 @@ import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
-import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
 describe("deployment lifecycle", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
-  let ranaas: Ranaas;
-  const api = apiAs(() => ranaas, "operator-a");
-  const workers = () =>
-    ranaas.fleet.processes.filter(
-      (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
-    );
-
-  before(async () => {
-    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
-  });
-
-  after(() => ranaas.stop());
+  const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  const api = apiAs(ranaas, "operator-a");
+  const workers = () => ranaas().fleet.running("worker");
 
   it("scales 2 → 4 → 1 cells and changes the AMF, keeping untouched identities and restarting only what changed", async () => {
     type Updated = Deployment & {
@@ -44,8 +35,10 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
     const { id } = created.body;
     const namespace = created.body.plan?.namespace ?? "";
     const identities = (d: Deployment) => d.plan?.cells.map((c) => [c.ruId, c.pci, c.nci]) ?? [];
-    const original = await ranaas.db
-      .collection<{ _id: string; revision: number; operationId: string; definition: unknown }>("deployments")
+    const original = await ranaas()
+      .db.collection<{ _id: string; revision: number; operationId: string; definition: unknown }>(
+        "deployments",
+      )
       .findOne({ _id: id });
     const etag = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
     assert.equal(etag, `"${created.body.revision}"`);
@@ -157,7 +150,13 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
   it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {
     const issued = issueApiKey();
     const secret = "test-callback-secret";
-    await new TenantsRepository(ranaas.db).create("callback-operator", "operator", issued.record, {}, secret);
+    await new TenantsRepository(ranaas().db).create(
+      "callback-operator",
+      "operator",
+      issued.record,
+      {},
+      secret,
+    );
     const received: { type: string; state: string; signature: string; body: string }[] = [];
     let refusals = 0;
     const receiver = createHttpServer((request, response) => {

@@ -1,29 +1,20 @@
 // The pipeline when its parts go away: a worker killed mid-provision, no worker at all, and no
 // orchestrator — accepted requests are carried out once they are back.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { cellsRequest } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
-import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import type { ServiceProcess } from "./support/services.ts";
 
 describe("pipeline resilience", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
-  let ranaas: Ranaas;
-  const api = apiAs(() => ranaas, "operator-a");
-  const workers = () =>
-    ranaas.fleet.processes.filter(
-      (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
-    );
-
-  before(async () => {
-    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
-  });
-
-  after(() => ranaas.stop());
+  const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  const api = apiAs(ranaas, "operator-a");
+  const workers = () => ranaas().fleet.running("worker");
 
   it("finishes a provision whose worker was killed mid-way, without duplicate objects", async () => {
     // Hold the site's pods Pending with a taint, so the provision is provably in flight when the worker dies.
@@ -42,7 +33,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
         ),
       );
     const [first, second] = workers() as [ServiceProcess, ServiceProcess];
-    await ranaas.fleet.stop(second);
+    await ranaas().fleet.stop(second);
     await setTaints(true);
     try {
       const accepted = await api("POST", "/v1/ran-deployments", cellsRequest("killed-worker", 2, { site }));
@@ -53,10 +44,10 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
           (await api("GET", `/v1/ran-deployments/${id}`)).body.state === "provisioning" ? true : undefined,
         { timeoutMs: 15_000, intervalMs: 50, what: "the worker to start provisioning" },
       );
-      await ranaas.fleet.stop(first, "SIGKILL");
+      await ranaas().fleet.stop(first, "SIGKILL");
       assert.equal((await api("GET", `/v1/ran-deployments/${id}`)).body.state, "provisioning");
       await setTaints(false);
-      const replacement = await ranaas.fleet.start("worker");
+      const replacement = await ranaas().fleet.start("worker");
       const ready = await eventually(
         async () => {
           const answer = await api("GET", `/v1/ran-deployments/${id}`);
@@ -76,7 +67,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
   });
 
   it("accepts requests while no worker runs and provisions them when one starts", async () => {
-    await Promise.all(workers().map((w) => ranaas.fleet.stop(w)));
+    await Promise.all(workers().map((w) => ranaas().fleet.stop(w)));
     const accepted = await api(
       "POST",
       "/v1/ran-deployments",
@@ -90,7 +81,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
       `/v1/operations/${(accepted.body as unknown as { operationId: string }).operationId}`,
     );
     assert.deepEqual([operation.body.kind, operation.body.state], ["create", "running"]);
-    await ranaas.fleet.start("worker");
+    await ranaas().fleet.start("worker");
     await eventually(
       async () =>
         (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
@@ -101,9 +92,9 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {
-    const orchestrator = ranaas.fleet.processes.find((p) => p.service === "orchestrator");
+    const orchestrator = ranaas().fleet.processes.find((p) => p.service === "orchestrator");
     assert.ok(orchestrator);
-    await ranaas.fleet.stop(orchestrator);
+    await ranaas().fleet.stop(orchestrator);
     const accepted = await api(
       "POST",
       "/v1/ran-deployments",
@@ -113,7 +104,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     assert.equal(accepted.body.state, "requested");
     const doomed = await api("POST", "/v1/ran-deployments", cellsRequest("doomed", 9));
     assert.equal(doomed.status, 202);
-    await ranaas.fleet.start("orchestrator");
+    await ranaas().fleet.start("orchestrator");
     await eventually(
       async () => {
         const answer = await api("GET", `/v1/ran-deployments/${accepted.body.id}`);

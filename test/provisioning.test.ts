@@ -2,30 +2,22 @@
 // reports): a deployment provisioned to ready on its planned nodes, listed and read with live status,
 // deleted with everything given back, work spread over workers, and a request the pool cannot hold.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, statusOf } from "./support/kube.ts";
-import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 
 describe("provisioning pipeline", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
-  let ranaas: Ranaas;
-  const api = apiAs(() => ranaas, "operator-a");
-  const workers = () =>
-    ranaas.fleet.processes.filter(
-      (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
-    );
+  const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  const api = apiAs(ranaas, "operator-a");
+  const workers = () => ranaas().fleet.running("worker");
 
   const allocationsOf = (id: string) =>
-    ranaas.db.collection("allocations").countDocuments({ deploymentId: id });
-  before(async () => {
-    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
-  });
-
-  after(() => ranaas.stop());
+    ranaas().db.collection("allocations").countDocuments({ deploymentId: id });
 
   it("provisions 4 cells to ready with connection details and every object on its planned node", async () => {
     const started = performance.now();
@@ -155,8 +147,8 @@ describe("provisioning pipeline", { timeout: 600_000 }, () => {
     const afterList = await api<{ items: Deployment[] }>("GET", "/v1/ran-deployments?limit=500");
     assert.equal(afterList.body.items.length, before.body.items.length);
     assert.equal(
-      await ranaas.db
-        .collection("allocations")
+      await ranaas()
+        .db.collection("allocations")
         .countDocuments({ deploymentId: { $nin: afterList.body.items.map((i) => i.id) } }),
       0,
     );

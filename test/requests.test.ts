@@ -1,24 +1,17 @@
 // What the API does with requests besides provisioning them: idempotent retries, tenant quotas,
 // capacity, the RU pool, and invalid requests — each on the whole running system.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { issueApiKey } from "../src/platform/api-keys.ts";
 import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
-import { apiAs, startRanaas, type Ranaas } from "./support/ranaas.ts";
+import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import { uniqueName } from "./support/stack.ts";
 
 describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeout: 600_000 }, () => {
-  let ranaas: Ranaas;
-  const asAdmin = { authorization: "" };
-  const api = apiAs(() => ranaas, "operator-a");
-
-  before(async () => {
-    ranaas = await startRanaas({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
-    asAdmin.authorization = `Bearer ${ranaas.keys.provider ?? ""}`;
-  });
-
-  after(() => ranaas.stop());
+  const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  const api = apiAs(ranaas, "operator-a");
+  const asAdmin = () => ({ authorization: `Bearer ${ranaas().keys.provider ?? ""}` });
 
   it("answers a retried create or delete with the first answer (Idempotency-Key)", async () => {
     const body = cellsRequest("retried", 1, { site: "site-1" });
@@ -38,10 +31,7 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
     assert.equal(other.status, 422);
     assert.equal(other.body.code, "idempotency-key-reused");
     const list = await api<{ items: Deployment[] }>("GET", "/v1/ran-deployments?limit=500");
-    assert.equal(
-      list.body.items.filter((d) => (d as unknown as { name: string }).name.startsWith("retried")).length,
-      1,
-    );
+    assert.equal(list.body.items.filter((d) => d.name.startsWith("retried")).length, 1);
 
     const deleteKey = { "idempotency-key": uniqueName("delete") };
     const deleted = await api("DELETE", `/v1/ran-deployments/${first.body.id}`, undefined, deleteKey);
@@ -53,7 +43,7 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
 
   it("refuses what a tenant's quota does not allow, with the quota and the use", async () => {
     const issued = issueApiKey();
-    await new TenantsRepository(ranaas.db).create("small-operator", "operator", issued.record, {
+    await new TenantsRepository(ranaas().db).create("small-operator", "operator", issued.record, {
       deployments: 1,
       cells: 2,
     });
@@ -96,7 +86,7 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
       "GET",
       "/v1/capacity",
       undefined,
-      asAdmin,
+      asAdmin(),
     );
     assert.equal(admin.status, 200, JSON.stringify(admin.body));
     assert.deepEqual(
@@ -108,7 +98,7 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
       "GET",
       "/v1/rus",
       undefined,
-      asAdmin,
+      asAdmin(),
     );
     for (const site of admin.body.sites) {
       const free = pool.body.items.filter((ru) => ru.site === site.site && ru.allocatedTo === null).length;
@@ -130,12 +120,12 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
       "GET",
       "/v1/rus",
       undefined,
-      asAdmin,
+      asAdmin(),
     );
     assert.equal(pool.status, 200);
     const held = pool.body.items.find((ru) => ru.allocatedTo !== null);
     assert.ok(held, "some RU is held by the deployments above");
-    assert.equal((await api("DELETE", `/v1/rus/${held.id}`, undefined, asAdmin)).status, 409);
+    assert.equal((await api("DELETE", `/v1/rus/${held.id}`, undefined, asAdmin())).status, 409);
     const extra = {
       id: "ru-extra-1",
       site: "site-3",
@@ -143,13 +133,13 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
       bands: [78],
       maxBandwidthMHz: 100,
     };
-    const added = await api("POST", "/v1/rus", extra, asAdmin);
+    const added = await api("POST", "/v1/rus", extra, asAdmin());
     assert.equal(added.status, 201);
     const invalid = { id: "Bad Id", site: "s", node: "n", bands: [], maxBandwidthMHz: 1 };
-    const bad = await api<{ problems: { path: string }[] }>("POST", "/v1/rus", invalid, asAdmin);
+    const bad = await api<{ problems: { path: string }[] }>("POST", "/v1/rus", invalid, asAdmin());
     assert.equal(bad.status, 422);
-    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin)).status, 204);
-    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin)).status, 404);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin())).status, 204);
+    assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin())).status, 404);
   });
 
   it("answers invalid requests with 400/422 naming the field, never 5xx", async () => {

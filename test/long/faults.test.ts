@@ -282,10 +282,7 @@ describe("faults", { timeout: 900_000 }, () => {
   });
 
   it("provisions all of 100 deployments while workers are SIGKILLed at random moments, without duplicates", async () => {
-    const workers = () =>
-      ranaas.fleet.processes.filter(
-        (p) => p.service === "worker" && p.child.exitCode === null && p.child.signalCode === null,
-      );
+    const workers = () => ranaas.fleet.running("worker");
     let kills = 0;
     let stop = false;
     const chaos = (async () => {

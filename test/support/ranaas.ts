@@ -1,5 +1,7 @@
 // A whole RANaaS for a test file: its own database with the local RU pool and the given tenants, and
 // every service as a separate process on the local stack. Cleans up the namespaces its deployments made.
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { MongoClient, type Db } from "mongodb";
 import { localRadioUnits } from "../../src/placement/local-inventory.ts";
 import { issueApiKey } from "../../src/platform/api-keys.ts";
@@ -35,6 +37,22 @@ export function apiAs(ranaas: () => Ranaas, tenant: string) {
       authorization: `Bearer ${ranaas().keys[tenant] ?? ""}`,
       ...headers,
     });
+}
+
+/**
+ * The RANaaS of a test suite: started in `before`, stopped in `after` (call inside `describe`); the
+ * returned getter gives it to the tests.
+ */
+export function ranaasForSuite(...args: Parameters<typeof startRanaas>): () => Ranaas {
+  let ranaas: Ranaas | undefined;
+  before(async () => {
+    ranaas = await startRanaas(...args);
+  });
+  after(() => ranaas?.stop());
+  return () => {
+    assert.ok(ranaas !== undefined, "RANaaS is started in before()");
+    return ranaas;
+  };
 }
 
 export async function startRanaas(

@@ -110,6 +110,13 @@ export class ServiceFleet {
     await exited;
   }
 
+  /** The processes of a service that have not exited (nor been killed). */
+  running(service: ServiceName): ServiceProcess[] {
+    return this.processes.filter(
+      (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
+    );
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all(this.processes.map((p) => this.stop(p)));
   }

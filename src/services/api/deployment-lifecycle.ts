@@ -110,7 +110,7 @@ export class DeploymentLifecycle {
       await this.queueCallback(record);
       outcome = await this.planAndDispatch(record, correlationId);
     } catch (err) {
-      this.mayBeWaiting = true; // the record stays `requested`: planned by reconcile
+      this.mayBeWaiting = true; // a failure left the record `requested`: reconcile plans it
       throw err;
     }
     if (outcome.kind === "rejected") {
@@ -490,22 +490,18 @@ export class DeploymentLifecycle {
     const log = this.deps.logger.child({ deploymentId: record.id, correlationId });
     try {
       const context = { correlationId, deploymentId: record.id, revision: record.revision };
-      let reply: PlanReply | undefined;
-      try {
-        reply = await this.ask<PlanReply>(
-          envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: record.spec }),
-          "plan-result",
-        );
-      } catch (err) {
+      const reply = await this.ask<PlanReply>(
+        envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: record.spec }),
+        "plan-result",
+      ).catch((err: unknown) => {
         log.warn(
           { err },
           "orchestrator unreachable; the deployment stays requested and is planned when it answers",
         );
-        this.mayBeWaiting = true;
-        return { kind: "unreachable" };
-      }
+        return undefined;
+      });
       if (reply === undefined) {
-        this.mayBeWaiting = true;
+        this.mayBeWaiting = true; // still `requested`: reconcile plans it
         return { kind: "unreachable" };
       }
       if ("superseded" in reply.payload) return { kind: "superseded" };
@@ -534,9 +530,6 @@ export class DeploymentLifecycle {
       await this.deps.store.operations.finish(planned.operationId, "running");
       log.info({ site: definition.site }, "planned and dispatched");
       return { kind: "dispatched", record: planned };
-    } catch (err) {
-      this.mayBeWaiting = true; // left `requested` (or planned and not dispatched) by a failure
-      throw err;
     } finally {
       this.inFlight.delete(record.id);
     }
