@@ -63,6 +63,8 @@ const SAFETY_NET_MS = 60_000;
 
 export class DeploymentLifecycle {
   private readonly inFlight = new Set<string>();
+  /** Provision commands the broker did not take (it was away), by deployment: sent again by `reconcile`. */
+  private readonly unsent = new Map<string, ProvisionCommand>();
   /** Whether a record may be waiting to be planned: at start, and whenever a plan attempt could not finish. */
   private mayBeWaiting = true;
   private lastLook = 0;
@@ -228,8 +230,7 @@ export class DeploymentLifecycle {
     });
     if (planned === undefined)
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile");
-    await this.deps.work.send(
-      { routingKey: WORK_QUEUE, durable: true },
+    await this.sendProvision(
       envelope<ProvisionCommand>(
         "provision",
         { ...context, revision: planned.revision },
@@ -386,8 +387,7 @@ export class DeploymentLifecycle {
       operationId,
     });
     if (degraded?.definition === undefined) return;
-    await this.deps.work.send(
-      { routingKey: WORK_QUEUE, durable: true },
+    await this.sendProvision(
       envelope<ProvisionCommand>(
         "provision",
         { correlationId: drift.correlationId, deploymentId: record.id, revision: degraded.revision },
@@ -411,7 +411,10 @@ export class DeploymentLifecycle {
     throw new RanaasError("unavailable", "the orchestrator is not answering; try again shortly");
   }
 
-  /** Plans deployments still `requested` (the orchestrator or broker was away when they came in). */
+  /**
+   * Sends again provision commands the broker did not take, and plans deployments still `requested`
+   * (the orchestrator or broker was away when they came in).
+   */
   async reconcile(now = Date.now()): Promise<void> {
     if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS) return;
     this.mayBeWaiting = false;
@@ -425,6 +428,7 @@ export class DeploymentLifecycle {
   }
 
   private async planWaiting(): Promise<void> {
+    for (const command of [...this.unsent.values()]) await this.sendProvision(command);
     const waiting = (await this.deps.store.deployments.inStates(["requested"])).filter(
       (r) => !this.inFlight.has(r.id),
     );
@@ -519,8 +523,7 @@ export class DeploymentLifecycle {
           await this.release(record, correlationId);
         return { kind: "superseded" };
       }
-      await this.deps.work.send(
-        { routingKey: WORK_QUEUE, durable: true },
+      await this.sendProvision(
         envelope<ProvisionCommand>(
           "provision",
           { ...context, revision: planned.revision },
@@ -532,6 +535,25 @@ export class DeploymentLifecycle {
       return { kind: "dispatched", record: planned };
     } finally {
       this.inFlight.delete(record.id);
+    }
+  }
+
+  /**
+   * Queues a provision for a record already moved on (planned, updating, degraded). When the broker is
+   * away the command is kept and sent again by `reconcile` — the request is accepted either way, and
+   * a repeated command is harmless (workers skip revisions already applied).
+   */
+  private async sendProvision(command: ProvisionCommand): Promise<void> {
+    try {
+      await this.deps.work.send({ routingKey: WORK_QUEUE, durable: true }, command);
+      if (this.unsent.get(command.deploymentId) === command) this.unsent.delete(command.deploymentId);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err, deploymentId: command.deploymentId },
+        "could not queue the provision; it is sent again when the broker is back",
+      );
+      this.unsent.set(command.deploymentId, command);
+      this.mayBeWaiting = true;
     }
   }
 
