@@ -1,13 +1,16 @@
-// The pipeline when its parts go away: a worker killed mid-provision, no worker at all, and no
-// orchestrator — accepted requests are carried out once they are back.
+// The pipeline when its parts go away: a worker killed mid-provision, no worker at all, no orchestrator,
+// a broker that refuses the command and the API that accepted it dying — accepted requests are carried
+// out once they are back.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import { cellsRequest } from "./support/api-client.ts";
+import { cellsRequest, type ApiAnswer, type DeploymentAnswer } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import type { ServiceProcess } from "./support/services.ts";
+import { refuseMessagesTo } from "./support/stack-control.ts";
+import { WORK_QUEUE } from "../src/bus/topology.ts";
 
 describe("pipeline resilience", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
@@ -89,6 +92,42 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
           : undefined,
       { timeoutMs: 30_000, what: "the queued provision to complete" },
     );
+  });
+
+  it("sends a provision the broker refused once it takes them again, though the API that accepted it died", async () => {
+    // No worker consumes, and the work queue refuses every message past the first one it holds: the
+    // first create's provision is queued, the second's is refused by the broker after it was planned.
+    await Promise.all(workers().map((w) => ranaas().fleet.stop(w)));
+    const readmit = await refuseMessagesTo(WORK_QUEUE);
+    let queued: ApiAnswer<DeploymentAnswer>, refused: ApiAnswer<DeploymentAnswer>;
+    try {
+      queued = await api("POST", "/v1/ran-deployments", cellsRequest("queued-first", 1, { site: "site-1" }));
+      refused = await api("POST", "/v1/ran-deployments", cellsRequest("refused", 1, { site: "site-2" }));
+      assert.deepEqual([queued.status, refused.status], [202, 202], "both requests are accepted");
+      assert.equal(refused.body.state, "planned");
+      const operationOf = async (answer: typeof queued) =>
+        (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
+      assert.equal(await operationOf(queued), "running");
+      assert.equal(await operationOf(refused), "pending", "the refused provision is kept, not yet sent");
+      // The API that kept it dies before the broker takes messages again.
+      const [accepting] = ranaas().fleet.running("api") as [ServiceProcess];
+      await ranaas().fleet.stop(accepting, "SIGKILL");
+    } finally {
+      await readmit();
+    }
+    await ranaas().fleet.start("api");
+    await ranaas().fleet.start("worker");
+    for (const accepted of [queued, refused]) {
+      await eventually(
+        async () =>
+          (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
+            ? true
+            : undefined,
+        { timeoutMs: 30_000, what: `${accepted.body.name} to be ready` },
+      );
+      const operation = await api<{ state: string }>("GET", `/v1/operations/${accepted.body.operationId}`);
+      assert.equal(operation.body.state, "succeeded");
+    }
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {

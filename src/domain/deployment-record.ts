@@ -54,6 +54,13 @@ export interface DeploymentRecord {
   revision: number;
   /** The operation that last changed the deployment. */
   operationId: string;
+  /**
+   * Set with the state change that decides a command for the workers (a provision for `planned`,
+   * `updating`, `degraded`; a teardown for `deleting`, `failed`) and cleared once the broker has taken
+   * it, or by the next state change. The record is its own outbox: whatever has this set after a broker
+   * outage or an API crash is sent again, the command rebuilt from the record.
+   */
+  dispatchPending?: true | undefined;
   createdAt: Date;
   updatedAt: Date;
 }

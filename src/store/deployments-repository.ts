@@ -45,6 +45,7 @@ export class DeploymentsRepository {
     await this.collection.createIndex({ tenant: 1, _id: 1 }, { name: "tenant_id" });
     await this.collection.createIndex({ state: 1 }, { name: "state" });
     await this.collection.createIndex({ updatedAt: 1 }, { name: "updated_at" });
+    await this.collection.createIndex({ dispatchPending: 1 }, { name: "dispatch_pending", sparse: true });
   }
 
   async create(record: DeploymentRecord): Promise<void> {
@@ -104,6 +105,20 @@ export class DeploymentsRepository {
     return found.flat().map(toRecord);
   }
 
+  /** Records whose command may not have reached the broker (see `DeploymentRecord.dispatchPending`). */
+  async undispatched(): Promise<DeploymentRecord[]> {
+    const docs = await this.collection.find({ dispatchPending: true }).toArray(); // an equality: pushed down
+    return docs.map(toRecord);
+  }
+
+  /**
+   * Notes that the broker took the command of `revision`. A record moved on meanwhile is left alone: the
+   * move cleared the mark, or set it for a command of its own.
+   */
+  async dispatched(id: string, revision: number): Promise<void> {
+    await this.collection.updateOne({ _id: id, revision }, { $unset: { dispatchPending: "" } });
+  }
+
   /**
    * Moves a deployment to a new state if it is in one of `from` (and, when given, at `revision`):
    * bumps the revision and returns the updated record, or undefined when the condition did not hold.
@@ -118,7 +133,14 @@ export class DeploymentsRepository {
     changes: Partial<
       Pick<
         DeploymentRecord,
-        "state" | "reason" | "reasonCode" | "definition" | "connection" | "operationId" | "spec"
+        | "state"
+        | "reason"
+        | "reasonCode"
+        | "definition"
+        | "connection"
+        | "operationId"
+        | "spec"
+        | "dispatchPending"
       >
     >,
     revision?: number,
@@ -139,6 +161,8 @@ export class DeploymentsRepository {
       else set[key] = value;
     }
     if (changes.state === "deleted") unset.activeName = "";
+    // A move that decides no command of its own means the last one was taken (or no longer matters).
+    if (changes.dispatchPending === undefined) unset.dispatchPending = "";
     // The claim above already makes this writer the only one moving on from this revision, so the
     // update can select by `_id` alone, as `get` does.
     const doc = await this.collection.findOneAndUpdate(

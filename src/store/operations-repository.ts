@@ -34,6 +34,14 @@ export class OperationsRepository {
     return { id: _id, ...rest };
   }
 
+  /** A pending operation whose command the broker has taken is running; any other is left as it is. */
+  async start(id: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id, state: "pending" },
+      { $set: { state: "running", updatedAt: new Date() } },
+    );
+  }
+
   async finish(id: string, state: OperationState, error?: OperationRecord["error"]): Promise<void> {
     await this.collection.updateOne(
       { _id: id, state: { $in: ["pending", "running"] } },

@@ -10,6 +10,7 @@ export interface DeploymentAnswer {
   id: string;
   name: string;
   state: string;
+  operationId: string;
   reason?: string;
   reasonCode?: string;
   plan: null | {

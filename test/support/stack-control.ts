@@ -1,5 +1,6 @@
 // Fault injection on the local stack: kill one component's process (as a crash would) and bring it back
-// with the stack's own `up`, which starts whatever is not running and waits until it is healthy.
+// with the stack's own `up`, which starts whatever is not running and waits until it is healthy; or make
+// RabbitMQ refuse messages to a queue, with a policy.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -34,4 +35,37 @@ export async function killComponent(component: StackComponent): Promise<void> {
 /** Starts every stopped component again and waits until the stack is healthy. */
 export async function restartStack(): Promise<void> {
   await promisify(execFile)("bash", [`${project}stack/up.sh`], { cwd: project, maxBuffer: 8 * 1024 * 1024 });
+}
+
+/** Runs the stack's own rabbitmqctl against the local node (its settings come from stack/lib.sh). */
+async function rabbitmqctl(...args: string[]): Promise<string> {
+  const script = `source "${project}stack/lib.sh" && rabbitmqctl -q "$@"`;
+  const { stdout } = await promisify(execFile)("bash", ["-c", script, "rabbitmqctl", ...args], {
+    cwd: project,
+  });
+  return stdout;
+}
+
+/**
+ * Makes RabbitMQ refuse (nack) every message to `queue` past the one it holds — a reject-publish policy
+ * of length 0; a quorum queue still takes a message while it is empty — until the returned function
+ * lifts it. Resolves once the queue applies the policy.
+ */
+export async function refuseMessagesTo(queue: string): Promise<() => Promise<void>> {
+  const policy = `ranaas-test-refuse-${process.pid}`;
+  const pattern = `^${queue.replaceAll(".", "\\.")}$`;
+  const definition = JSON.stringify({ "max-length": 0, overflow: "reject-publish" });
+  await rabbitmqctl("set_policy", "--apply-to", "queues", "--priority", "100", policy, pattern, definition);
+  await eventually(
+    async () => {
+      const rows = (await rabbitmqctl("list_queues", "name", "policy")).split("\n");
+      return rows.some((row) => row.split("\t")[0] === queue && row.split("\t")[1] === policy)
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 10_000, what: `the policy on ${queue}` },
+  );
+  return async () => {
+    await rabbitmqctl("clear_policy", policy);
+  };
 }

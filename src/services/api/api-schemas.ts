@@ -148,8 +148,17 @@ export const DeploymentListSchema = Type.Object({
 export const OperationSchema = Type.Object({
   id: Type.String(),
   deploymentId: Type.String(),
-  kind: Type.String(),
-  state: Type.String(),
+  kind: Type.Union(
+    ["create", "update", "delete", "heal"].map((k) => Type.Literal(k)),
+    { description: "what was asked: heal is RANaaS restoring a deployment that drifted" },
+  ),
+  state: Type.Union(
+    ["pending", "running", "succeeded", "failed"].map((k) => Type.Literal(k)),
+    {
+      description:
+        "pending: accepted, not yet handed to the workers (being planned, or the message broker is away — it is sent when the broker is back); running: queued or being carried out; succeeded or failed: done",
+    },
+  ),
   error: Type.Optional(Type.Unknown()),
   createdAt: Timestamp,
   updatedAt: Timestamp,

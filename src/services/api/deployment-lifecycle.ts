@@ -63,8 +63,6 @@ const SAFETY_NET_MS = 60_000;
 
 export class DeploymentLifecycle {
   private readonly inFlight = new Set<string>();
-  /** Provision commands the broker did not take (it was away), by deployment: sent again by `reconcile`. */
-  private readonly unsent = new Map<string, ProvisionCommand>();
   /** Whether a record may be waiting to be planned: at start, and whenever a plan attempt could not finish. */
   private mayBeWaiting = true;
   private lastLook = 0;
@@ -185,7 +183,7 @@ export class DeploymentLifecycle {
       deploymentId: id,
       tenant: record.tenant,
       kind: "update",
-      state: "running",
+      state: "pending",
       createdAt: now,
       updatedAt: now,
     });
@@ -227,16 +225,11 @@ export class DeploymentLifecycle {
       state: "updating",
       spec: validated.spec,
       definition,
+      dispatchPending: true,
     });
     if (planned === undefined)
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile");
-    await this.sendProvision(
-      envelope<ProvisionCommand>(
-        "provision",
-        { ...context, revision: planned.revision },
-        { operationId, definition },
-      ),
-    );
+    await this.dispatch(planned, correlationId);
     return { record: planned, restarts: changedComponents(previous, definition) };
   }
 
@@ -253,7 +246,7 @@ export class DeploymentLifecycle {
       deploymentId: id,
       tenant: record.tenant,
       kind: "delete",
-      state: "running",
+      state: "pending",
       createdAt: now,
       updatedAt: now,
     });
@@ -284,9 +277,10 @@ export class DeploymentLifecycle {
     const deleting = await this.move(id, [record.state], {
       state: "deleting",
       operationId,
+      dispatchPending: true,
     });
     if (deleting === undefined) return (await store.deployments.get(id, tenant)) ?? record;
-    await this.sendTeardown(deleting, correlationId);
+    await this.dispatch(deleting, correlationId);
     return deleting;
   }
 
@@ -327,16 +321,18 @@ export class DeploymentLifecycle {
         return;
       case "failed": {
         const reason = report.payload.reason ?? "the worker gave no reason";
+        // Unless it was a teardown that failed, take down what was created and give the reservations
+        // back; the record stays `failed`.
+        const tearDown = record.state !== "deleting";
         const failed = await this.move(record.id, ["planned", "provisioning", "degraded", "deleting"], {
           state: "failed",
           reason,
-          reasonCode: record.state === "deleting" ? "teardown-failed" : "provision-failed",
+          reasonCode: tearDown ? "provision-failed" : "teardown-failed",
+          dispatchPending: tearDown ? true : undefined,
         });
         await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
         log.warn({ reason }, "deployment failed");
-        // Take down what was created and give the reservations back; the record stays `failed`.
-        if (failed !== undefined && record.state !== "deleting")
-          await this.sendTeardown(failed, report.correlationId);
+        if (failed !== undefined && tearDown) await this.dispatch(failed, report.correlationId);
         return;
       }
       case "deleted":
@@ -376,7 +372,7 @@ export class DeploymentLifecycle {
       deploymentId: record.id,
       tenant: record.tenant,
       kind: "heal",
-      state: "running",
+      state: "pending",
       createdAt: now,
       updatedAt: now,
     });
@@ -385,15 +381,10 @@ export class DeploymentLifecycle {
       reason,
       reasonCode: "drift",
       operationId,
+      dispatchPending: true,
     });
-    if (degraded?.definition === undefined) return;
-    await this.sendProvision(
-      envelope<ProvisionCommand>(
-        "provision",
-        { correlationId: drift.correlationId, deploymentId: record.id, revision: degraded.revision },
-        { operationId, definition: degraded.definition },
-      ),
-    );
+    if (degraded === undefined) return;
+    await this.dispatch(degraded, drift.correlationId);
     log.warn({ reason }, "deployment drifted; healing");
   }
 
@@ -412,8 +403,8 @@ export class DeploymentLifecycle {
   }
 
   /**
-   * Sends again provision commands the broker did not take, and plans deployments still `requested`
-   * (the orchestrator or broker was away when they came in).
+   * Sends again the commands the broker did not take (it was away, or the API that decided them died
+   * first), and plans deployments still `requested` (the orchestrator or broker was away when they came in).
    */
   async reconcile(now = Date.now()): Promise<void> {
     if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS) return;
@@ -428,7 +419,9 @@ export class DeploymentLifecycle {
   }
 
   private async planWaiting(): Promise<void> {
-    for (const command of [...this.unsent.values()]) await this.sendProvision(command);
+    for (const record of await this.deps.store.deployments.undispatched()) {
+      if (!this.inFlight.has(record.id)) await this.dispatch(record, record.operationId);
+    }
     const waiting = (await this.deps.store.deployments.inStates(["requested"])).filter(
       (r) => !this.inFlight.has(r.id),
     );
@@ -514,6 +507,7 @@ export class DeploymentLifecycle {
       const planned = await this.move(record.id, ["requested"], {
         state: "planned",
         definition,
+        dispatchPending: true,
       });
       if (planned === undefined) {
         // Moved meanwhile. Deleted: give the reservations back. Planned by another attempt (which got
@@ -523,14 +517,7 @@ export class DeploymentLifecycle {
           await this.release(record, correlationId);
         return { kind: "superseded" };
       }
-      await this.sendProvision(
-        envelope<ProvisionCommand>(
-          "provision",
-          { ...context, revision: planned.revision },
-          { operationId: planned.operationId, definition },
-        ),
-      );
-      await this.deps.store.operations.finish(planned.operationId, "running");
+      await this.dispatch(planned, correlationId);
       log.info({ site: definition.site }, "planned and dispatched");
       return { kind: "dispatched", record: planned };
     } finally {
@@ -539,34 +526,31 @@ export class DeploymentLifecycle {
   }
 
   /**
-   * Queues a provision for a record already moved on (planned, updating, degraded). When the broker is
-   * away the command is kept and sent again by `reconcile` — the request is accepted either way, and
-   * a repeated command is harmless (workers skip revisions already applied).
+   * Hands the command a record's last move decided to the workers' queue — a provision for one being
+   * brought up, a teardown for one being taken down — and marks its operation running. When the broker
+   * does not take it, the record keeps `dispatchPending` and `reconcile` sends it again: the request
+   * is accepted either way, and a repeat is harmless (workers skip revisions already applied, and
+   * reports of an older operation are dropped).
    */
-  private async sendProvision(command: ProvisionCommand): Promise<void> {
-    try {
-      await this.deps.work.send({ routingKey: WORK_QUEUE, durable: true }, command);
-      if (this.unsent.get(command.deploymentId) === command) this.unsent.delete(command.deploymentId);
-    } catch (err) {
-      this.deps.logger.warn(
-        { err, deploymentId: command.deploymentId },
-        "could not queue the provision; it is sent again when the broker is back",
-      );
-      this.unsent.set(command.deploymentId, command);
-      this.mayBeWaiting = true;
+  private async dispatch(record: DeploymentRecord, correlationId: string): Promise<void> {
+    const command = commandFor(record, correlationId);
+    if (command !== undefined) {
+      try {
+        await this.deps.work.send({ routingKey: WORK_QUEUE, durable: true }, command);
+      } catch (err) {
+        this.deps.logger.warn(
+          { err, deploymentId: record.id, command: command.type },
+          "the broker did not take the command; it is sent again when the broker is back",
+        );
+        this.mayBeWaiting = true;
+        return;
+      }
     }
-  }
-
-  private async sendTeardown(record: DeploymentRecord, correlationId: string): Promise<void> {
-    if (record.definition === undefined) return;
-    await this.deps.work.send(
-      { routingKey: WORK_QUEUE, durable: true },
-      envelope<TeardownCommand>(
-        "teardown",
-        { correlationId, deploymentId: record.id, revision: record.revision },
-        { operationId: record.operationId, namespace: record.definition.namespace },
-      ),
-    );
+    const { store } = this.deps;
+    await Promise.all([
+      store.deployments.dispatched(record.id, record.revision),
+      store.operations.start(record.operationId),
+    ]);
   }
 
   /**
@@ -606,5 +590,32 @@ export class DeploymentLifecycle {
       { deploymentId: record.id, released: reply?.payload.released },
       "reservations released",
     );
+  }
+}
+
+/** The command a record's state calls for, rebuilt from the record alone (so it can be sent again). */
+function commandFor(
+  record: DeploymentRecord,
+  correlationId: string,
+): ProvisionCommand | TeardownCommand | undefined {
+  const { definition } = record;
+  if (definition === undefined) return undefined;
+  const context = { correlationId, deploymentId: record.id, revision: record.revision };
+  switch (record.state) {
+    case "planned":
+    case "updating":
+    case "degraded":
+      return envelope<ProvisionCommand>("provision", context, {
+        operationId: record.operationId,
+        definition,
+      });
+    case "deleting":
+    case "failed":
+      return envelope<TeardownCommand>("teardown", context, {
+        operationId: record.operationId,
+        namespace: definition.namespace,
+      });
+    default:
+      return undefined; // moved on: the command was taken
   }
 }

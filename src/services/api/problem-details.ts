@@ -1,6 +1,7 @@
 // Maps every error to an application/problem+json answer (RFC 9457) with a stable `code`, in one place.
 import type { FastifyBaseLogger, FastifyError, FastifyReply } from "fastify";
 import { MongoNetworkError, MongoServerSelectionError } from "mongodb";
+import { AMQPError } from "rabbitmq-client";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { sendProblem } from "../../platform/problems.ts";
 
@@ -8,6 +9,12 @@ export function problemFromError(err: unknown, reply: FastifyReply, logger: Fast
   if (err instanceof RanaasError) return sendProblem(reply, err.code, err.detail, err.extra);
   if (err instanceof MongoServerSelectionError || err instanceof MongoNetworkError) {
     return sendProblem(reply, "unavailable", "the database is not reachable; try again shortly");
+  }
+  if (err instanceof AMQPError) {
+    // Commands are kept and sent again (DeploymentLifecycle.dispatch); this is what is left: the broker
+    // refused or dropped a request that cannot wait.
+    logger.warn({ err }, "message broker error");
+    return sendProblem(reply, "unavailable", "the message broker is not reachable; try again shortly");
   }
   const fastifyError = err as Partial<FastifyError>;
   const status = fastifyError.statusCode;
