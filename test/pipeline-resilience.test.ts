@@ -94,19 +94,25 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     );
   });
 
-  it("sends a provision the broker refused once it takes them again, though the API that accepted it died", async () => {
+  it("sends commands the broker refused once it takes them again: a provision whose API died, teardowns", async () => {
     // No worker consumes, and the work queue refuses every message past the first one it holds: the
     // first create's provision is queued, the second's is refused by the broker after it was planned.
     await Promise.all(workers().map((w) => ranaas().fleet.stop(w)));
     const readmit = await refuseMessagesTo(WORK_QUEUE);
+    const operationOf = async (answer: ApiAnswer<DeploymentAnswer>) =>
+      (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
+    const untilState = (answer: ApiAnswer<DeploymentAnswer>, state: string) =>
+      eventually(
+        async () =>
+          (await api("GET", `/v1/ran-deployments/${answer.body.id}`)).body.state === state ? true : undefined,
+        { timeoutMs: 30_000, what: `${answer.body.name} to be ${state}` },
+      );
     let queued: ApiAnswer<DeploymentAnswer>, refused: ApiAnswer<DeploymentAnswer>;
     try {
       queued = await api("POST", "/v1/ran-deployments", cellsRequest("queued-first", 1, { site: "site-1" }));
       refused = await api("POST", "/v1/ran-deployments", cellsRequest("refused", 1, { site: "site-2" }));
       assert.deepEqual([queued.status, refused.status], [202, 202], "both requests are accepted");
       assert.equal(refused.body.state, "planned");
-      const operationOf = async (answer: typeof queued) =>
-        (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
       assert.equal(await operationOf(queued), "running");
       assert.equal(await operationOf(refused), "pending", "the refused provision is kept, not yet sent");
       // The API that kept it dies before the broker takes messages again.
@@ -118,15 +124,32 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     await ranaas().fleet.start("api");
     await ranaas().fleet.start("worker");
     for (const accepted of [queued, refused]) {
-      await eventually(
-        async () =>
-          (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
-            ? true
-            : undefined,
-        { timeoutMs: 30_000, what: `${accepted.body.name} to be ready` },
+      await untilState(accepted, "ready");
+      assert.equal(await operationOf(accepted), "succeeded");
+    }
+    // The same for teardowns, this API staying up: both deletes are accepted, the refused teardown
+    // is sent once the broker takes messages again.
+    await Promise.all(workers().map((w) => ranaas().fleet.stop(w)));
+    const readmitTeardowns = await refuseMessagesTo(WORK_QUEUE);
+    const deletes: ApiAnswer<DeploymentAnswer>[] = [];
+    try {
+      for (const accepted of [queued, refused])
+        deletes.push(await api("DELETE", `/v1/ran-deployments/${accepted.body.id}`));
+      assert.deepEqual(
+        deletes.map((d) => [d.status, d.body.state]),
+        [
+          [202, "deleting"],
+          [202, "deleting"],
+        ],
       );
-      const operation = await api<{ state: string }>("GET", `/v1/operations/${accepted.body.operationId}`);
-      assert.equal(operation.body.state, "succeeded");
+      assert.equal(await operationOf(deletes[1] as ApiAnswer<DeploymentAnswer>), "pending");
+    } finally {
+      await readmitTeardowns();
+    }
+    await ranaas().fleet.start("worker");
+    for (const deleted of deletes) {
+      await untilState(deleted, "deleted");
+      assert.equal(await operationOf(deleted), "succeeded");
     }
   });
 

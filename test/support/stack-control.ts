@@ -66,6 +66,10 @@ export async function refuseMessagesTo(queue: string): Promise<() => Promise<voi
     { timeoutMs: 10_000, what: `the policy on ${queue}` },
   );
   return async () => {
+    // Lifted in two steps: RabbitMQ 3.10's quorum queues tell the publishers they refused that they may
+    // publish again only when a limit is re-evaluated, which a removed policy never is.
+    const roomy = JSON.stringify({ "max-length": 1_000_000, overflow: "reject-publish" });
+    await rabbitmqctl("set_policy", "--apply-to", "queues", "--priority", "100", policy, pattern, roomy);
     await rabbitmqctl("clear_policy", policy);
   };
 }
