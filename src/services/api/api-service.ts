@@ -48,16 +48,18 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   });
   // A busy orchestrator is waited for (up to the plan timeout); an absent one is not: the request is
   // kept as `requested` and planned when an orchestrator consumes its queue again.
-  let listening: { at: number; answer: Promise<boolean> } | undefined;
+  // Asked afresh each time — an answer kept even 250 ms sent a create to an orchestrator that had just
+  // stopped, to wait out the plan timeout — but concurrent callers (a burst of creates) share one question.
+  let asking: Promise<boolean> | undefined;
   const orchestratorListening = (): Promise<boolean> => {
-    if (listening === undefined || Date.now() - listening.at > 250) {
-      const answer = amqp.connection
-        .queueDeclare({ queue: ORCHESTRATOR_QUEUE, passive: true })
-        .then((ok) => ok.consumerCount > 0)
-        .catch(() => false);
-      listening = { at: Date.now(), answer };
-    }
-    return listening.answer;
+    asking ??= amqp.connection
+      .queueDeclare({ queue: ORCHESTRATOR_QUEUE, passive: true })
+      .then((ok) => ok.consumerCount > 0)
+      .catch(() => false)
+      .finally(() => {
+        asking = undefined;
+      });
+    return asking;
   };
   const lifecycle = new DeploymentLifecycle({
     store,
