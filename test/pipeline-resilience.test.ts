@@ -3,10 +3,10 @@
 // out once they are back.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { cellsRequest, type ApiAnswer, type DeploymentAnswer } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
-import { adminKubeConfig } from "./support/kube.ts";
+import { adminKubeConfig, holdScheduling } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import type { ServiceProcess } from "./support/services.ts";
 import { refuseMessagesTo } from "./support/stack-control.ts";
@@ -25,16 +25,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     const edgeNodes = (
       await core.listNode({ labelSelector: `topology.kubernetes.io/zone=${site}` })
     ).items.map((n) => n.metadata?.name ?? "");
-    const taint = { key: "ranaas.test/hold", value: "true", effect: "NoSchedule" };
-    const setTaints = (on: boolean) =>
-      Promise.all(
-        edgeNodes.map((name) =>
-          core.patchNode(
-            { name, body: [{ op: "add", path: "/spec/taints", value: on ? [taint] : [] }] },
-            setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
-          ),
-        ),
-      );
+    const setTaints = (on: boolean) => holdScheduling(kc, edgeNodes, on);
     const [first, second] = workers() as [ServiceProcess, ServiceProcess];
     await ranaas().fleet.stop(second);
     await setTaints(true);

@@ -61,6 +61,10 @@ export interface DeploymentRecord {
    * outage or an API crash is sent again, the command rebuilt from the record.
    */
   dispatchPending?: true | undefined;
+  /** Failed attempts in a row to bring a `degraded` deployment back (a failed update or heal). */
+  retries?: number | undefined;
+  /** When RANaaS tries again to bring a `degraded` deployment back; unset while an attempt runs. */
+  retryAt?: Date | undefined;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -141,6 +141,8 @@ export class DeploymentsRepository {
         | "operationId"
         | "spec"
         | "dispatchPending"
+        | "retries"
+        | "retryAt"
       >
     >,
     revision?: number,

@@ -3,10 +3,10 @@
 // Kubernetes API server killed and restarted under load.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { call, cellsRequest, type ApiAnswer } from "../support/api-client.ts";
 import { eventually } from "../support/eventually.ts";
-import { adminKubeConfig } from "../support/kube.ts";
+import { adminKubeConfig, holdScheduling } from "../support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../support/load-nodes.ts";
 import { startRanaas, type Ranaas } from "../support/ranaas.ts";
 import { killComponent, restartStack } from "../support/stack-control.ts";
@@ -79,24 +79,7 @@ describe("faults", { timeout: 900_000 }, () => {
   it("fails a provision that can never become ready within its deadline, with the reason, and releases its reservations", async () => {
     const site = `${load.prefix}-1`;
     const nodes = [`${site}-1`, `${site}-2`];
-    const taint = (on: boolean) =>
-      Promise.all(
-        nodes.map((name) =>
-          core.patchNode(
-            {
-              name,
-              body: [
-                {
-                  op: "add",
-                  path: "/spec/taints",
-                  value: on ? [{ key: "ranaas.test/hold", value: "true", effect: "NoSchedule" }] : [],
-                },
-              ],
-            },
-            setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
-          ),
-        ),
-      );
+    const taint = (on: boolean) => holdScheduling(kc, nodes, on);
     await taint(true); // the pods can never be scheduled
     try {
       const started = Date.now();
@@ -123,6 +106,60 @@ describe("faults", { timeout: 900_000 }, () => {
     } finally {
       await taint(false);
     }
+  });
+
+  it("keeps a deployment whose update cannot become ready degraded, with its resources, and finishes the update when it can", async () => {
+    const site = `${load.prefix}-2`;
+    const nodes = [`${site}-1`, `${site}-2`];
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("update-held", 1, { site }), {
+      prefer: "wait=60",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const { id } = created.body;
+    const namespace = created.body.plan?.namespace ?? "";
+    const podNames = async () =>
+      (await core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name ?? "").sort();
+    const podsBefore = await podNames();
+    const held = () => ranaas.db.collection("allocations").countDocuments({ deploymentId: id });
+    await holdScheduling(kc, nodes, true); // the update's new pods can never be scheduled
+    try {
+      const started = Date.now();
+      const updated = await api<Deployment & { reasonCode?: string; retryAt?: string; operationId: string }>(
+        "PATCH",
+        `/v1/ran-deployments/${id}`,
+        { cells: cellsRequest("x", 2).cells },
+        { "content-type": "application/merge-patch+json", prefer: "wait=60" },
+      );
+      assert.equal(updated.status, 202);
+      assert.deepEqual([updated.body.state, updated.body.reasonCode], ["degraded", "update-failed"]);
+      const seconds = (Date.now() - started) / 1000;
+      assert.ok(seconds < 40, `degraded after ${seconds.toFixed(1)} s with a deadline of 15 s`);
+      assert.match(updated.body.reason ?? "", /^the update failed: .*(ready|schedul|timed out|deadline)/i);
+      assert.ok(updated.body.retryAt !== undefined, "it says when RANaaS tries again");
+      const operation = await api<{ kind: string; state: string }>(
+        "GET",
+        `/v1/operations/${updated.body.operationId}`,
+      );
+      assert.deepEqual([operation.body.kind, operation.body.state], ["update", "failed"]);
+      // Nothing was torn down: what ran before still runs, and the resources stay held for the update.
+      const podsNow = await podNames();
+      for (const name of podsBefore.filter((n) => !n.startsWith("du-")))
+        assert.ok(podsNow.includes(name), `${name} still runs`);
+      assert.equal(updated.body.plan?.cells.length, 2);
+      assert.ok((await held()) > 0, "its reservations are kept");
+    } finally {
+      await holdScheduling(kc, nodes, false);
+    }
+    const ready = await eventually(
+      async () => {
+        const d = (await api<Deployment & { retryAt?: string }>("GET", `/v1/ran-deployments/${id}`)).body;
+        return d.state === "ready" ? d : undefined;
+      },
+      { timeoutMs: 60_000, what: "RANaaS to finish the update once the pods can be scheduled" },
+    );
+    assert.equal(ready.plan?.cells.length, 2);
+    assert.deepEqual([ready.reason, ready.retryAt], [undefined, undefined]);
+    await deleteAll([id]);
   });
 
   it("answers 503 while the database is down, recovers by itself and loses no record", async () => {

@@ -124,7 +124,19 @@ export const DeploymentSchema = Type.Object(
     name: Type.String(),
     state: Type.Union(DEPLOYMENT_STATES.map((s) => Type.Literal(s))),
     reason: Type.Optional(Type.String()),
-    reasonCode: Type.Optional(Type.String()),
+    reasonCode: Type.Optional(
+      Type.String({
+        description:
+          "stable code of the reason: a refusal's code (e.g. insufficient-rus), provision-failed, teardown-failed, drift, update-failed, heal-failed",
+      }),
+    ),
+    retryAt: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description:
+          "when RANaaS tries again to bring back a degraded deployment whose update or heal failed (absent while an attempt runs)",
+      }),
+    ),
     spec: Ref("RanDeploymentSpec"),
     plan: Nullable(PlanSchema),
     connection: Nullable(ConnectionSchema),

@@ -61,11 +61,18 @@ type PlanOutcome =
  */
 const SAFETY_NET_MS = 60_000;
 
+/** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+}
+
 export class DeploymentLifecycle {
   private readonly inFlight = new Set<string>();
   /** Whether a record may be waiting to be planned: at start, and whenever a plan attempt could not finish. */
   private mayBeWaiting = true;
   private lastLook = 0;
+  /** The earliest `retryAt` of a degraded deployment seen at the last look. */
+  private nextRetryAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -145,7 +152,8 @@ export class DeploymentLifecycle {
         `the deployment is at revision ${record.revision}, not ${revision}`,
       );
     }
-    if (record.state !== "ready" || record.definition === undefined) {
+    // A degraded deployment can be updated too: a failed update is put right with another one.
+    if ((record.state !== "ready" && record.state !== "degraded") || record.definition === undefined) {
       throw new RanaasError(
         "not-ready",
         `the deployment is ${record.state}; it can be updated once it is ready`,
@@ -175,7 +183,12 @@ export class DeploymentLifecycle {
     const previous = record.definition;
     const now = new Date();
     const operationId = uuidV7();
-    const updating = await this.move(id, ["ready"], { state: "updating", operationId }, record.revision);
+    const updating = await this.move(
+      id,
+      [record.state],
+      { state: "updating", operationId, retryAt: undefined },
+      record.revision,
+    );
     if (updating === undefined)
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
     await store.operations.create({
@@ -206,7 +219,7 @@ export class DeploymentLifecycle {
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
     }
     if (reply === undefined || !reply.payload.ok) {
-      await this.move(id, ["updating"], { state: "ready" });
+      await this.move(id, ["updating"], { state: record.state, retryAt: record.retryAt });
       const rejection =
         reply !== undefined && "rejection" in reply.payload ? reply.payload.rejection : undefined;
       await store.operations.finish(operationId, "failed", {
@@ -313,6 +326,8 @@ export class DeploymentLifecycle {
             connection: report.payload.connection,
             reason: undefined,
             reasonCode: undefined,
+            retries: undefined,
+            retryAt: undefined,
           })
         ) {
           await store.operations.finish(operationId, "succeeded");
@@ -321,10 +336,12 @@ export class DeploymentLifecycle {
         return;
       case "failed": {
         const reason = report.payload.reason ?? "the worker gave no reason";
+        if (record.state === "updating" || record.state === "degraded")
+          return this.onChangeFailed(record, reason, log);
         // Unless it was a teardown that failed, take down what was created and give the reservations
         // back; the record stays `failed`.
         const tearDown = record.state !== "deleting";
-        const failed = await this.move(record.id, ["planned", "provisioning", "degraded", "deleting"], {
+        const failed = await this.move(record.id, ["planned", "provisioning", "deleting"], {
           state: "failed",
           reason,
           reasonCode: tearDown ? "provision-failed" : "teardown-failed",
@@ -365,9 +382,50 @@ export class DeploymentLifecycle {
       log.warn({ reason }, "deployment drifted; self-healing is off");
       return;
     }
+    if (await this.heal(record, { reason, reasonCode: "drift" }, drift.correlationId))
+      log.warn({ reason }, "deployment drifted; healing");
+  }
+
+  /**
+   * An update or a heal whose provision failed (it could not become ready in time): the deployment
+   * stays, `degraded` with the reason and its resources held — tearing down what may still serve is
+   * not RANaaS's call — and RANaaS tries again with a growing delay, until it is ready, updated or
+   * deleted.
+   */
+  private async onChangeFailed(record: DeploymentRecord, reason: string, log: Logger): Promise<void> {
+    const { store } = this.deps;
+    // Retries of a failed update are heals, but what failed is still the update.
+    const kind = record.state === "updating" || record.reasonCode === "update-failed" ? "update" : "heal";
+    const retries = (record.retries ?? 0) + 1;
+    const retryAt = new Date(Date.now() + retryDelayMs(retries));
+    const degraded = await this.move(record.id, [record.state], {
+      state: "degraded",
+      reason: `the ${kind} failed: ${reason}`,
+      reasonCode: `${kind}-failed`,
+      retries,
+      retryAt,
+    });
+    await store.operations.finish(record.operationId, "failed", {
+      code: "provision-failed",
+      message: reason,
+    });
+    if (degraded === undefined) return;
+    this.nextRetryAt = Math.min(this.nextRetryAt, retryAt.getTime());
+    log.warn({ reason, retries, retryAt }, `the ${kind} failed; trying again later`);
+  }
+
+  /**
+   * Starts a heal: a new operation provisioning the deployment's definition again (server-side apply
+   * restores what changed). Whether it started: not when the deployment moved on meanwhile.
+   */
+  private async heal(
+    record: DeploymentRecord,
+    why: { reason: string; reasonCode: string },
+    correlationId: string,
+  ): Promise<boolean> {
     const now = new Date();
     const operationId = uuidV7();
-    await store.operations.create({
+    await this.deps.store.operations.create({
       id: operationId,
       deploymentId: record.id,
       tenant: record.tenant,
@@ -376,16 +434,18 @@ export class DeploymentLifecycle {
       createdAt: now,
       updatedAt: now,
     });
-    const degraded = await this.move(record.id, ["ready", "degraded"], {
-      state: "degraded",
-      reason,
-      reasonCode: "drift",
-      operationId,
-      dispatchPending: true,
-    });
-    if (degraded === undefined) return;
-    await this.dispatch(degraded, drift.correlationId);
-    log.warn({ reason }, "deployment drifted; healing");
+    const degraded = await this.move(
+      record.id,
+      ["ready", "degraded"],
+      { state: "degraded", ...why, operationId, dispatchPending: true, retryAt: undefined },
+      record.revision,
+    );
+    if (degraded === undefined) {
+      await this.deps.store.operations.remove(operationId);
+      return false;
+    }
+    await this.dispatch(degraded, correlationId);
+    return true;
   }
 
   /** What could still be had, per site, as the orchestrator sees it now. */
@@ -407,14 +467,36 @@ export class DeploymentLifecycle {
    * first), and plans deployments still `requested` (the orchestrator or broker was away when they came in).
    */
   async reconcile(now = Date.now()): Promise<void> {
-    if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS) return;
+    if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS && now < this.nextRetryAt) return;
     this.mayBeWaiting = false;
     this.lastLook = now;
     try {
       await this.planWaiting();
+      await this.retryDegraded(now);
     } catch (err) {
       this.mayBeWaiting = true;
       throw err;
+    }
+  }
+
+  /** Tries again to bring back degraded deployments whose time has come (see `onChangeFailed`). */
+  private async retryDegraded(now: number): Promise<void> {
+    const degraded = await this.deps.store.deployments.inStates(["degraded"]);
+    this.nextRetryAt = Number.POSITIVE_INFINITY;
+    for (const record of degraded) {
+      const at = record.retryAt?.getTime();
+      if (at === undefined || this.inFlight.has(record.id)) continue;
+      if (at > now) {
+        this.nextRetryAt = Math.min(this.nextRetryAt, at);
+        continue;
+      }
+      // The reason stays what went wrong; `retryAt` (unset while an attempt runs) says what RANaaS does.
+      const why = { reason: record.reason ?? "degraded", reasonCode: record.reasonCode ?? "degraded" };
+      if (await this.heal(record, why, record.operationId))
+        this.deps.logger.info(
+          { deploymentId: record.id, retries: record.retries },
+          "trying again to bring back a degraded deployment",
+        );
     }
   }
 

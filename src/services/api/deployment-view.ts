@@ -8,6 +8,7 @@ export function deploymentView(record: DeploymentRecord, status?: unknown): Reco
     name: record.name,
     state: record.state,
     ...(record.reason === undefined ? {} : { reason: record.reason, reasonCode: record.reasonCode }),
+    ...(record.retryAt === undefined ? {} : { retryAt: record.retryAt.toISOString() }),
     spec: record.spec,
     plan:
       def === undefined

@@ -138,7 +138,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       );
       let current = record;
       const wait = preferredWaitSeconds(request);
-      if (wait > 0) current = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+      // An update that failed leaves the deployment degraded (RANaaS tries again): that is an answer too.
+      if (wait > 0) current = await waitUntilSettled(store, record, wait, [...TERMINAL_STATES, "degraded"]);
       return {
         status: current.state === "ready" ? 200 : 202,
         body: { ...deploymentView(current), restarts },
