@@ -56,6 +56,8 @@ export interface DeploymentView {
   state: string;
   reason?: string;
   reasonCode?: string;
+  /** When RANaaS tries again to bring back a deployment whose update or heal failed. */
+  retryAt?: string;
   spec: Record<string, unknown> & { cells: unknown[] };
   plan: null | {
     gnbId: number;

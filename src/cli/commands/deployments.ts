@@ -83,6 +83,11 @@ function finish(view: DeploymentView, format: OutputFormat): void {
   print(view, format);
   if (view.state === "failed")
     throw new CommandFailure(`${view.name} failed: ${view.reason ?? "no reason given"}`, EXIT.failed);
+  if (view.state === "degraded" && view.reasonCode === "update-failed")
+    throw new CommandFailure(
+      `${view.name}: ${view.reason ?? "the update failed"}; RANaaS tries again${view.retryAt === undefined ? "" : ` at ${view.retryAt}`}`,
+      EXIT.failed,
+    );
 }
 
 export function registerDeploymentCommands(program: Command): void {
@@ -150,7 +155,9 @@ export function registerDeploymentCommands(program: Command): void {
   ): Promise<void> => {
     const current = await client.getDeployment(id);
     const view = await client.updateDeployment(id, patch(current), current.revision);
-    if (options.wait === true) await waitSettled(client, view, options.timeout);
+    // A failed update leaves the deployment degraded (RANaaS tries again): the wait ends there too.
+    if (options.wait === true)
+      await waitSettled(client, view, options.timeout, [...TERMINAL_STATES, "degraded"]);
     finish(options.wait === true ? await client.getDeployment(id) : view, options.output);
   };
 
