@@ -103,10 +103,17 @@ start_postgresql() {
     [[ $data == "$STACK_DIR/postgresql" ]] || ln -sfn "$data" "$STACK_DIR/postgresql"
   fi
   # TCP on loopback only, no Unix socket; commits are not flushed to disk one by one (a local stack's
-  # data may lose its last instant in a machine crash, never its consistency).
+  # data may lose its last instant in a machine crash, never its consistency). Plans are made for each
+  # query's values, so FerretDB's `_jsonb -> $1` filters can use indexes (see postgresql/index-twins.sql).
   start_daemon postgresql "${AS_POSTGRES[@]}" "$POSTGRES_BIN/postgres" -D "$data" -p "$POSTGRES_PORT" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c synchronous_commit=off \
-    -c max_connections=200 -c shared_buffers=256MB
+    -c max_connections=200 -c shared_buffers=256MB -c plan_cache_mode=force_custom_plan
+}
+
+# Indexes FerretDB's equality filters can use: a GIN twin of each index it creates (idempotent).
+tune_postgresql() {
+  "$POSTGRES_BIN/psql" "$POSTGRES_URL" -v ON_ERROR_STOP=1 -q -o /dev/null -f "$STACK_SRC/postgresql/index-twins.sql" \
+    >>"$LOG_DIR/postgresql.log" 2>&1 || die "could not apply stack/postgresql/index-twins.sql; see $LOG_DIR/postgresql.log"
 }
 
 start_ferretdb() {
@@ -179,6 +186,7 @@ start_etcd
 wait_for "etcd" 60 etcd_healthy
 start_apiserver
 wait_for "postgresql" 60 postgresql_healthy || die "see $LOG_DIR/postgresql.log"
+tune_postgresql
 start_ferretdb
 wait_for "kube-apiserver" 120 apiserver_healthy || die "kube-apiserver did not become ready; see $LOG_DIR/kube-apiserver.log"
 start_controllers
