@@ -29,6 +29,7 @@ const ranaas = await startRanaas(
 const auth = { authorization: `Bearer ${ranaas.keys.bench}` };
 const url = ranaas.fleet.apiUrl;
 const deployments = ranaas.db.collection<{ _id: string } & Record<string, unknown>>("deployments");
+const listing = ranaas.db.collection<{ _id: string } & Record<string, unknown>>("deployment_listing");
 
 try {
   await loadRuPool(ranaas.db, cluster);
@@ -60,6 +61,8 @@ try {
       };
     });
     await deployments.insertMany(batch);
+    // Written past the repository, so their listing entries too (see DeploymentsRepository.list).
+    await listing.insertMany(batch.map((d) => ({ _id: d._id, tenant: "seed", state: "ready", revision: 1 })));
   }
 
   const ok = (status: number, body: unknown, expected: number) =>
@@ -110,6 +113,7 @@ try {
   console.log(`RSS (MiB): ${JSON.stringify(rssMiB)}`);
 } finally {
   await deployments.deleteMany({ tenant: "seed" }); // copies: their namespace is the template's
+  await listing.deleteMany({ tenant: "seed" });
   await ranaas.stop();
   await removeNodes();
 }

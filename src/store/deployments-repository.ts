@@ -1,6 +1,7 @@
 // Deployment records in MongoDB. Names are unique per tenant among live deployments (a sparse unique
 // index on `activeName`, which is removed when a deployment is deleted); state changes are conditional
-// updates so concurrent writers cannot skip a state.
+// updates so concurrent writers cannot skip a state. Listing goes through a small companion document per
+// record (`deployment_listing`: id, tenant, state), so a page is chosen without reading whole records.
 import type { Collection, Db, Filter } from "mongodb";
 import type { DeploymentRecord, DeploymentState } from "../domain/deployment-record.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
@@ -9,6 +10,18 @@ interface DeploymentDocument extends Omit<DeploymentRecord, "id"> {
   _id: string;
   activeName?: string;
 }
+
+/** What a list filters and orders by, kept next to each record. */
+interface ListingDocument {
+  _id: string;
+  tenant: string;
+  state: DeploymentState;
+  /** The record's revision the state is of: an older write never overwrites a newer one. */
+  revision: number;
+}
+
+/** How many records a list reads at once. */
+const LIST_READS_AT_ONCE = 8;
 
 export class NameTakenError extends Error {
   constructor(public readonly deploymentName: string) {
@@ -28,10 +41,12 @@ export interface ListQuery {
 export class DeploymentsRepository {
   private readonly collection: Collection<DeploymentDocument>;
   private readonly revisions: Collection<{ _id: string; at: Date }>;
+  private readonly listing: Collection<ListingDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeploymentDocument>("deployments");
     this.revisions = db.collection<{ _id: string; at: Date }>("deployment_revisions");
+    this.listing = db.collection<ListingDocument>("deployment_listing");
   }
 
   async ensureIndexes(): Promise<void> {
@@ -46,13 +61,46 @@ export class DeploymentsRepository {
     await this.collection.createIndex({ state: 1 }, { name: "state" });
     await this.collection.createIndex({ updatedAt: 1 }, { name: "updated_at" });
     await this.collection.createIndex({ dispatchPending: 1 }, { name: "dispatch_pending", sparse: true });
+    await this.listing.createIndex({ tenant: 1, _id: 1 }, { name: "tenant_id" });
+    await this.listing.createIndex({ tenant: 1, state: 1, _id: 1 }, { name: "tenant_state_id" });
+    await this.listing.createIndex({ state: 1, _id: 1 }, { name: "state_id" });
+    await this.fillListing();
+  }
+
+  /** Adds the listing entries records lack (records written before the listing existed). */
+  private async fillListing(): Promise<void> {
+    if ((await this.listing.estimatedDocumentCount()) >= (await this.collection.estimatedDocumentCount()))
+      return;
+    const docs = await this.collection
+      .find({}, { projection: { tenant: 1, state: 1, revision: 1 } })
+      .toArray();
+    if (docs.length === 0) return;
+    // Only entries that are missing: one a transition wrote meanwhile is newer than what was read here.
+    await this.listing.bulkWrite(
+      docs.map((d) => ({
+        updateOne: {
+          filter: { _id: d._id },
+          update: { $setOnInsert: { tenant: d.tenant, state: d.state, revision: d.revision } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   async create(record: DeploymentRecord): Promise<void> {
     const { id, ...rest } = record;
+    // The listing entry first: one left without its record (a crash, a taken name) is skipped by `list`.
+    await this.listing.insertOne({
+      _id: id,
+      tenant: record.tenant,
+      state: record.state,
+      revision: record.revision,
+    });
     try {
       await this.collection.insertOne({ _id: id, ...rest, activeName: record.name });
     } catch (err) {
+      await this.listing.deleteOne({ _id: id });
       if (isDuplicateKey(err)) throw new NameTakenError(record.name);
       throw err;
     }
@@ -61,6 +109,7 @@ export class DeploymentsRepository {
   /** Removes a record outright (a create the orchestrator refused at once leaves nothing behind). */
   async remove(id: string): Promise<void> {
     await this.collection.deleteOne({ _id: id });
+    await this.listing.deleteOne({ _id: id });
     await this.revisions.deleteMany({ _id: { $regex: `^${id}:` } });
   }
 
@@ -72,13 +121,34 @@ export class DeploymentsRepository {
     return toRecord(doc);
   }
 
+  /**
+   * A page of records in id order. The page is chosen from the listing entries — small, so choosing it
+   * is cheap even where the database sorts by reading every match (FerretDB 1.x) — and its records are
+   * then read by id. A record whose entry is stale (a writer died between the two writes) is checked
+   * against the query here and skipped; the page is filled from the entries after it.
+   */
   async list(query: ListQuery): Promise<DeploymentRecord[]> {
-    const filter: Filter<DeploymentDocument> = {};
-    if (query.tenant !== undefined) filter.tenant = query.tenant;
-    if (query.state !== undefined) filter.state = query.state;
-    if (query.after !== undefined) filter._id = { $gt: query.after };
-    const docs = await this.collection.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
-    return docs.map(toRecord);
+    const page: DeploymentRecord[] = [];
+    let after = query.after;
+    for (;;) {
+      const wanted = query.limit - page.length;
+      const filter: Filter<ListingDocument> = {};
+      if (query.tenant !== undefined) filter.tenant = query.tenant;
+      if (query.state !== undefined) filter.state = query.state;
+      if (after !== undefined) filter._id = { $gt: after };
+      const entries = await this.listing.find(filter).sort({ _id: 1 }).limit(wanted).toArray();
+      for (let i = 0; i < entries.length; i += LIST_READS_AT_ONCE) {
+        const read = await Promise.all(
+          entries.slice(i, i + LIST_READS_AT_ONCE).map((e) => this.get(e._id, query.tenant)),
+        );
+        for (const record of read)
+          if (record !== undefined && (query.state === undefined || record.state === query.state))
+            page.push(record);
+      }
+      const last = entries.at(-1);
+      if (entries.length < wanted || page.length >= query.limit || last === undefined) return page;
+      after = last._id;
+    }
   }
 
   /** Records changed at or after `since`, oldest change first (what a watcher has not seen yet). */
@@ -172,7 +242,13 @@ export class DeploymentsRepository {
       { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { returnDocument: "after" },
     );
-    return doc === null ? undefined : toRecord(doc);
+    if (doc === null) return undefined;
+    if (changes.state !== undefined && changes.state !== current.state)
+      await this.listing.updateOne(
+        { _id: id, revision: { $lt: doc.revision } },
+        { $set: { state: doc.state, revision: doc.revision } },
+      );
+    return toRecord(doc);
   }
 }
 

@@ -1,0 +1,91 @@
+// Listing deployments on the real database: pages in id order per tenant and state, chosen from the
+// listing entries, with entries a dead writer left stale or orphaned skipped, and entries made for
+// records written before the listing existed.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { MongoClient, type Db } from "mongodb";
+import type { DeploymentRecord } from "../src/domain/deployment-record.ts";
+import type { NormalizedSpec } from "../src/domain/validate-spec.ts";
+import { uuidV7 } from "../src/platform/uuid-v7.ts";
+import { DeploymentsRepository } from "../src/store/deployments-repository.ts";
+import { stackConfig, uniqueName } from "./support/stack.ts";
+
+function record(tenant: string, name: string): DeploymentRecord {
+  const now = new Date();
+  return {
+    id: uuidV7(),
+    tenant,
+    name,
+    spec: { name } as unknown as NormalizedSpec,
+    state: "requested",
+    revision: 1,
+    operationId: uuidV7(),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+describe("deployments repository: listing", () => {
+  let client: MongoClient;
+  let db: Db;
+  let repository: DeploymentsRepository;
+  const database = uniqueName("ranaas_test").replaceAll("-", "_");
+  const names = (records: DeploymentRecord[]) => records.map((r) => r.name);
+
+  before(async () => {
+    client = new MongoClient(stackConfig().mongodbUri, { serverSelectionTimeoutMS: 3000 });
+    await client.connect();
+    db = client.db(database);
+    repository = new DeploymentsRepository(db);
+    await repository.ensureIndexes();
+  });
+
+  after(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it("pages a tenant's deployments in id order, and by state", async () => {
+    for (const name of ["a-1", "a-2", "a-3", "a-4"]) await repository.create(record("a", name));
+    await repository.create(record("b", "b-1"));
+    const first = await repository.list({ tenant: "a", limit: 3 });
+    assert.deepEqual(names(first), ["a-1", "a-2", "a-3"]);
+    const rest = await repository.list({ tenant: "a", after: first.at(-1)?.id, limit: 3 });
+    assert.deepEqual(names(rest), ["a-4"]);
+    assert.deepEqual(names(await repository.list({ limit: 10 })), ["a-1", "a-2", "a-3", "a-4", "b-1"]);
+
+    const second = first[1] as DeploymentRecord;
+    await repository.transition(second.id, ["requested"], { state: "planned" });
+    assert.deepEqual(names(await repository.list({ tenant: "a", state: "planned", limit: 10 })), ["a-2"]);
+    assert.deepEqual(names(await repository.list({ tenant: "a", state: "requested", limit: 10 })), [
+      "a-1",
+      "a-3",
+      "a-4",
+    ]);
+  });
+
+  it("skips entries without their record or with a stale state, and still fills the page", async () => {
+    const listing = db.collection<{ _id: string; tenant: string; state: string; revision: number }>(
+      "deployment_listing",
+    );
+    const [one, two] = await repository.list({ tenant: "a", limit: 2 });
+    assert.ok(one !== undefined && two !== undefined);
+    // An entry whose record never got written, between the first two records in id order.
+    await listing.insertOne({ _id: `${one.id}-orphan`, tenant: "a", state: "requested", revision: 1 });
+    // An entry that says `requested` of a record that moved on (its writer died before updating it).
+    await listing.updateOne({ _id: two.id }, { $set: { state: "requested" } });
+    assert.deepEqual(names(await repository.list({ tenant: "a", limit: 2 })), ["a-1", "a-2"]);
+    assert.deepEqual(names(await repository.list({ tenant: "a", state: "requested", limit: 2 })), [
+      "a-1",
+      "a-3",
+    ]);
+  });
+
+  it("makes the entries records written before the listing existed lack", async () => {
+    const listing = db.collection("deployment_listing");
+    await listing.deleteMany({});
+    assert.deepEqual(await repository.list({ limit: 10 }), []);
+    await repository.ensureIndexes();
+    assert.deepEqual(names(await repository.list({ limit: 10 })), ["a-1", "a-2", "a-3", "a-4", "b-1"]);
+  });
+});
