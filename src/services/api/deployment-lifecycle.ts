@@ -1,49 +1,42 @@
 // The API's side of the provisioning flow (ARCHITECTURE §2): records a request, asks the orchestrator
 // for a plan, hands the work to the queue, follows the workers' reports, and keeps retrying what could
 // not be done while the orchestrator or the broker was away.
-import { setTimeout as delay } from "node:timers/promises";
-import { AMQPChannelError } from "rabbitmq-client";
 import type { Publisher } from "rabbitmq-client";
-import { RpcChannelClosedError, type RpcClient } from "../../bus/rpc-client.ts";
 import { envelope } from "../../bus/envelopes.ts";
-import { ORCHESTRATOR_QUEUE, WORK_QUEUE } from "../../bus/topology.ts";
+import { WORK_QUEUE } from "../../bus/topology.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import { DELETABLE_STATES, HOLDING_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import {
   readEnvelope,
-  type Envelope,
-  type OrchestratorRequest,
   type CapacityReply,
   type CapacityRequest,
   type DriftReport,
   type PlanReply,
   type PlanRequest,
-  type ProvisionCommand,
   type ReleaseReply,
   type ReleaseRequest,
   type Report,
-  type TeardownCommand,
 } from "../../domain/messages.ts";
 import type { PlanRejection } from "../../domain/plan-rejection.ts";
 import type { Capacity } from "../../placement/capacity.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import { changedComponents } from "./changed-components.ts";
 import { mergePatch } from "./merge-patch.ts";
+import { askOrchestrator, type OrchestratorLink } from "./orchestrator-client.ts";
+import { stateChangedEvent } from "./state-events.ts";
+import { commandFor } from "./worker-commands.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import { NameTakenError } from "../../store/deployments-repository.ts";
 import type { Store } from "../../store/store.ts";
 
-export interface LifecycleDeps {
+export interface LifecycleDeps extends OrchestratorLink {
   store: Store;
-  rpc: RpcClient;
   work: Publisher;
   logger: Logger;
   /** Restore deployments that drifted (else they only become `degraded`). */
   selfHeal: boolean;
-  /** Whether an orchestrator consumes its queue: if none does, nobody will answer, so do not wait. */
-  orchestratorListening: () => Promise<boolean>;
 }
 
 type PlanOutcome =
@@ -203,7 +196,8 @@ export class DeploymentLifecycle {
     const context = { correlationId, deploymentId: id, revision: updating.revision };
     let reply: PlanReply | undefined;
     try {
-      reply = await this.ask<PlanReply>(
+      reply = await askOrchestrator<PlanReply>(
+        this.deps,
         envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: validated.spec, previous }),
         "plan-result",
       );
@@ -451,7 +445,8 @@ export class DeploymentLifecycle {
   /** What could still be had, per site, as the orchestrator sees it now. */
   async capacity(correlationId: string): Promise<Capacity> {
     try {
-      const reply = await this.ask<CapacityReply>(
+      const reply = await askOrchestrator<CapacityReply>(
+        this.deps,
         envelope<CapacityRequest>("capacity", { correlationId, deploymentId: "-", revision: 0 }, {}),
         "capacity-result",
       );
@@ -534,23 +529,7 @@ export class DeploymentLifecycle {
   private async queueCallback(record: DeploymentRecord): Promise<void> {
     if (record.spec.callbackUrl === undefined) return;
     const id = uuidV7();
-    const event = {
-      specversion: "1.0",
-      type: "dev.ranaas.ran-deployment.state-changed",
-      source: `/v1/ran-deployments/${record.id}`,
-      id,
-      time: new Date().toISOString(),
-      subject: record.id,
-      datacontenttype: "application/json",
-      data: {
-        id: record.id,
-        name: record.name,
-        state: record.state,
-        reason: record.reason ?? null,
-        revision: record.revision,
-        connection: record.connection ?? null,
-      },
-    };
+    const event = stateChangedEvent(record, id, new Date());
     await this.deps.store.callbacks.enqueue({
       id,
       deploymentId: record.id,
@@ -569,7 +548,8 @@ export class DeploymentLifecycle {
     const log = this.deps.logger.child({ deploymentId: record.id, correlationId });
     try {
       const context = { correlationId, deploymentId: record.id, revision: record.revision };
-      const reply = await this.ask<PlanReply>(
+      const reply = await askOrchestrator<PlanReply>(
+        this.deps,
         envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: record.spec }),
         "plan-result",
       ).catch((err: unknown) => {
@@ -635,32 +615,9 @@ export class DeploymentLifecycle {
     ]);
   }
 
-  /**
-   * One RPC to the orchestrator: the reply, or undefined when it answers with something else.
-   * Rejects when it does not answer within the RPC timeout (callers decide what that means).
-   */
-  private async ask<Reply extends Envelope<string, unknown>>(
-    request: OrchestratorRequest,
-    replyType: Reply["type"],
-  ): Promise<Reply | undefined> {
-    if (!(await this.deps.orchestratorListening())) throw new Error("no orchestrator is consuming its queue");
-    // A channel that closes (a broker restart, a network blip) fails every request pending on it. Asking
-    // again is safe: the orchestrator answers a plan request for the same revision with the plan it
-    // already reserved, and one the record has moved past touches nothing.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const answer = await this.deps.rpc.send({ routingKey: ORCHESTRATOR_QUEUE }, request);
-        return readEnvelope<Reply>(answer.body, [replyType]);
-      } catch (err) {
-        const channelFailed = err instanceof RpcChannelClosedError || err instanceof AMQPChannelError;
-        if (!channelFailed || attempt >= 3) throw err;
-        await delay(50 * attempt);
-      }
-    }
-  }
-
   private async release(record: DeploymentRecord, correlationId: string): Promise<void> {
-    const reply = await this.ask<ReleaseReply>(
+    const reply = await askOrchestrator<ReleaseReply>(
+      this.deps,
       envelope<ReleaseRequest>(
         "release",
         { correlationId, deploymentId: record.id, revision: record.revision },
@@ -672,32 +629,5 @@ export class DeploymentLifecycle {
       { deploymentId: record.id, released: reply?.payload.released },
       "reservations released",
     );
-  }
-}
-
-/** The command a record's state calls for, rebuilt from the record alone (so it can be sent again). */
-function commandFor(
-  record: DeploymentRecord,
-  correlationId: string,
-): ProvisionCommand | TeardownCommand | undefined {
-  const { definition } = record;
-  if (definition === undefined) return undefined;
-  const context = { correlationId, deploymentId: record.id, revision: record.revision };
-  switch (record.state) {
-    case "planned":
-    case "updating":
-    case "degraded":
-      return envelope<ProvisionCommand>("provision", context, {
-        operationId: record.operationId,
-        definition,
-      });
-    case "deleting":
-    case "failed":
-      return envelope<TeardownCommand>("teardown", context, {
-        operationId: record.operationId,
-        namespace: definition.namespace,
-      });
-    default:
-      return undefined; // moved on: the command was taken
   }
 }
