@@ -123,14 +123,11 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
     });
     assert.equal(created.body.state, "ready", JSON.stringify(created.body));
     const namespace = created.body.plan?.namespace ?? "";
-    const originalOperation = (created.body as unknown as { operationId: string }).operationId;
+    const originalOperation = created.body.operationId;
     await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "du", namespace });
     const healed = await eventually(
       async () => {
-        const answer = await api<Deployment & { operationId: string }>(
-          "GET",
-          `/v1/ran-deployments/${created.body.id}`,
-        );
+        const answer = await api<Deployment>("GET", `/v1/ran-deployments/${created.body.id}`);
         return answer.body.operationId !== originalOperation && answer.body.state === "ready"
           ? answer.body
           : undefined;

@@ -18,6 +18,20 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
   const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
   const api = apiAs(ranaas, "operator-a");
   const workers = () => ranaas().fleet.running("worker");
+  /** Polls a deployment until it is in `state`, and answers it as it is then. */
+  const untilState = (
+    id: string,
+    state: string,
+    what: string,
+    timing: { timeoutMs?: number; intervalMs?: number } = {},
+  ) =>
+    eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${id}`);
+        return answer.body.state === state ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, ...timing, what },
+    );
 
   it("finishes a provision whose worker was killed mid-way, without duplicate objects", async () => {
     // Hold the site's pods Pending with a taint, so the provision is provably in flight when the worker dies.
@@ -33,22 +47,17 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
       const accepted = await api("POST", "/v1/ran-deployments", cellsRequest("killed-worker", 2, { site }));
       assert.equal(accepted.status, 202);
       const id = accepted.body.id;
-      await eventually(
-        async () =>
-          (await api("GET", `/v1/ran-deployments/${id}`)).body.state === "provisioning" ? true : undefined,
-        { timeoutMs: 15_000, intervalMs: 50, what: "the worker to start provisioning" },
-      );
+      await untilState(id, "provisioning", "the worker to start provisioning", {
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
       await ranaas().fleet.stop(first, "SIGKILL");
       assert.equal((await api("GET", `/v1/ran-deployments/${id}`)).body.state, "provisioning");
       await setTaints(false);
       const replacement = await ranaas().fleet.start("worker");
-      const ready = await eventually(
-        async () => {
-          const answer = await api("GET", `/v1/ran-deployments/${id}`);
-          return answer.body.state === "ready" ? answer.body : undefined;
-        },
-        { timeoutMs: 60_000, what: "the replacement worker to finish the provision" },
-      );
+      const ready = await untilState(id, "ready", "the replacement worker to finish the provision", {
+        timeoutMs: 60_000,
+      });
       assert.ok(
         replacement.output().includes(`"deploymentId":"${id}"`),
         "the replacement worker did the work",
@@ -72,17 +81,11 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     assert.equal(accepted.body.state, "planned");
     const operation = await api<{ kind: string; state: string }>(
       "GET",
-      `/v1/operations/${(accepted.body as unknown as { operationId: string }).operationId}`,
+      `/v1/operations/${accepted.body.operationId}`,
     );
     assert.deepEqual([operation.body.kind, operation.body.state], ["create", "running"]);
     await ranaas().fleet.start("worker");
-    await eventually(
-      async () =>
-        (await api("GET", `/v1/ran-deployments/${accepted.body.id}`)).body.state === "ready"
-          ? true
-          : undefined,
-      { timeoutMs: 30_000, what: "the queued provision to complete" },
-    );
+    await untilState(accepted.body.id, "ready", "the queued provision to complete");
   });
 
   it("sends commands the broker refused once it takes them again: a provision whose API died, teardowns", async () => {
@@ -92,12 +95,6 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     const readmit = await refuseMessagesTo(WORK_QUEUE);
     const operationOf = async (answer: ApiAnswer<DeploymentAnswer>) =>
       (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
-    const untilState = (answer: ApiAnswer<DeploymentAnswer>, state: string) =>
-      eventually(
-        async () =>
-          (await api("GET", `/v1/ran-deployments/${answer.body.id}`)).body.state === state ? true : undefined,
-        { timeoutMs: 30_000, what: `${answer.body.name} to be ${state}` },
-      );
     let queued: ApiAnswer<DeploymentAnswer>, refused: ApiAnswer<DeploymentAnswer>;
     try {
       queued = await api("POST", "/v1/ran-deployments", cellsRequest("queued-first", 1, { site: "site-1" }));
@@ -115,7 +112,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     await ranaas().fleet.start("api");
     await ranaas().fleet.start("worker");
     for (const accepted of [queued, refused]) {
-      await untilState(accepted, "ready");
+      await untilState(accepted.body.id, "ready", `${accepted.body.name} to be ready`);
       assert.equal(await operationOf(accepted), "succeeded");
     }
     // The same for teardowns, this API staying up: both deletes are accepted, the refused teardown
@@ -139,7 +136,7 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     }
     await ranaas().fleet.start("worker");
     for (const deleted of deletes) {
-      await untilState(deleted, "deleted");
+      await untilState(deleted.body.id, "deleted", `${deleted.body.name} to be deleted`);
       assert.equal(await operationOf(deleted), "succeeded");
     }
   });
@@ -158,20 +155,12 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     const doomed = await api("POST", "/v1/ran-deployments", cellsRequest("doomed", 9));
     assert.equal(doomed.status, 202);
     await ranaas().fleet.start("orchestrator");
-    await eventually(
-      async () => {
-        const answer = await api("GET", `/v1/ran-deployments/${accepted.body.id}`);
-        return answer.body.state === "ready" ? answer.body : undefined;
-      },
-      { timeoutMs: 30_000, what: "the deployment accepted while the orchestrator was down to be ready" },
+    await untilState(
+      accepted.body.id,
+      "ready",
+      "the deployment accepted while the orchestrator was down to be ready",
     );
-    const failed = await eventually(
-      async () => {
-        const answer = await api("GET", `/v1/ran-deployments/${doomed.body.id}`);
-        return answer.body.state === "failed" ? answer.body : undefined;
-      },
-      { timeoutMs: 30_000, what: "the impossible deployment to fail" },
-    );
+    const failed = await untilState(doomed.body.id, "failed", "the impossible deployment to fail");
     assert.equal(failed.reasonCode, "insufficient-rus");
     assert.match(failed.reason ?? "", /needs 9 RUs at one site/);
   });

@@ -37,6 +37,8 @@ export const DELETABLE_STATES: readonly DeploymentState[] = [
   "failed",
 ];
 export const TERMINAL_STATES: readonly DeploymentState[] = ["ready", "failed", "deleted"];
+/** States an update ends in: a terminal one, or `degraded` when it failed (RANaaS then tries again). */
+export const UPDATE_SETTLED_STATES: readonly DeploymentState[] = [...TERMINAL_STATES, "degraded"];
 
 export interface DeploymentRecord {
   id: string;

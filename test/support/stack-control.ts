@@ -54,22 +54,33 @@ async function rabbitmqctl(...args: string[]): Promise<string> {
 export async function refuseMessagesTo(queue: string): Promise<() => Promise<void>> {
   const policy = `ranaas-test-refuse-${process.pid}`;
   const pattern = `^${queue.replaceAll(".", "\\.")}$`;
-  const definition = JSON.stringify({ "max-length": 0, overflow: "reject-publish" });
-  await rabbitmqctl("set_policy", "--apply-to", "queues", "--priority", "100", policy, pattern, definition);
+  const limitTo = (maxLength: number) =>
+    rabbitmqctl(
+      "set_policy",
+      "--apply-to",
+      "queues",
+      "--priority",
+      "100",
+      policy,
+      pattern,
+      JSON.stringify({ "max-length": maxLength, overflow: "reject-publish" }),
+    );
+  await limitTo(0);
   await eventually(
     async () => {
       const rows = (await rabbitmqctl("list_queues", "name", "policy")).split("\n");
-      return rows.some((row) => row.split("\t")[0] === queue && row.split("\t")[1] === policy)
-        ? true
-        : undefined;
+      const applied = rows.some((row) => {
+        const [name, applying] = row.split("\t");
+        return name === queue && applying === policy;
+      });
+      return applied ? true : undefined;
     },
     { timeoutMs: 10_000, what: `the policy on ${queue}` },
   );
   return async () => {
     // Lifted in two steps: RabbitMQ 3.10's quorum queues tell the publishers they refused that they may
     // publish again only when a limit is re-evaluated, which a removed policy never is.
-    const roomy = JSON.stringify({ "max-length": 1_000_000, overflow: "reject-publish" });
-    await rabbitmqctl("set_policy", "--apply-to", "queues", "--priority", "100", policy, pattern, roomy);
+    await limitTo(1_000_000);
     await rabbitmqctl("clear_policy", policy);
   };
 }

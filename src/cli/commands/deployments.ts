@@ -5,7 +5,7 @@ import { text } from "node:stream/consumers";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parse } from "yaml";
 import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
-import { TERMINAL_STATES } from "../../domain/deployment-record.ts";
+import { TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-record.ts";
 import { followDeployment, parseDuration } from "../client/follow.ts";
 import {
   describeConnection,
@@ -155,9 +155,7 @@ export function registerDeploymentCommands(program: Command): void {
   ): Promise<void> => {
     const current = await client.getDeployment(id);
     const view = await client.updateDeployment(id, patch(current), current.revision);
-    // A failed update leaves the deployment degraded (RANaaS tries again): the wait ends there too.
-    if (options.wait === true)
-      await waitSettled(client, view, options.timeout, [...TERMINAL_STATES, "degraded"]);
+    if (options.wait === true) await waitSettled(client, view, options.timeout, UPDATE_SETTLED_STATES);
     finish(options.wait === true ? await client.getDeployment(id) : view, options.output);
   };
 

@@ -3,7 +3,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
-import { DEPLOYMENT_STATES, TERMINAL_STATES } from "../../domain/deployment-record.ts";
+import { DEPLOYMENT_STATES, TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-record.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { validateRuPool } from "../../domain/ru-pool.ts";
 import type { Store } from "../../store/store.ts";
@@ -138,8 +138,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       );
       let current = record;
       const wait = preferredWaitSeconds(request);
-      // An update that failed leaves the deployment degraded (RANaaS tries again): that is an answer too.
-      if (wait > 0) current = await waitUntilSettled(store, record, wait, [...TERMINAL_STATES, "degraded"]);
+      if (wait > 0) current = await waitUntilSettled(store, record, wait, UPDATE_SETTLED_STATES);
       return {
         status: current.state === "ready" ? 200 : 202,
         body: { ...deploymentView(current), restarts },
