@@ -120,6 +120,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     try {
       if (command.type === "provision") {
         await report({ operationId: command.payload.operationId, outcome: "progress" });
+        const started = Date.now();
         const connection = await provisionDeployment(
           deps.kube.config,
           command.payload.definition,
@@ -130,8 +131,9 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
           },
           command.revision,
         );
+        const durationMs = Date.now() - started;
         await report({ operationId: command.payload.operationId, outcome: "ready", connection });
-        log.info({ attempt }, "provisioned");
+        log.info({ attempt, durationMs }, "provisioned");
       } else {
         const { namespace } = command.payload;
         const remaining = await teardownDeployment(deps.kube.config, namespace);
