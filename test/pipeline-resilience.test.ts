@@ -10,7 +10,11 @@ import { adminKubeConfig, holdScheduling } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import type { ServiceProcess } from "./support/services.ts";
 import { refuseMessagesTo } from "./support/stack-control.ts";
+import { publishReport } from "./support/bus.ts";
+import { envelope } from "../src/bus/envelopes.ts";
 import { WORK_QUEUE } from "../src/bus/topology.ts";
+import type { DeploymentRecord } from "../src/domain/deployment-record.ts";
+import type { Report } from "../src/domain/messages.ts";
 
 describe("pipeline resilience", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
@@ -139,6 +143,44 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
       await untilState(deleted.body.id, "deleted", `${deleted.body.name} to be deleted`);
       assert.equal(await operationOf(deleted), "succeeded");
     }
+  });
+
+  it("finishes an operation when its report comes again after the database failed between the report's two writes", async () => {
+    const db = ranaas().db;
+    const operationState = async (operationId: string) =>
+      (await api<{ state: string }>("GET", `/v1/operations/${operationId}`)).body.state;
+    // The record was moved on but the operation not finished (the database went away in between), so
+    // the report is redelivered: it must finish the operation, whose record is already moved.
+    const again = async (id: string, operationId: string, outcome: "ready" | "deleted") => {
+      await db
+        .collection<{ _id: string }>("operations")
+        .updateOne({ _id: operationId }, { $set: { state: "running" } });
+      const record = await db
+        .collection<Pick<DeploymentRecord, "revision" | "connection"> & { _id: string }>("deployments")
+        .findOne({ _id: id });
+      await publishReport(
+        envelope<Report>(
+          "report",
+          { correlationId: "redelivered", deploymentId: id, revision: record?.revision ?? 0 },
+          { operationId, outcome, ...(record?.connection ? { connection: record.connection } : {}) },
+        ),
+      );
+      return eventually(
+        async () => ((await operationState(operationId)) === "succeeded" ? true : undefined),
+        { timeoutMs: 15_000, what: `the repeated ${outcome} report to finish the operation` },
+      );
+    };
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("reported-twice", 1), {
+      prefer: "wait=60",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    await again(created.body.id, created.body.operationId, "ready");
+    assert.equal((await api("GET", `/v1/ran-deployments/${created.body.id}`)).body.state, "ready");
+    const deleted = await api("DELETE", `/v1/ran-deployments/${created.body.id}`, undefined, {
+      prefer: "wait=60",
+    });
+    assert.equal(deleted.body.state, "deleted", JSON.stringify(deleted.body));
+    await again(created.body.id, deleted.body.operationId, "deleted");
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {

@@ -313,21 +313,23 @@ export class DeploymentLifecycle {
       case "progress":
         await this.move(record.id, ["planned"], { state: "provisioning" });
         return;
-      case "ready":
-        if (
-          await this.move(record.id, ["planned", "provisioning", "degraded", "updating"], {
-            state: "ready",
-            connection: report.payload.connection,
-            reason: undefined,
-            reasonCode: undefined,
-            retries: undefined,
-            retryAt: undefined,
-          })
-        ) {
+      case "ready": {
+        const ready = await this.move(record.id, ["planned", "provisioning", "degraded", "updating"], {
+          state: "ready",
+          connection: report.payload.connection,
+          reason: undefined,
+          reasonCode: undefined,
+          retries: undefined,
+          retryAt: undefined,
+        });
+        // Also when the record was already ready: a redelivery after the database failed between the
+        // two writes finishes the operation (finishing is idempotent).
+        if (ready !== undefined || record.state === "ready") {
           await store.operations.finish(operationId, "succeeded");
-          log.info("deployment ready");
+          if (ready !== undefined) log.info("deployment ready");
         }
         return;
+      }
       case "failed": {
         const reason = report.payload.reason ?? "the worker gave no reason";
         if (record.state === "updating" || record.state === "degraded")
@@ -348,10 +350,9 @@ export class DeploymentLifecycle {
       }
       case "deleted":
         await this.release(record, report.correlationId);
-        if (record.state === "deleting") {
-          await this.move(record.id, ["deleting"], { state: "deleted" });
-          await store.operations.finish(operationId, "succeeded");
-          log.info("deployment deleted");
+        if (record.state === "deleting" || record.state === "deleted") {
+          if (await this.move(record.id, ["deleting"], { state: "deleted" })) log.info("deployment deleted");
+          await store.operations.finish(operationId, "succeeded"); // also on a redelivery (idempotent)
         }
         return;
     }
