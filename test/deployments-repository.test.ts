@@ -1,6 +1,6 @@
-// Listing deployments on the real database: pages in id order per tenant and state, chosen from the
+// Deployments on the real database: list pages in id order per tenant and state, chosen from the
 // listing entries, with entries a dead writer left stale or orphaned skipped, and entries made for
-// records written before the listing existed.
+// records written before the listing existed; and each record's history of states.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MongoClient, type Db } from "mongodb";
@@ -25,7 +25,7 @@ function record(tenant: string, name: string): DeploymentRecord {
   };
 }
 
-describe("deployments repository: listing", () => {
+describe("deployments repository", () => {
   let client: MongoClient;
   let db: Db;
   let repository: DeploymentsRepository;
@@ -87,5 +87,26 @@ describe("deployments repository: listing", () => {
     assert.deepEqual(await repository.list({ limit: 10 }), []);
     await repository.ensureIndexes();
     assert.deepEqual(names(await repository.list({ limit: 10 })), ["a-1", "a-2", "a-3", "a-4", "b-1"]);
+  });
+
+  it("keeps the states a deployment went through, for watchers that looked less often", async () => {
+    const r = record("c", "c-1");
+    await repository.create(r);
+    await repository.transition(r.id, ["requested"], { state: "planned" }); // revision 2
+    await repository.transition(r.id, ["planned"], { state: "provisioning" }); // 3
+    await repository.transition(r.id, ["provisioning"], { state: "ready" }); // 4
+    await repository.transition(r.id, ["ready"], { state: "degraded", reasonCode: "drift" }); // 5
+    await repository.transition(r.id, ["degraded"], { state: "ready", reasonCode: undefined }); // 6
+    const passed = await repository.transitionsBetween(r.id, 2, 6);
+    assert.deepEqual(
+      passed.map((t) => [t.revision, t.state, t.reasonCode]),
+      [
+        [3, "provisioning", undefined],
+        [4, "ready", undefined],
+        [5, "degraded", "drift"],
+      ],
+    );
+    assert.ok(passed.every((t) => t.at instanceof Date));
+    assert.deepEqual(await repository.transitionsBetween(r.id, 5, 6), []);
   });
 });

@@ -20,6 +20,28 @@ interface ListingDocument {
   revision: number;
 }
 
+/**
+ * The claim that moved a record on from revision N (`<id>:<N>`), with what the move made it: the
+ * record's history of states, for watchers who looked less often than it changed.
+ */
+interface RevisionClaim {
+  _id: string;
+  at: Date;
+  state?: DeploymentState;
+  reasonCode?: string;
+}
+
+/** A state a deployment was in at a revision, from its history. */
+export interface DeploymentTransition {
+  revision: number;
+  state: DeploymentState;
+  reasonCode?: string;
+  at: Date;
+}
+
+/** The most transitions `transitionsBetween` reads back (a watcher that missed more sees the latest). */
+const MAX_TRANSITIONS_READ = 20;
+
 /** How many records a list reads at once. */
 const LIST_READS_AT_ONCE = 8;
 
@@ -40,12 +62,12 @@ export interface ListQuery {
 
 export class DeploymentsRepository {
   private readonly collection: Collection<DeploymentDocument>;
-  private readonly revisions: Collection<{ _id: string; at: Date }>;
+  private readonly revisions: Collection<RevisionClaim>;
   private readonly listing: Collection<ListingDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeploymentDocument>("deployments");
-    this.revisions = db.collection<{ _id: string; at: Date }>("deployment_revisions");
+    this.revisions = db.collection<RevisionClaim>("deployment_revisions");
     this.listing = db.collection<ListingDocument>("deployment_listing");
   }
 
@@ -159,6 +181,29 @@ export class DeploymentsRepository {
     return docs.map(toRecord);
   }
 
+  /**
+   * The states the deployment went through after revision `after` and before revision `before`, oldest
+   * first (at most the last 20): what a watcher that saw `after` and now sees `before` missed.
+   */
+  async transitionsBetween(id: string, after: number, before: number): Promise<DeploymentTransition[]> {
+    const revisions: number[] = [];
+    for (let r = Math.max(after + 1, before - MAX_TRANSITIONS_READ); r < before; r++) revisions.push(r);
+    // One `_id` equality each: the query every FerretDB backend serves from an index.
+    const claims = await Promise.all(revisions.map((r) => this.revisions.findOne({ _id: `${id}:${r - 1}` })));
+    return claims.flatMap((claim, i) =>
+      claim?.state === undefined
+        ? [] // a claim written before claims said what they made the record
+        : [
+            {
+              revision: revisions[i] ?? 0,
+              state: claim.state,
+              ...(claim.reasonCode === undefined ? {} : { reasonCode: claim.reasonCode }),
+              at: claim.at,
+            },
+          ],
+    );
+  }
+
   /** How many deployments are in each state (states with none are left out). */
   async countByState(): Promise<Map<DeploymentState, number>> {
     const rows = await this.collection
@@ -221,7 +266,13 @@ export class DeploymentsRepository {
     if (current === null || !from.includes(current.state)) return undefined;
     if (revision !== undefined && current.revision !== revision) return undefined;
     try {
-      await this.revisions.insertOne({ _id: `${id}:${current.revision}`, at: new Date() });
+      const reasonCode = "reasonCode" in changes ? changes.reasonCode : current.reasonCode;
+      await this.revisions.insertOne({
+        _id: `${id}:${current.revision}`,
+        at: new Date(),
+        state: changes.state ?? current.state,
+        ...(reasonCode === undefined ? {} : { reasonCode }),
+      });
     } catch (err) {
       if (isDuplicateKey(err)) return undefined; // another writer moved it on from this revision
       throw err;

@@ -230,6 +230,22 @@ export function registerDeploymentCommands(program: Command): void {
             console.error(`(API reports: ${event.data})`);
             continue;
           }
+          if (event.event === "transition") {
+            // A state it passed through between two looks of the API.
+            const passed = JSON.parse(event.data) as Pick<
+              DeploymentView,
+              "id" | "name" | "state" | "revision"
+            > & {
+              reasonCode?: string;
+              at: string;
+            };
+            if (options.output === "json") console.log(JSON.stringify(passed));
+            else
+              console.log(
+                `${passed.at}  ${passed.name}  ${passed.id}  ${passed.state}  rev ${passed.revision}${passed.reasonCode === undefined ? "" : `  ${passed.reasonCode}`}`,
+              );
+            continue;
+          }
           if (event.event !== "deployment") continue;
           const view = JSON.parse(event.data) as DeploymentView;
           if (options.output === "json") {

@@ -224,7 +224,9 @@ export const OPERATIONS: OperationDoc[] = [
     summary: "Live updates of one deployment (server-sent events)",
     description:
       "`event: deployment` with the whole deployment (incl. live status) whenever its state, revision or a " +
-      "component's health changes; `event: unavailable` while the database is away. Ends after deletion.",
+      "component's health changes; before it, `event: transition` ({id, name, revision, state, reasonCode?, at}) " +
+      "for each state it passed through since the last event; `event: unavailable` while the database is away. " +
+      "Ends after deletion.",
     tag: "Deployments",
     access: "tenant",
     parameters: [idParam],
@@ -238,6 +240,10 @@ export const OPERATIONS: OperationDoc[] = [
     path: "/v1/events",
     operationId: "watchDeployments",
     summary: "Live state changes of every deployment the key may see (server-sent events)",
+    description:
+      "`event: deployment` with the deployment whenever its state or revision changes; before it, " +
+      "`event: transition` ({id, name, revision, state, reasonCode?, at}) for each state it passed through " +
+      "since the last event; `event: unavailable` while the database is away.",
     tag: "Deployments",
     access: "tenant",
     parameters: [

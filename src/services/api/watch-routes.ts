@@ -1,10 +1,12 @@
 // Live updates as server-sent events (text/event-stream), for `ranaas watch`, `create --wait` and the
 // dashboard. Each stream polls the database (and, for one deployment, the status service) and sends an
-// event only when something a watcher sees has changed. Polling the shared database, not the reports
+// event only when something a watcher sees has changed, and a `transition` for each state passed
+// through between two looks. Polling the shared database, not the reports
 // one API replica happens to consume, makes every replica's streams complete.
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
+import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import { deploymentView } from "./deployment-view.ts";
@@ -66,6 +68,29 @@ async function stream(
   reply.raw.end();
 }
 
+/** The revision and state a stream last sent of a deployment. */
+interface Seen {
+  revision: number;
+  state: DeploymentState;
+}
+
+/**
+ * A stream looks every `pollMs`, so a deployment can pass through a state between two looks (an
+ * update done within half a second): each such state is sent as a `transition` event, from the
+ * record's history, before the deployment as it is now — a watcher misses no state.
+ */
+async function sendMissed(store: Store, send: Sender, record: DeploymentRecord, seen: Seen | undefined) {
+  if (seen === undefined || record.revision <= seen.revision + 1) return;
+  const missed = await store.deployments.transitionsBetween(record.id, seen.revision, record.revision);
+  while (missed.at(-1)?.state === record.state) missed.pop(); // the event that follows says so
+  let state = seen.state;
+  for (const t of missed) {
+    if (t.state === state) continue;
+    state = t.state;
+    send("transition", { id: record.id, name: record.name, ...t, at: t.at.toISOString() });
+  }
+}
+
 /** What a watcher of one deployment notices: state, revision, and each component's health. */
 function fingerprint(view: Record<string, unknown>): string {
   const status = view.status as
@@ -98,14 +123,17 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
     const tenant = visibleTenant(request);
     const first = await store.deployments.get(id, tenant);
     if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
-    let seen = "";
+    let seenPrint = "";
+    let seen: Seen | undefined;
     await stream(request, reply, pollMs, async (send) => {
       const record = await store.deployments.get(id, tenant);
       if (record === undefined) return "done";
       const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
       const print = fingerprint(view);
-      if (print !== seen) {
-        seen = print;
+      if (print !== seenPrint) {
+        await sendMissed(store, send, record, seen);
+        seenPrint = print;
+        seen = { revision: record.revision, state: record.state };
         send("deployment", view);
       }
       return record.state === "deleted" ? "done" : "more";
@@ -115,7 +143,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
   // Every deployment the caller may see: an event per record whenever its state or revision changes.
   app.get("/v1/events", async (request, reply) => {
     const tenant = visibleTenant(request);
-    const sent = new Map<string, number>();
+    const sent = new Map<string, Seen>();
     const given = (request.query as { since?: string }).since;
     let since = given === undefined ? new Date() : new Date(given);
     if (Number.isNaN(since.getTime()))
@@ -125,8 +153,10 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
     await stream(request, reply, pollMs, async (send) => {
       const changed = await store.deployments.changedSince(since, tenant);
       for (const record of changed) {
-        if (sent.get(record.id) === record.revision) continue;
-        sent.set(record.id, record.revision);
+        const seen = sent.get(record.id);
+        if (seen?.revision === record.revision) continue;
+        await sendMissed(store, send, record, seen);
+        sent.set(record.id, { revision: record.revision, state: record.state });
         send("deployment", deploymentView(record));
       }
       since = changed.at(-1)?.updatedAt ?? since;
