@@ -109,4 +109,20 @@ describe("deployments repository", () => {
     assert.ok(passed.every((t) => t.at instanceof Date));
     assert.deepEqual(await repository.transitionsBetween(r.id, 5, 6), []);
   });
+
+  it("gives up a claim whose writer never moved the record, once it is old, and no sooner", async () => {
+    const r = record("c", "c-2");
+    await repository.create(r);
+    const claims = db.collection<{ _id: string; at: Date }>("deployment_revisions");
+    // A writer claimed revision 1, then the database went away before its update.
+    await claims.insertOne({ _id: `${r.id}:1`, at: new Date() });
+    assert.equal(await repository.transition(r.id, ["requested"], { state: "planned" }), undefined);
+    await claims.updateOne({ _id: `${r.id}:1` }, { $set: { at: new Date(Date.now() - 120_000) } });
+    const moved = await repository.transition(r.id, ["requested"], { state: "planned" });
+    assert.deepEqual([moved?.state, moved?.revision], ["planned", 2]);
+    assert.deepEqual(
+      (await repository.transitionsBetween(r.id, 1, 3)).map((t) => t.state),
+      ["planned"],
+    );
+  });
 });

@@ -42,6 +42,9 @@ export interface DeploymentTransition {
 /** The most transitions `transitionsBetween` reads back (a watcher that missed more sees the latest). */
 const MAX_TRANSITIONS_READ = 20;
 
+/** When a claim on a revision the record never reached is given up as abandoned. */
+const ABANDONED_CLAIM_MS = 90_000;
+
 /** How many records a list reads at once. */
 const LIST_READS_AT_ONCE = 8;
 
@@ -182,6 +185,18 @@ export class DeploymentsRepository {
   }
 
   /**
+   * Gives up a claim on a revision the record is still at, once it is older than any update could
+   * take (the client's socket timeout is 60 s): the writer that made it failed before its update.
+   */
+  private async clearAbandonedClaim(claim: string, revision: number): Promise<boolean> {
+    const found = await this.revisions.findOne({ _id: claim });
+    if (found === null || Date.now() - found.at.getTime() < ABANDONED_CLAIM_MS) return found === null;
+    const id = claim.slice(0, claim.lastIndexOf(":"));
+    if ((await this.collection.findOne({ _id: id }))?.revision !== revision) return false;
+    return (await this.revisions.deleteOne({ _id: claim, at: found.at })).deletedCount === 1;
+  }
+
+  /**
    * The states the deployment went through after revision `after` and before revision `before`, oldest
    * first (at most the last 20): what a watcher that saw `after` and now sees `before` missed.
    */
@@ -262,20 +277,32 @@ export class DeploymentsRepository {
     >,
     revision?: number,
   ): Promise<DeploymentRecord | undefined> {
-    const current = await this.collection.findOne({ _id: id });
+    let current = await this.collection.findOne({ _id: id });
     if (current === null || !from.includes(current.state)) return undefined;
     if (revision !== undefined && current.revision !== revision) return undefined;
+    const claim = `${id}:${current.revision}`;
+    const reasonCode = "reasonCode" in changes ? changes.reasonCode : current.reasonCode;
+    const claimed: RevisionClaim = {
+      _id: claim,
+      at: new Date(),
+      state: changes.state ?? current.state,
+      ...(reasonCode === undefined ? {} : { reasonCode }),
+    };
     try {
-      const reasonCode = "reasonCode" in changes ? changes.reasonCode : current.reasonCode;
-      await this.revisions.insertOne({
-        _id: `${id}:${current.revision}`,
-        at: new Date(),
-        state: changes.state ?? current.state,
-        ...(reasonCode === undefined ? {} : { reasonCode }),
-      });
+      await this.revisions.insertOne(claimed);
     } catch (err) {
-      if (isDuplicateKey(err)) return undefined; // another writer moved it on from this revision
-      throw err;
+      if (!isDuplicateKey(err)) throw err;
+      // Another writer moved it on from this revision — unless that writer's update never happened
+      // (the database went away between its two writes): its claim is then given up and made again.
+      if (!(await this.clearAbandonedClaim(claim, current.revision))) return undefined;
+      current = await this.collection.findOne({ _id: id, revision: current.revision });
+      if (current === null || !from.includes(current.state)) return undefined;
+      try {
+        await this.revisions.insertOne(claimed);
+      } catch (again) {
+        if (isDuplicateKey(again)) return undefined;
+        throw again;
+      }
     }
     const set: Record<string, unknown> = { updatedAt: new Date(), revision: current.revision + 1 };
     const unset: Record<string, ""> = {};
@@ -286,14 +313,26 @@ export class DeploymentsRepository {
     if (changes.state === "deleted") unset.activeName = "";
     // A move that decides no command of its own means the last one was taken (or no longer matters).
     if (changes.dispatchPending === undefined) unset.dispatchPending = "";
-    // The claim above already makes this writer the only one moving on from this revision, so the
-    // update can select by `_id` alone, as `get` does.
-    const doc = await this.collection.findOneAndUpdate(
-      { _id: id },
-      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-      { returnDocument: "after" },
-    );
-    if (doc === null) return undefined;
+    // The claim above makes this writer the only one moving on from this revision; the revision in the
+    // filter only guards against a claim given up as abandoned while this update was still on its way.
+    let doc: DeploymentDocument | null;
+    try {
+      doc = await this.collection.findOneAndUpdate(
+        { _id: id, revision: current.revision },
+        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        { returnDocument: "after" },
+      );
+    } catch (err) {
+      // Give the claim back, so the record is not held at this revision (best effort: the database
+      // may be away — then the next writer gives it up once it is old).
+      await this.revisions.deleteOne({ _id: claim, at: claimed.at }).catch(() => undefined);
+      throw err;
+    }
+    if (doc === null) {
+      // Moved on after this writer's claim was given up as abandoned: the claim says nothing true.
+      await this.revisions.deleteOne({ _id: claim, at: claimed.at });
+      return undefined;
+    }
     if (changes.state !== undefined && changes.state !== current.state)
       await this.listing.updateOne(
         { _id: id, revision: { $lt: doc.revision } },
