@@ -22,6 +22,8 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
   const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
   const api = apiAs(ranaas, "operator-a");
   const workers = () => ranaas().fleet.running("worker");
+  const operationOf = async (answer: ApiAnswer<DeploymentAnswer>) =>
+    (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
   /** Polls a deployment until it is in `state`, and answers it as it is then. */
   const untilState = (
     id: string,
@@ -97,8 +99,6 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
     // first create's provision is queued, the second's is refused by the broker after it was planned.
     await Promise.all(workers().map((w) => ranaas().fleet.stop(w)));
     const readmit = await refuseMessagesTo(WORK_QUEUE);
-    const operationOf = async (answer: ApiAnswer<DeploymentAnswer>) =>
-      (await api<{ state: string }>("GET", `/v1/operations/${answer.body.operationId}`)).body.state;
     let queued: ApiAnswer<DeploymentAnswer>, refused: ApiAnswer<DeploymentAnswer>;
     try {
       queued = await api("POST", "/v1/ran-deployments", cellsRequest("queued-first", 1, { site: "site-1" }));
@@ -147,11 +147,10 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
 
   it("finishes an operation when its report comes again after the database failed between the report's two writes", async () => {
     const db = ranaas().db;
-    const operationState = async (operationId: string) =>
-      (await api<{ state: string }>("GET", `/v1/operations/${operationId}`)).body.state;
     // The record was moved on but the operation not finished (the database went away in between), so
     // the report is redelivered: it must finish the operation, whose record is already moved.
-    const again = async (id: string, operationId: string, outcome: "ready" | "deleted") => {
+    const again = async (answer: ApiAnswer<DeploymentAnswer>, outcome: "ready" | "deleted") => {
+      const { id, operationId } = answer.body;
       await db
         .collection<{ _id: string }>("operations")
         .updateOne({ _id: operationId }, { $set: { state: "running" } });
@@ -165,22 +164,22 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
           { operationId, outcome, ...(record?.connection ? { connection: record.connection } : {}) },
         ),
       );
-      return eventually(
-        async () => ((await operationState(operationId)) === "succeeded" ? true : undefined),
-        { timeoutMs: 15_000, what: `the repeated ${outcome} report to finish the operation` },
-      );
+      return eventually(async () => ((await operationOf(answer)) === "succeeded" ? true : undefined), {
+        timeoutMs: 15_000,
+        what: `the repeated ${outcome} report to finish the operation`,
+      });
     };
     const created = await api("POST", "/v1/ran-deployments", cellsRequest("reported-twice", 1), {
       prefer: "wait=60",
     });
     assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-    await again(created.body.id, created.body.operationId, "ready");
+    await again(created, "ready");
     assert.equal((await api("GET", `/v1/ran-deployments/${created.body.id}`)).body.state, "ready");
     const deleted = await api("DELETE", `/v1/ran-deployments/${created.body.id}`, undefined, {
       prefer: "wait=60",
     });
     assert.equal(deleted.body.state, "deleted", JSON.stringify(deleted.body));
-    await again(created.body.id, deleted.body.operationId, "deleted");
+    await again(deleted, "deleted");
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {

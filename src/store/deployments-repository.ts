@@ -184,15 +184,26 @@ export class DeploymentsRepository {
     return docs.map(toRecord);
   }
 
+  /** Claims moving a record on from a revision: false when another writer holds that claim. */
+  private async claim(claimed: RevisionClaim): Promise<boolean> {
+    try {
+      await this.revisions.insertOne(claimed);
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
   /**
-   * Gives up a claim on a revision the record is still at, once it is older than any update could
-   * take (the client's socket timeout is 60 s): the writer that made it failed before its update.
+   * Gives up a claim on a revision the record is still at (the caller has just read it there), once
+   * it is older than any update could take (the client's socket timeout is 60 s): the writer that made
+   * it failed before its update. Whether the claim is gone.
    */
-  private async clearAbandonedClaim(claim: string, revision: number): Promise<boolean> {
+  private async clearAbandonedClaim(claim: string): Promise<boolean> {
     const found = await this.revisions.findOne({ _id: claim });
-    if (found === null || Date.now() - found.at.getTime() < ABANDONED_CLAIM_MS) return found === null;
-    const id = claim.slice(0, claim.lastIndexOf(":"));
-    if ((await this.collection.findOne({ _id: id }))?.revision !== revision) return false;
+    if (found === null) return true;
+    if (Date.now() - found.at.getTime() < ABANDONED_CLAIM_MS) return false;
     return (await this.revisions.deleteOne({ _id: claim, at: found.at })).deletedCount === 1;
   }
 
@@ -288,21 +299,12 @@ export class DeploymentsRepository {
       state: changes.state ?? current.state,
       ...(reasonCode === undefined ? {} : { reasonCode }),
     };
-    try {
-      await this.revisions.insertOne(claimed);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+    if (!(await this.claim(claimed))) {
       // Another writer moved it on from this revision — unless that writer's update never happened
       // (the database went away between its two writes): its claim is then given up and made again.
-      if (!(await this.clearAbandonedClaim(claim, current.revision))) return undefined;
       current = await this.collection.findOne({ _id: id, revision: current.revision });
       if (current === null || !from.includes(current.state)) return undefined;
-      try {
-        await this.revisions.insertOne(claimed);
-      } catch (again) {
-        if (isDuplicateKey(again)) return undefined;
-        throw again;
-      }
+      if (!(await this.clearAbandonedClaim(claim)) || !(await this.claim(claimed))) return undefined;
     }
     const set: Record<string, unknown> = { updatedAt: new Date(), revision: current.revision + 1 };
     const unset: Record<string, ""> = {};

@@ -240,10 +240,7 @@ export function registerDeploymentCommands(program: Command): void {
               at: string;
             };
             if (options.output === "json") console.log(JSON.stringify(passed));
-            else
-              console.log(
-                `${passed.at}  ${passed.name}  ${passed.id}  ${passed.state}  rev ${passed.revision}${passed.reasonCode === undefined ? "" : `  ${passed.reasonCode}`}`,
-              );
+            else console.log(watchLine(passed.at, passed, passed.reasonCode));
             continue;
           }
           if (event.event !== "deployment") continue;
@@ -255,14 +252,21 @@ export function registerDeploymentCommands(program: Command): void {
           const components = view.status?.components ?? [];
           const ready =
             components.length === 0
-              ? ""
-              : `  ${components.filter((c) => c.ready).length}/${components.length} ready`;
-          console.log(
-            `${new Date().toISOString()}  ${view.name}  ${view.id}  ${view.state}  rev ${view.revision}${ready}${view.reason === undefined ? "" : `  ${view.reason}`}`,
-          );
+              ? undefined
+              : `${components.filter((c) => c.ready).length}/${components.length} ready`;
+          console.log(watchLine(new Date().toISOString(), view, ready, view.reason));
           if (view.state === "ready" && id !== undefined)
             for (const line of describeConnection(view)) console.log(line);
         }
       }),
     );
+}
+
+/** One line of `ranaas watch`: when, which deployment, its state and revision, then what else is known. */
+function watchLine(
+  at: string,
+  d: Pick<DeploymentView, "id" | "name" | "state" | "revision">,
+  ...more: (string | undefined)[]
+): string {
+  return [at, d.name, d.id, d.state, `rev ${d.revision}`, ...more.filter((m) => m !== undefined)].join("  ");
 }
