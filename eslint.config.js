@@ -72,6 +72,7 @@ export default tseslint.config(
       "src/srsran/**",
       "src/placement/**",
       "src/offline/**",
+      "src/preflight/**",
       "src/k8s/render/**",
     ],
     ignores: ["**/*.test.ts"],
@@ -91,6 +92,49 @@ export default tseslint.config(
             { group: ["mongodb", "rabbitmq-client", "fastify", "pino"], message: "Pure code does no I/O." },
             // Kubernetes object types are welcome; the client that talks to a cluster is not.
             { group: ["@kubernetes/client-node"], allowTypeImports: true, message: "Pure code does no I/O." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The pure layers in order: radio (bands, identities, fronthaul) at the bottom, the domain on it,
+    // then placement, srsRAN configs, manifests, preflight and offline rendering on both.
+    files: ["src/radio/**"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/domain/**",
+                "**/placement/**",
+                "**/srsran/**",
+                "**/k8s/**",
+                "**/preflight/**",
+                "**/offline/**",
+              ],
+              message: "radio is the bottom layer: it imports no other layer.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/domain/**"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/placement/**", "**/srsran/**", "**/k8s/**", "**/preflight/**", "**/offline/**"],
+              message: "The domain builds on radio only.",
+            },
           ],
         },
       ],

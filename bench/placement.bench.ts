@@ -1,8 +1,8 @@
 // Placement decision time (pure planDeployment, no I/O) for 1,000 nodes, 10,000 RUs and 5,000 existing
 // deployments, and how it grows when each of these grows ×10. The baseline is the base size measured in
 // the same run; results go to bench/results/placement.json.
+import { previewSoftware } from "../src/offline/render-request.ts";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_IMAGES } from "../src/domain/resource-definition.ts";
 import { validateSpec } from "../src/domain/validate-spec.ts";
 import type { ClusterNode, Inventory, RadioUnit } from "../src/placement/inventory.ts";
 import { planDeployment } from "../src/placement/plan-deployment.ts";
@@ -59,7 +59,18 @@ function inventory(size: Size): Inventory {
     pcis.add(pcis.size % 1008);
     pcisBySite.set(site, pcis);
   }
-  return { nodes, rus, used: { gnbIds, pcisBySite, vlansBySite: new Map(), prachRootsBySite: new Map() } };
+  return {
+    nodes,
+    rus,
+    used: {
+      gnbIds,
+      pcisBySite,
+      vlansBySite: new Map(),
+      prachRootsBySite: new Map(),
+      backhaulByZone: new Map(),
+      hostNetworkNodes: new Set<string>(),
+    },
+  };
 }
 
 function measure(size: Size, runs: number): Percentiles {
@@ -86,7 +97,7 @@ function measure(size: Size, runs: number): Percentiles {
         revision: 1,
         spec: validated.spec,
         carriers: validated.carriers,
-        images: DEFAULT_IMAGES,
+        software: previewSoftware(),
       },
       inv,
     );

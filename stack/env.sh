@@ -6,4 +6,9 @@ export MONGODB_URI=mongodb://127.0.0.1:$MONGO_PORT/
 export AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT
 export KUBECONFIG=$KUBECONFIG_FILE
 export PATH=$K8S_BIN:$(dirname "$HELM"):\$PATH
+# The stack's nodes are simulated (KWOK) and pull nothing: these names (reserved .invalid domain) only
+# need to exist. On a real cluster, name the images you built (docs/ran-images.md).
+export RANAAS_IMAGE_CU=\${RANAAS_IMAGE_CU:-simulated.invalid/srsran/cu:25.10}
+export RANAAS_IMAGE_DU=\${RANAAS_IMAGE_DU:-simulated.invalid/srsran/du:25.10}
+export RANAAS_IMAGE_RU_EMULATOR=\${RANAAS_IMAGE_RU_EMULATOR:-simulated.invalid/srsran/ru-emulator:25.10}
 ENV

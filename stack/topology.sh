@@ -16,6 +16,10 @@ metadata:
   annotations:
     kwok.x-k8s.io/node: fake
     node.alpha.kubernetes.io/ttl: "0"
+    # What an operator declares on real nodes for ranaas preflight (docs: README, On a real cluster).
+    ranaas.io/sctp: "true"
+$(if [[ $3 == edge ]]; then printf '    %s\n' 'ranaas.io/fronthaul-interface: ens1f0' 'ranaas.io/fronthaul-mtu: "9000"' 'ranaas.io/cpu-manager-policy: static'; fi)
+$(if [[ $2 == site-1 ]]; then echo '    ranaas.io/fronthaul-vlans: "100-999"'; fi)
   labels:
     kubernetes.io/hostname: $1
     kubernetes.io/os: linux
@@ -23,6 +27,7 @@ metadata:
     type: kwok
     topology.kubernetes.io/zone: $2
     ranaas.io/role: $3
+$(if [[ $2 == site-1 ]]; then echo '    ranaas.io/ptp-fronthaul: "true"'; fi)
 spec: {}
 status:
   capacity: {cpu: "$4", memory: $5Gi, pods: "110"}

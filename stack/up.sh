@@ -166,6 +166,8 @@ start_kwok() {
       pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
       echo "---"; cat "$stages/$s.yaml"
     done
+    # Ours, a named simulator: containers that exit with a given message (srsRAN's failures, for tests).
+    echo "---"; cat "$STACK_SRC/kwok/simulated-container-exit-stage.yaml"
   } >"$STACK_DIR/kwok.yaml"
   # A restarted KWOK gets a new holder identity and would wait for its old node leases to expire
   # (40 s) before it manages those nodes' pods again: hand it a clean slate instead.

@@ -11,6 +11,39 @@ import { runCli } from "./support/cli.ts";
 const example = fileURLToPath(new URL("../examples/n78-two-cells.yaml", import.meta.url));
 
 describe("ranaas render", () => {
+  it("plans against a provider's own RU pool with --pool, and refuses a bad pool naming each field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ranaas-pool-"));
+    const pool = join(dir, "pool.yaml");
+    await writeFile(
+      pool,
+      "rus:\n" +
+        "  - {id: oru-a1, site: metro-east, node: edge-east-1, bands: [78], maxBandwidthMHz: 100}\n" +
+        "  - {id: oru-a2, site: metro-east, node: edge-east-1, bands: [78], maxBandwidthMHz: 100}\n",
+    );
+    const out = join(dir, "out");
+    const result = await runCli(["render", example, "--pool", pool, "--site", "metro-east", "--out", out]);
+    assert.equal(result.code, 0, result.stderr);
+    const def = JSON.parse(await readFile(join(out, "resource-definition.json"), "utf8")) as {
+      site: string;
+      du: { node: string };
+      cu: { node: string };
+      cells: { ruId: string; ruNode: string }[];
+    };
+    assert.equal(def.site, "metro-east");
+    assert.equal(def.du.node, "edge-east-1");
+    assert.equal(def.cu.node, "central");
+    assert.deepEqual(
+      def.cells.map((c) => `${c.ruId}@${c.ruNode}`),
+      ["oru-a1@edge-east-1", "oru-a2@edge-east-1"],
+    );
+    const bad = join(dir, "bad.yaml");
+    await writeFile(bad, "rus:\n  - {id: BAD, site: s, node: n, bands: [], maxBandwidthMHz: 1}\n");
+    const refused = await runCli(["render", example, "--pool", bad, "--out", out]);
+    assert.equal(refused.code, 2);
+    for (const field of ["/rus/0/id", "/rus/0/bands", "/rus/0/maxBandwidthMHz"])
+      assert.ok(refused.stderr.includes(field), `${field} is named: ${refused.stderr}`);
+  });
+
   it("writes the srsRAN configs, manifests and resource definition of an example", async () => {
     const out = await mkdtemp(join(tmpdir(), "ranaas-render-"));
     const result = await runCli(["render", example, "--out", out]);
@@ -62,6 +95,16 @@ describe("ranaas render", () => {
     const radio = await runCli(["render", spec, "--out", join(dir, "out")]);
     assert.equal(radio.code, 2);
     assert.match(radio.stderr, /\/cells\/0\/band: band n3 has no 30 kHz SSB/);
+    await writeFile(
+      spec,
+      'name: bad\namf: [{address: 10.0.0.5}, {address: 10.0.0.6}]\nplmn: "00101"\ntac: 7\nslices: [{sst: 1}]\ncells: [{band: 78, bandwidthMHz: 20}]\n',
+    );
+    const amfs = await runCli(["render", spec, "--out", join(dir, "out")]);
+    assert.equal(amfs.code, 2);
+    assert.match(
+      amfs.stderr,
+      /\/amf\/1: PLMN 00101 is already served by \/amf\/0 \(10\.0\.0\.5:38412\); 10\.0\.0\.6:38412 cannot serve it too/,
+    );
     assert.deepEqual(await readdir(dir), ["bad.yaml"], "nothing written for an invalid request");
   });
 

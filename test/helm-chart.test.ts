@@ -17,9 +17,15 @@ import { lintChart, renderChart, templateChart } from "./support/helm.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "./support/kube.ts";
 import { uniqueName } from "./support/stack.ts";
 
+const images = {
+  "ran.images.cu": "registry.example/srsran:25.10",
+  "ran.images.du": "registry.example/srsran:25.10",
+  "ran.images.ruEmulator": "registry.example/srsran:25.10",
+};
 const existing = {
   "mongodb.uri": "mongodb://db.example:27017/",
   "rabbitmq.url": "amqp://u:p@mq.example:5672",
+  ...images,
 };
 
 describe("Helm chart", { timeout: 300_000 }, () => {
@@ -50,7 +56,22 @@ describe("Helm chart", { timeout: 300_000 }, () => {
     const typo = await templateChart({ "worker.replica": "3" });
     assert.notEqual(typo.code, 0);
     assert.match(typo.stderr, /at '\/worker': additional properties 'replica' not allowed/);
-    const noDatabase = await templateChart({ "rabbitmq.url": existing["rabbitmq.url"] });
+    const { "ran.images.du": _du, ...noDuImage } = existing;
+    for (const [values, missing] of [
+      [
+        { "mongodb.uri": existing["mongodb.uri"], "rabbitmq.url": existing["rabbitmq.url"] },
+        "properties 'cu', 'du', 'ruEmulator'",
+      ],
+      [noDuImage, "property 'du'"],
+    ] as const) {
+      const noImages = await templateChart(values);
+      assert.notEqual(noImages.code, 0, "installs without RAN images");
+      assert.ok(noImages.stderr.includes(`at '/ran/images': missing ${missing}`), noImages.stderr);
+    }
+    const flavour = await templateChart({ ...existing, "ran.flavour": "oai" });
+    assert.notEqual(flavour.code, 0);
+    assert.match(flavour.stderr, /at '\/ran\/flavour'.*'srsran', 'ocudu'/);
+    const noDatabase = await templateChart({ "rabbitmq.url": existing["rabbitmq.url"], ...images });
     assert.notEqual(noDatabase.code, 0);
     assert.match(
       noDatabase.stderr,
@@ -89,6 +110,7 @@ describe("Helm chart", { timeout: 300_000 }, () => {
       "rabbitmq.persistence.enabled": "false",
       "worker.autoscaling.enabled": "true",
       "nodeSelector.ranaas\\.io/role": "central",
+      ...images,
     });
     clusterScoped = objects.filter((o) => o.kind?.startsWith("Cluster"));
     await applyObjects(kc, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }]);

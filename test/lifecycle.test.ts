@@ -18,7 +18,13 @@ import { stackConfig, uniqueName } from "./support/stack.ts";
 
 describe("deployment lifecycle", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
-  const ranaas = ranaasForSuite({ "operator-a": "operator", provider: "admin" }, "ranaas_e2e", {}, 2);
+  // The periodic drift check every second (it still leaves a deployment alone for 10 s after a change).
+  const ranaas = ranaasForSuite(
+    { "operator-a": "operator", provider: "admin" },
+    "ranaas_e2e",
+    { RANAAS_DRIFT_SWEEP_MS: "1000" },
+    2,
+  );
   const api = apiAs(ranaas, "operator-a");
   const workers = () => ranaas().fleet.running("worker");
 
@@ -117,31 +123,67 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
     assert.deepEqual(after.items.map((d) => d.metadata?.name).sort(), ["cu", "du", "ru-emulator-0"]);
   });
 
-  it("heals a deployment whose DU Deployment was deleted behind its back", async () => {
-    const created = await api("POST", "/v1/ran-deployments", cellsRequest("self-healing", 1), {
-      prefer: "wait=30",
-    });
-    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-    const namespace = created.body.plan?.namespace ?? "";
-    const originalOperation = created.body.operationId;
-    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "du", namespace });
+  /**
+   * Waits until a new operation has brought the deployment back to ready, then checks it was a heal
+   * that succeeded and that the DU runs again, its own.
+   */
+  async function healedDu(before: Deployment, timeoutMs: number, what: string): Promise<Deployment> {
     const healed = await eventually(
       async () => {
-        const answer = await api<Deployment>("GET", `/v1/ran-deployments/${created.body.id}`);
-        return answer.body.operationId !== originalOperation && answer.body.state === "ready"
+        const answer = await api<Deployment>("GET", `/v1/ran-deployments/${before.id}`);
+        return answer.body.operationId !== before.operationId && answer.body.state === "ready"
           ? answer.body
           : undefined;
       },
-      { timeoutMs: 30_000, what: "the deployment to be healed and ready again" },
+      { timeoutMs, what },
     );
     const operation = await api<{ kind: string; state: string }>(
       "GET",
       `/v1/operations/${healed.operationId}`,
     );
     assert.deepEqual([operation.body.kind, operation.body.state], ["heal", "succeeded"]);
-    const du = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: "du", namespace });
-    assert.equal(du.metadata?.labels?.["ranaas.io/deployment-id"], created.body.id);
+    const du = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: "du", namespace: before.plan?.namespace ?? "" });
+    assert.equal(du.metadata?.labels?.["ranaas.io/deployment-id"], before.id);
+    return healed;
+  }
+
+  it("heals a deployment whose DU Deployment was deleted behind its back", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("self-healing", 1), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const namespace = created.body.plan?.namespace ?? "";
+    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: "du", namespace });
+    const healed = await healedDu(created.body, 30_000, "the deployment to be healed and ready again");
     assert.equal(healed.reason, undefined, "no reason left once healed");
+  });
+
+  it("heals a DU deleted while the status service was down, once it is back (nobody saw it go)", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("unwatched", 1), {
+      prefer: "wait=30",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const namespace = created.body.plan?.namespace ?? "";
+    const apps = kc.makeApiClient(AppsV1Api);
+    const [status] = ranaas().fleet.running("status");
+    assert.ok(status);
+    await ranaas().fleet.stop(status);
+    try {
+      await apps.deleteNamespacedDeployment({ name: "du", namespace });
+      // Gone for good before anyone watches again: no watch event will ever tell.
+      await eventually(
+        async () =>
+          (await apps.listNamespacedDeployment({ namespace })).items.some((d) => d.metadata?.name === "du")
+            ? undefined
+            : true,
+        { timeoutMs: 30_000, what: "the DU Deployment to be gone" },
+      );
+    } finally {
+      await ranaas().fleet.start("status");
+    }
+    await healedDu(created.body, 60_000, "the periodic check to find the missing DU and heal it");
   });
 
   it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {

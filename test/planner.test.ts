@@ -18,7 +18,7 @@ import { openStore, type Store } from "../src/store/store.ts";
 import { cellsRequest } from "./support/api-client.ts";
 import { adminKubeConfig } from "./support/kube.ts";
 import { addLoadNodes, loadRuPool } from "./support/load-nodes.ts";
-import { stackConfig, uniqueName } from "./support/stack.ts";
+import { SIMULATED_SOFTWARE, stackConfig, uniqueName } from "./support/stack.ts";
 
 const load = { sites: 1, nodesPerSite: 1, rus: 4, prefix: "plan", octet: 32 };
 
@@ -42,7 +42,8 @@ describe("planning with replayed and superseded requests", { timeout: 120_000 },
       store,
       state: new PlanningState(store, db),
       cluster: { read: () => readClusterNodes(kube) },
-      images: stackConfig().images,
+      software: SIMULATED_SOFTWARE,
+      backhaul: [],
       logger: createLogger("error"),
     };
   });

@@ -19,13 +19,16 @@ import { purgeQueues } from "./support/bus.ts";
 import { renderChart } from "./support/helm.ts";
 import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
 import { ServiceFleet } from "./support/services.ts";
-import { stackConfig, uniqueName } from "./support/stack.ts";
+import { SIMULATED_SOFTWARE, stackConfig, uniqueName } from "./support/stack.ts";
 
 /** The chart's ServiceAccounts, ClusterRoles and bindings, as `helm install ranaas -n ranaas-system` makes them. */
 async function chartRbac(): Promise<KubernetesObject[]> {
   const objects = await renderChart("ranaas", "ranaas-system", {
     "mongodb.uri": "mongodb://unused:27017/",
     "rabbitmq.url": "amqp://unused:5672",
+    "ran.images.cu": SIMULATED_SOFTWARE.images.cu,
+    "ran.images.du": SIMULATED_SOFTWARE.images.du,
+    "ran.images.ruEmulator": SIMULATED_SOFTWARE.images.ruEmulator,
   });
   return [
     {

@@ -142,6 +142,25 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
     assert.equal((await api("DELETE", "/v1/rus/ru-extra-1", undefined, asAdmin())).status, 404);
   });
 
+  it("takes a bodiless DELETE sent with Content-Type: application/json, and answers 405 with Allow", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest(uniqueName("json-delete"), 1));
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    // Many client wrappers send the JSON content type on every request, with no body.
+    const deleted = await api("DELETE", `/v1/ran-deployments/${created.body.id}`, undefined, {
+      "content-type": "application/json",
+    });
+    assert.equal(deleted.status, 202, JSON.stringify(deleted.body));
+    const empty = await api<{ code: string }>("POST", "/v1/ran-deployments", "", {
+      "content-type": "application/json",
+    });
+    assert.deepEqual([empty.status, empty.body.code], [400, "invalid-json"], "a create still needs its body");
+    const wrong = await api<{ code: string }>("PUT", `/v1/ran-deployments/${created.body.id}`, {});
+    assert.deepEqual([wrong.status, wrong.body.code], [405, "method-not-allowed"]);
+    assert.equal(wrong.headers.get("allow"), "DELETE, GET, HEAD, PATCH");
+    const unknown = await api<{ code: string }>("GET", "/v1/no-such-thing");
+    assert.deepEqual([unknown.status, unknown.body.code], [404, "not-found"]);
+  });
+
   it("answers invalid requests with 400/422 naming the field, never 5xx", async () => {
     const cases: [string, unknown, number][] = [
       ["malformed JSON", '{"name": ', 400],
@@ -165,6 +184,22 @@ describe("requests: idempotency, quotas, capacity, RU pool, validation", { timeo
       { ...cellsRequest("x", 1), tac: "seven" },
     );
     assert.deepEqual(named.body.problems, [{ path: "/tac", message: "must be a whole number" }]);
+    const twoAmfs = await api<{ code: string; problems: { path: string; message: string }[] }>(
+      "POST",
+      "/v1/ran-deployments",
+      { ...cellsRequest("two-amfs", 1), amf: [{ address: "10.0.0.5" }, { address: "10.0.0.6" }] },
+    );
+    assert.equal(twoAmfs.status, 422);
+    assert.deepEqual(
+      twoAmfs.body.problems.map((p) => p.path),
+      ["/amf/1"],
+    );
+    assert.match(
+      twoAmfs.body.problems[0]?.message ?? "",
+      /^PLMN \d+ is already served by \/amf\/0 \(10\.0\.0\.5:38412\); 10\.0\.0\.6:38412 cannot serve it too/,
+    );
+    const listed = await api<{ items: { name: string }[] }>("GET", "/v1/ran-deployments?limit=200");
+    assert.ok(!listed.body.items.some((d) => d.name === "two-amfs"), "nothing stored for a refused request");
     assert.equal((await api("GET", "/v1/ran-deployments?limit=0")).status, 422);
     assert.equal((await api("GET", "/v1/nothing-here")).status, 404);
   });

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { SERVICE_NAMES, type ServiceName } from "../src/platform/config.ts";
+import { RANAAS_SERVICES, type ServiceName } from "../src/platform/config.ts";
 import { eventually } from "./support/eventually.ts";
 import { freePort } from "./support/services.ts";
 import { stackConfig } from "./support/stack.ts";
@@ -18,7 +18,7 @@ describe("ranaas serve all", () => {
   let output = "";
 
   before(async () => {
-    for (const service of SERVICE_NAMES) ports[service] = await freePort();
+    for (const service of RANAAS_SERVICES) ports[service] = await freePort();
     const config = stackConfig();
     child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "all"], {
       env: {
@@ -42,7 +42,7 @@ describe("ranaas serve all", () => {
   });
 
   it("answers /healthz and /readyz on every service once its dependencies answer", async () => {
-    for (const service of SERVICE_NAMES) {
+    for (const service of RANAAS_SERVICES) {
       const url = `http://127.0.0.1:${ports[service]}`;
       const ready = await eventually(
         async () => {

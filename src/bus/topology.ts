@@ -1,4 +1,4 @@
-// RabbitMQ names and declarations (ARCHITECTURE §5): the orchestrator's RPC queue (single active
+// RabbitMQ names and declarations (docs/architecture.md, 6): the orchestrator's RPC queue (single active
 // consumer, so decisions are serialized while a standby waits), the durable quorum work queue with its
 // dead-letter queue, and the reports topic exchange with the API's durable queue. Each publisher and
 // consumer declares what it uses, so the client re-declares it after a broker restart and services can

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerCapacityCommands } from "./commands/capacity.ts";
 import { registerDeploymentCommands } from "./commands/deployments.ts";
 import { registerLoginCommand } from "./commands/login.ts";
+import { registerPreflightCommand } from "./commands/preflight.ts";
 import { registerRenderCommand } from "./commands/render.ts";
 import { registerRuCommand } from "./commands/ru.ts";
 import { registerServeCommand } from "./commands/serve.ts";
@@ -25,6 +26,7 @@ registerCapacityCommands(program);
 
 registerServeCommand(program);
 registerRenderCommand(program);
+registerPreflightCommand(program);
 registerRuCommand(program);
 registerTenantCommand(program);
 registerStackCommand(program);

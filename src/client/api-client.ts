@@ -80,7 +80,8 @@ export interface DeploymentView {
     }[];
   };
   connection: null | {
-    n2: { sourceAddress: string; amf: { address: string; port: number }[] };
+    network?: "pod" | "backhaul" | "host";
+    n2: { sourceAddress: string; amfSeesOutsideCluster?: string; amf: { address: string; port: number }[] };
     n3: { address: string; port: number; serviceType: string };
   };
   status?: {

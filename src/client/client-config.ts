@@ -11,10 +11,10 @@ export interface ClientConfig {
   tenant?: string;
 }
 
-export class ConfigError extends Error {
+export class InvalidConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ConfigError";
+    this.name = "InvalidConfigError";
   }
 }
 
@@ -26,7 +26,7 @@ export async function loadClientConfig(settings: ClientSettings): Promise<Client
     const info = await stat(path);
     if ((info.mode & 0o077) !== 0) {
       const mode = (info.mode & 0o777).toString(8);
-      throw new ConfigError(`${path} can be read by others (mode ${mode}); run: chmod 600 ${path}`);
+      throw new InvalidConfigError(`${path} can be read by others (mode ${mode}); run: chmod 600 ${path}`);
     }
     saved = JSON.parse(await readFile(path, "utf8")) as Partial<ClientConfig>;
   } catch (err) {

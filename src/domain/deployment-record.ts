@@ -1,44 +1,9 @@
-// A RAN deployment as RANaaS keeps it, and the states it moves through (ARCHITECTURE §2):
-// requested → planned → provisioning → ready; any → failed; ready → deleting → deleted.
+// A RAN deployment as RANaaS keeps it. The states it moves through, and by which events, are the table in
+// deployment-states.ts (drawn in docs/architecture.md).
 import type { ConnectionDetails } from "./connection-details.ts";
+import type { DeploymentState } from "./deployment-states.ts";
 import type { ResourceDefinition } from "./resource-definition.ts";
 import type { NormalizedSpec } from "./validate-spec.ts";
-
-export const DEPLOYMENT_STATES = [
-  "requested",
-  "planned",
-  "provisioning",
-  "ready",
-  "updating",
-  "degraded",
-  "failed",
-  "deleting",
-  "deleted",
-] as const;
-export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
-
-/** States whose resources (RUs, identities, compute) are held. */
-export const HOLDING_STATES: readonly DeploymentState[] = [
-  "planned",
-  "provisioning",
-  "ready",
-  "updating",
-  "degraded",
-  "deleting",
-];
-/** States a delete may start from. */
-export const DELETABLE_STATES: readonly DeploymentState[] = [
-  "requested",
-  "planned",
-  "provisioning",
-  "ready",
-  "updating",
-  "degraded",
-  "failed",
-];
-export const TERMINAL_STATES: readonly DeploymentState[] = ["ready", "failed", "deleted"];
-/** States an update ends in: a terminal one, or `degraded` when it failed (RANaaS then tries again). */
-export const UPDATE_SETTLED_STATES: readonly DeploymentState[] = [...TERMINAL_STATES, "degraded"];
 
 export interface DeploymentRecord {
   id: string;

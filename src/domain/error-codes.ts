@@ -10,6 +10,11 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, retryable: false, title: "Missing or invalid API key" },
   forbidden: { status: 403, retryable: false, title: "Not allowed for this tenant" },
   "not-found": { status: 404, retryable: false, title: "No such resource" },
+  "method-not-allowed": {
+    status: 405,
+    retryable: false,
+    title: "The path has no such method; Allow lists those it has",
+  },
   "tenant-exists": { status: 409, retryable: false, title: "A tenant with this name exists" },
   "tenant-in-use": { status: 409, retryable: false, title: "The tenant still has deployments" },
   "precondition-failed": {
@@ -21,6 +26,11 @@ export const ERROR_CODES = {
   "name-taken": { status: 409, retryable: false, title: "A deployment with this name exists" },
   "insufficient-rus": { status: 409, retryable: true, title: "Not enough free radio units" },
   "insufficient-compute": { status: 409, retryable: true, title: "Not enough free compute" },
+  "insufficient-core-network": {
+    status: 409,
+    retryable: true,
+    title: "No core-network address or host ports free for the CU",
+  },
   "identity-conflict": { status: 409, retryable: true, title: "An identity is already allocated" },
   "quota-exceeded": { status: 409, retryable: false, title: "The tenant's quota does not allow this" },
   "unknown-site": { status: 422, retryable: false, title: "No such site" },

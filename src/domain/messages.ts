@@ -1,9 +1,9 @@
-// The messages services exchange over RabbitMQ (ARCHITECTURE §5). Every message has the same envelope;
+// The messages services exchange over RabbitMQ (docs/architecture.md, 6). Every message has the same envelope;
 // receivers validate it and drop what they cannot trust, and drop commands older than the record.
 import { Ajv } from "ajv";
-import type { Capacity } from "../placement/capacity.ts";
+import type { Capacity } from "./capacity.ts";
 import type { ConnectionDetails } from "./connection-details.ts";
-import type { DeploymentState } from "./deployment-record.ts";
+import type { DeploymentState } from "./deployment-states.ts";
 import type { PlanRejection } from "./plan-rejection.ts";
 import type { ResourceDefinition } from "./resource-definition.ts";
 import type { NormalizedSpec } from "./validate-spec.ts";

@@ -2,6 +2,7 @@
 export type RejectionCode =
   | "insufficient-rus"
   | "insufficient-compute"
+  | "insufficient-core-network"
   | "identity-conflict"
   | "unknown-site"
   | "invalid-request"

@@ -1,5 +1,6 @@
 // What an operator asks for: the RAN deployment request model. One JSON Schema (TypeBox) gives the
 // TypeScript type, drives validation and becomes the OpenAPI component.
+import { CORE_NETWORK_MODES } from "./backhaul.ts";
 import { Type, type Static } from "@sinclair/typebox";
 
 export const DEFAULT_AMF_PORT = 38412;
@@ -8,6 +9,11 @@ export const MAX_CELLS = 16;
 
 const HOSTNAME_OR_IPV4 =
   "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+
+const PLMN_PATTERN = "^[0-9]{5,6}$";
+const PLMN_DESCRIPTION = 'MCC (3 digits) followed by MNC (2 or 3 digits), as a string such as "00101"';
+/** A cell broadcasts at most 12 PLMNs (maxPLMN, TS 38.331). */
+export const MAX_PLMNS = 12;
 
 /** A site is a zone: a Kubernetes label value (`topology.kubernetes.io/zone`). */
 export const SITE_PATTERN = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
@@ -20,6 +26,15 @@ export const AmfEndpointSchema = Type.Object(
     }),
     port: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_AMF_PORT, description: "SCTP port of N2" }),
+    ),
+    plmns: Type.Optional(
+      Type.Array(Type.String({ pattern: PLMN_PATTERN, description: PLMN_DESCRIPTION }), {
+        minItems: 1,
+        maxItems: MAX_PLMNS,
+        uniqueItems: true,
+        description:
+          "the PLMNs this AMF serves (default: all of the deployment's). Each PLMN is served by exactly one AMF",
+      }),
     ),
   },
   { additionalProperties: false, description: "An AMF the CU connects to over N2 (NGAP over SCTP)" },
@@ -84,13 +99,21 @@ export const RanDeploymentSpecSchema = Type.Object(
     }),
     amf: Type.Array(AmfEndpointSchema, {
       minItems: 1,
-      maxItems: 4,
-      description: "one AMF, or several (a pool)",
+      maxItems: MAX_PLMNS,
+      description:
+        "the AMF of the PLMN; several AMFs only for several PLMNs (RAN sharing), one AMF per PLMN, as srsRAN serves each PLMN from one AMF",
     }),
     plmn: Type.String({
-      pattern: "^[0-9]{5,6}$",
-      description: 'MCC (3 digits) followed by MNC (2 or 3 digits), as a string such as "00101"',
+      pattern: PLMN_PATTERN,
+      description: `the primary PLMN (in the cells' NR-CGI): ${PLMN_DESCRIPTION}`,
     }),
+    additionalPlmns: Type.Optional(
+      Type.Array(Type.String({ pattern: PLMN_PATTERN, description: PLMN_DESCRIPTION }), {
+        maxItems: MAX_PLMNS - 1,
+        uniqueItems: true,
+        description: "further PLMNs the cells broadcast (RAN sharing, MOCN); each is served by one AMF",
+      }),
+    ),
     tac: Type.Integer({ minimum: 0, maximum: 16777215, description: "24-bit tracking area code" }),
     slices: Type.Array(SliceSchema, { minItems: 1, maxItems: 8 }),
     cells: Type.Array(CellRequestSchema, { minItems: 1, maxItems: MAX_CELLS }),
@@ -124,6 +147,17 @@ export const RanDeploymentSpecSchema = Type.Object(
       Type.Union(
         N3_SERVICE_TYPES.map((t) => Type.Literal(t)),
         { description: "how the core's UPF reaches N3 (GTP-U, UDP 2152): default ClusterIP" },
+      ),
+    ),
+    coreNetwork: Type.Optional(
+      Type.Union(
+        CORE_NETWORK_MODES.map((m) => Type.Literal(m)),
+        {
+          description:
+            "where N2 and N3 run: pod (default; the pod network, a core in the cluster or one that accepts " +
+            "the node's address after SNAT) or backhaul (an address on the provider's backhaul network, " +
+            "which the AMF and UPF see as is) or host (the CU node's own address; one such CU per node)",
+        },
       ),
     ),
   },

@@ -5,6 +5,7 @@ import type { Carrier } from "../radio/carrier.ts";
 import type { FronthaulLink } from "../radio/fronthaul.ts";
 import type { PrachFormat } from "../radio/prach.ts";
 import type { TddPattern } from "../radio/tdd.ts";
+import type { PlannedCoreNetwork } from "./backhaul.ts";
 import type { AmfEndpoint, N3ServiceType, Slice } from "./ran-deployment-spec.ts";
 
 export interface ComputeResources {
@@ -38,7 +39,13 @@ export interface PlannedCell extends Pick<
   tdd?: TddPattern;
   prach: { configIndex: number; format: PrachFormat; rootSequenceIndex: number };
   fronthaul: FronthaulLink;
+  /** The RU emulator's compute; unused for a real radio (no emulator runs for it). */
   ru: ComputeResources;
+}
+
+/** Whether the cell's RU is emulated (an ru_emulator pod stands in for it) rather than a real radio. */
+export function isEmulated(cell: Pick<PlannedCell, "fronthaul">): boolean {
+  return (cell.fronthaul.ofh?.ru.kind ?? "emulated") === "emulated";
 }
 
 export interface ResourceDefinition {
@@ -49,25 +56,36 @@ export interface ResourceDefinition {
   name: string;
   revision: number;
   namespace: string;
+  /** The primary PLMN: the cells' NR-CGI carry it. */
   plmn: string;
+  /** Further PLMNs the cells broadcast (RAN sharing); empty for most deployments. */
+  additionalPlmns: string[];
   tac: number;
   slices: Slice[];
+  /** Every AMF with the PLMNs it serves (each PLMN exactly one AMF). */
   amf: Required<AmfEndpoint>[];
   gnbId: number;
   gnbIdBits: number;
   site: string;
   cu: { node: string; resources: ComputeResources; n3ServiceType: N3ServiceType };
+  /** How the CU reaches the core (N2, N3). */
+  coreNetwork: PlannedCoreNetwork;
   du: { node: string; gnbDuId: number; resources: ComputeResources };
   cells: PlannedCell[];
+  /** Which RAN software the images hold: it decides the binaries and the config keys rendered. */
+  flavour: RanFlavour;
   images: ContainerImages;
 }
 
 /**
- * srsRAN publishes no image that fits every CPU (its Dockerfile builds with -march=native), so operators
- * build their own from srsRAN's docker/Dockerfile and point RANaaS at it; these names are the defaults.
+ * The RAN software the deployments run: srsRAN Project, or OCUDU, its successor (srsRAN_Project was
+ * archived in 2026 and its development continues as OCUDU). Their binaries and some config keys differ.
  */
-export const DEFAULT_IMAGES: ContainerImages = {
-  cu: "localhost:5000/srsran-project:25.10",
-  du: "localhost:5000/srsran-project:25.10",
-  ruEmulator: "localhost:5000/srsran-project:25.10",
-};
+export const RAN_FLAVOURS = ["srsran", "ocudu"] as const;
+export type RanFlavour = (typeof RAN_FLAVOURS)[number];
+
+/** What an installation runs: one flavour, and the images that hold its CU, DU and RU emulator. */
+export interface RanSoftware {
+  flavour: RanFlavour;
+  images: ContainerImages;
+}

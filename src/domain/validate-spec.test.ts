@@ -28,13 +28,55 @@ describe("validateSpec", () => {
     assert.equal(result.carriers[0]?.dlArfcn, 636666);
   });
 
-  it("accepts a DNS name for the AMF and several AMFs", () => {
+  it("accepts a DNS name for the AMF", () => {
+    const result = validateSpec({ ...valid, amf: { address: "amf.core.svc.cluster.local" } });
+    assert.ok(result.ok);
+    assert.deepEqual(result.spec.amf, [{ address: "amf.core.svc.cluster.local", port: 38412 }]);
+  });
+
+  it("refuses two AMFs for one PLMN, naming both AMFs and the PLMN", () => {
+    const problems = problemsOf({
+      ...valid,
+      amf: [{ address: "10.0.0.5" }, { address: "10.0.0.6", port: 38413 }],
+    });
+    assert.deepEqual(Object.keys(problems), ["/amf/1"]);
+    assert.match(
+      problems["/amf/1"] ?? "",
+      /^PLMN 00101 is already served by \/amf\/0 \(10\.0\.0\.5:38412\); 10\.0\.0\.6:38413 cannot serve it too: srsRAN's CU serves each PLMN from one AMF/,
+    );
+  });
+
+  it("accepts several AMFs for several PLMNs (RAN sharing), one AMF per PLMN", () => {
     const result = validateSpec({
       ...valid,
-      amf: [{ address: "amf.core.svc.cluster.local" }, { address: "10.0.0.6", port: 38413 }],
+      additionalPlmns: ["00102"],
+      amf: [
+        { address: "10.0.0.5", plmns: ["00101"] },
+        { address: "10.0.0.6", plmns: ["00102"] },
+      ],
     });
-    assert.ok(result.ok);
-    assert.equal(result.spec.amf.length, 2);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    assert.deepEqual(result.spec.amf[1], { address: "10.0.0.6", port: 38412, plmns: ["00102"] });
+    assert.ok(validateSpec({ ...valid, additionalPlmns: ["00102"] }).ok, "one AMF serves every PLMN");
+  });
+
+  it("refuses PLMNs served by no AMF, by an AMF twice, or foreign to the deployment", () => {
+    const problems = problemsOf({
+      ...valid,
+      additionalPlmns: ["00102", "00103", "00101"],
+      amf: [
+        { address: "10.0.0.5", plmns: ["00101", "00999"] },
+        { address: "10.0.0.6", plmns: ["00102", "00101"] },
+      ],
+    });
+    assert.match(problems["/amf/0/plmns/1"] ?? "", /PLMN 00999 is not one of this deployment's PLMNs/);
+    assert.match(problems["/amf/1/plmns/1"] ?? "", /PLMN 00101 is already served by \/amf\/0/);
+    assert.match(problems["/additionalPlmns/1"] ?? "", /no AMF serves PLMN 00103/);
+    assert.equal(problems["/additionalPlmns/2"], "repeats the primary PLMN 00101");
+    assert.equal(
+      problemsOf({ ...valid, additionalPlmns: ["00102", "00102"] })["/additionalPlmns"],
+      "item 1 repeats item 0",
+    );
   });
 
   it("reports every schema problem at once with its JSON path", () => {

@@ -9,6 +9,7 @@ import {
   EMULATED_RU_CONSTRAINTS,
 } from "../radio/carrier.ts";
 import { isValidGnbId, maxCellsPerGnb } from "../radio/identity.ts";
+import { amfPlmnProblems } from "./amf-plmns.ts";
 import type { Problem } from "./problem.ts";
 import {
   DEFAULT_AMF_PORT,
@@ -19,10 +20,11 @@ import {
 
 /** A spec after validation: AMF ports, gNB ID length and SCS filled in, SDs upper-case. */
 export interface NormalizedSpec extends RanDeploymentSpec {
-  amf: { address: string; port: number }[];
+  amf: { address: string; port: number; plmns?: string[] }[];
   gnbIdBits: number;
   cells: (RanDeploymentSpec["cells"][number] & { scsKHz: 15 | 30 | 60 })[];
   n3ServiceType: NonNullable<RanDeploymentSpec["n3ServiceType"]>;
+  coreNetwork: NonNullable<RanDeploymentSpec["coreNetwork"]>;
 }
 
 export type SpecValidation =
@@ -63,13 +65,18 @@ function acceptSingleAmf(input: unknown): unknown {
 function normalize(spec: RanDeploymentSpec): NormalizedSpec {
   return {
     ...spec,
-    amf: spec.amf.map((a) => ({ address: a.address, port: a.port ?? DEFAULT_AMF_PORT })),
+    amf: spec.amf.map((a) => ({
+      address: a.address,
+      port: a.port ?? DEFAULT_AMF_PORT,
+      ...(a.plmns === undefined ? {} : { plmns: a.plmns }),
+    })),
     slices: spec.slices.map((s) =>
       s.sd === undefined ? { sst: s.sst } : { sst: s.sst, sd: s.sd.toUpperCase() },
     ),
     gnbIdBits: spec.gnbIdBits ?? DEFAULT_GNB_ID_BITS,
     cells: spec.cells.map((c) => ({ ...c, scsKHz: c.scsKHz ?? 30 })),
     n3ServiceType: spec.n3ServiceType ?? "ClusterIP",
+    coreNetwork: spec.coreNetwork ?? "pod",
   };
 }
 
@@ -80,13 +87,7 @@ function crossFieldProblems(spec: NormalizedSpec): Problem[] {
       problems.push({ path: `/amf/${i}/address`, message: `"${amf.address}" is not a valid IPv4 address` });
     }
   });
-  const amfSeen = new Map<string, number>();
-  spec.amf.forEach((amf, i) => {
-    const key = `${amf.address.toLowerCase()}:${amf.port}`;
-    const first = amfSeen.get(key);
-    if (first !== undefined) problems.push({ path: `/amf/${i}`, message: `repeats /amf/${first}` });
-    else amfSeen.set(key, i);
-  });
+  problems.push(...amfPlmnProblems(spec));
   const sliceSeen = new Map<string, number>();
   spec.slices.forEach((slice, i) => {
     const key = `${slice.sst}/${slice.sd ?? ""}`;
@@ -193,6 +194,10 @@ function describeAt(error: ErrorObject): Problem {
         path,
         message: `${shown(error.data)} is not valid: must be ${String(schema?.description)}`,
       };
+    case "uniqueItems": {
+      const [earlier, later] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      return { path, message: `item ${later} repeats item ${earlier}` };
+    }
     case "anyOf": {
       const options = (schema?.anyOf as { const?: unknown }[] | undefined)?.map((s) =>
         JSON.stringify(s.const),

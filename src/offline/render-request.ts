@@ -2,25 +2,45 @@
 // topology (no cluster needed), render srsRAN configs and Kubernetes objects, and lay them out as files
 // for review or GitOps. Pure: the CLI reads the request and writes the files.
 import { stringify } from "yaml";
+import type { BackhaulNetwork } from "../domain/backhaul.ts";
 import type { Problem } from "../domain/problem.ts";
-import type { ContainerImages, ResourceDefinition } from "../domain/resource-definition.ts";
+import type { RanFlavour, RanSoftware, ResourceDefinition } from "../domain/resource-definition.ts";
 import { validateSpec } from "../domain/validate-spec.ts";
 import {
   DEFAULT_RENDER_OPTIONS,
   renderManifests,
   type RenderOptions,
 } from "../k8s/render/render-manifests.ts";
-import { localInventory, DEFAULT_LOCAL_TOPOLOGY, type LocalTopology } from "../placement/local-inventory.ts";
+import {
+  DEFAULT_LOCAL_TOPOLOGY,
+  localInventory,
+  poolInventory,
+  type LocalTopology,
+} from "../placement/local-inventory.ts";
+import type { RuPool } from "../domain/ru-pool.ts";
 import type { PlanRejection } from "../domain/plan-rejection.ts";
 import { planDeployment } from "../placement/plan-deployment.ts";
+
+/**
+ * Image names for a render made without real ones (`ranaas render` without --image-*, the examples): in
+ * the reserved `.invalid` domain, so nothing can ever pull them by mistake.
+ */
+export function previewSoftware(flavour: RanFlavour = "srsran"): RanSoftware {
+  const image = (component: string) => `preview.invalid/${flavour}/${component}:unset`;
+  return { flavour, images: { cu: image("cu"), du: image("du"), ruEmulator: image("ru-emulator") } };
+}
 
 export interface OfflineRenderOptions {
   deploymentId: string;
   tenant: string;
-  images: ContainerImages;
+  software: RanSoftware;
+  /** The provider's backhaul networks, for requests with coreNetwork backhaul. */
+  backhaul?: readonly BackhaulNetwork[];
   /** Overrides the request's `site`. */
   site?: string | undefined;
   topology?: LocalTopology;
+  /** Plan against this RU pool (its sites and nodes) instead of the local topology. */
+  pool?: RuPool;
   render?: RenderOptions;
 }
 
@@ -39,9 +59,12 @@ export function renderRequest(request: unknown, options: OfflineRenderOptions): 
       revision: 1,
       spec: validated.spec,
       carriers: validated.carriers,
-      images: options.images,
+      software: options.software,
+      backhaul: options.backhaul ?? [],
     },
-    localInventory(options.topology ?? DEFAULT_LOCAL_TOPOLOGY),
+    options.pool === undefined
+      ? localInventory(options.topology ?? DEFAULT_LOCAL_TOPOLOGY)
+      : poolInventory(options.pool),
   );
   if (!planned.ok) return planned;
   const rendered = renderManifests(planned.definition, options.render ?? DEFAULT_RENDER_OPTIONS);

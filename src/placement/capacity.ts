@@ -2,20 +2,8 @@
 // site's edge nodes (and on the central nodes, shared by every site).
 import type { ComputeResources } from "../domain/resource-definition.ts";
 import { add, NO_RESOURCES } from "./compute-profile.ts";
+import type { Capacity } from "../domain/capacity.ts";
 import type { Inventory } from "./inventory.ts";
-
-export interface SiteCapacity {
-  site: string;
-  freeRus: number;
-  /** band → free RUs that serve it, with the widest bandwidth any of them takes. */
-  bands: { band: number; freeRus: number; maxBandwidthMHz: number }[];
-  edge: { nodes: number; free: ComputeResources; largestFree: ComputeResources };
-}
-
-export interface Capacity {
-  sites: SiteCapacity[];
-  central: { nodes: number; free: ComputeResources; largestFree: ComputeResources };
-}
 
 function summarize(free: ComputeResources[]): {
   nodes: number;

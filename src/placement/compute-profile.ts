@@ -1,26 +1,53 @@
-// How much CPU and memory each component asks for (requests = limits, so srsRAN's real-time threads get
-// Guaranteed QoS). The DU grows with its cells: each cell adds a PHY pipeline.
+// How much CPU and memory each component asks for. Requests equal limits in whole CPUs, so the pods are
+// Guaranteed and, with the kubelet's static CPU manager, get cores of their own: srsRAN's real-time
+// threads busy-poll and must not share a core.
+//
+// Sources (srsRAN Project release_25_10):
+// - ru_emulator runs, per emulated cell, a reception thread and an emulator thread, plus one timing
+//   thread, each a single worker polling every 1 µs at real-time priority (apps/examples/ofh/
+//   ru_emulator.cpp, worker_manager): 3 cores for the one cell an emulator pod serves. On a 2-core
+//   machine one took 190% CPU and starved a gNB beside it.
+// - srsRAN's own Helm chart suggests 12 CPUs and 16 GiB for a gNB with one 100 MHz 4T2R O-RU cell
+//   (srsRAN_Project_helm, charts/srsran-project/values.yaml, resources): with the CU (2) and the DU's
+//   non-real-time and Open Fronthaul timing work (2) apart, about 8 cores for the cell — a core per
+//   started 25 MHz of bandwidth (the PHY's work grows with the PRBs) for each pair of DL antennas.
 import type { ComputeResources, ResourceDefinition } from "../domain/resource-definition.ts";
+import { isEmulated } from "../domain/resource-definition.ts";
 
 export interface ComputeProfile {
   cu: ComputeResources;
+  /** The DU's non-real-time work and its Open Fronthaul timing thread. */
   duBase: ComputeResources;
+  /** Per cell: CPU for each started `bandwidthBlockMHz` and each pair of DL antennas; memory once. */
   duPerCell: ComputeResources;
+  bandwidthBlockMHz: number;
   ruEmulator: ComputeResources;
 }
 
 export const DEFAULT_COMPUTE_PROFILE: ComputeProfile = {
   cu: { cpuMillis: 2000, memoryMiB: 4096 },
   duBase: { cpuMillis: 2000, memoryMiB: 4096 },
-  duPerCell: { cpuMillis: 2000, memoryMiB: 1024 },
-  ruEmulator: { cpuMillis: 1000, memoryMiB: 1024 },
+  duPerCell: { cpuMillis: 1000, memoryMiB: 1024 },
+  bandwidthBlockMHz: 25,
+  ruEmulator: { cpuMillis: 3000, memoryMiB: 1024 },
 };
 
-export function duResources(profile: ComputeProfile, cells: number): ComputeResources {
-  return {
-    cpuMillis: profile.duBase.cpuMillis + cells * profile.duPerCell.cpuMillis,
-    memoryMiB: profile.duBase.memoryMiB + cells * profile.duPerCell.memoryMiB,
-  };
+/** What the DU's cells demand: their bandwidth and their RUs' DL antennas. */
+export interface CellLoad {
+  bandwidthMHz: number;
+  dlAntennas: number;
+}
+
+export function duResources(profile: ComputeProfile, cells: readonly CellLoad[]): ComputeResources {
+  let cpuMillis = profile.duBase.cpuMillis;
+  let memoryMiB = profile.duBase.memoryMiB;
+  for (const cell of cells) {
+    const blocks = Math.ceil(cell.bandwidthMHz / profile.bandwidthBlockMHz);
+    const antennaPairs = Math.ceil(Math.max(1, cell.dlAntennas) / 2);
+    cpuMillis += blocks * antennaPairs * profile.duPerCell.cpuMillis;
+    memoryMiB += profile.duPerCell.memoryMiB;
+  }
+  return { cpuMillis, memoryMiB };
 }
 
 export function fits(need: ComputeResources, free: ComputeResources): boolean {
@@ -39,7 +66,7 @@ export function computeByNode(def: ResourceDefinition): Record<string, ComputeRe
   const place = (node: string, r: ComputeResources) => (byNode[node] = add(byNode[node] ?? NO_RESOURCES, r));
   place(def.cu.node, def.cu.resources);
   place(def.du.node, def.du.resources);
-  for (const cell of def.cells) place(cell.ruNode, cell.ru);
+  for (const cell of def.cells) if (isEmulated(cell)) place(cell.ruNode, cell.ru);
   return byNode;
 }
 

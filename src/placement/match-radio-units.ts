@@ -1,12 +1,17 @@
 // Assigns one free, capable radio unit to each cell (bipartite matching by augmenting paths, so a cell
 // that only one RU can serve still gets it when a less picky cell could have taken it).
 import type { CellRequest } from "../domain/ran-deployment-spec.ts";
+import { fronthaulReady } from "./fronthaul-link.ts";
 import type { RadioUnit } from "./inventory.ts";
 
+/** Whether the RU is free, usable now and radiates the cell's band and bandwidth. */
 export function canServe(ru: RadioUnit, cell: Pick<CellRequest, "band" | "bandwidthMHz">): boolean {
-  return (
-    ru.allocatedTo === undefined && ru.bands.includes(cell.band) && cell.bandwidthMHz <= ru.maxBandwidthMHz
-  );
+  return ru.allocatedTo === undefined && fronthaulReady(ru) && radiates(ru, cell);
+}
+
+/** Whether the RU radiates the cell's band and bandwidth (whatever else stands in its way). */
+export function radiates(ru: RadioUnit, cell: Pick<CellRequest, "band" | "bandwidthMHz">): boolean {
+  return ru.bands.includes(cell.band) && cell.bandwidthMHz <= ru.maxBandwidthMHz;
 }
 
 /** RU for each cell in order, or undefined when the RUs cannot serve every cell. */

@@ -2,10 +2,17 @@
 // cell, a DU node there and a CU node with room, and allocates gNB ID, PCIs, sector ids, PRACH roots,
 // VLANs and fronthaul MACs — or says precisely what is missing. Pure: the orchestrator supplies the
 // inventory and makes the reservations atomic.
+import { plmnsPerAmf } from "../domain/amf-plmns.ts";
+import {
+  assignableAddresses,
+  firstFreeAddress,
+  type BackhaulNetwork,
+  type PlannedCoreNetwork,
+} from "../domain/backhaul.ts";
 import type {
   ComputeResources,
-  ContainerImages,
   PlannedCell,
+  RanSoftware,
   ResourceDefinition,
 } from "../domain/resource-definition.ts";
 import { namespaceOf, shortIdOf } from "../domain/ids.ts";
@@ -14,7 +21,9 @@ import type { PlanRejection, RejectionCode } from "../domain/plan-rejection.ts";
 export type { PlanRejection, RejectionCode };
 import type { NormalizedSpec } from "../domain/validate-spec.ts";
 import type { Carrier } from "../radio/carrier.ts";
-import { chooseVlan, fronthaulMacs, singleAntennaPorts } from "../radio/fronthaul.ts";
+import { chooseVlan } from "../radio/fronthaul.ts";
+import { OFH_MTU } from "../srsran/ofh-defaults.ts";
+import { fronthaulLink, fronthaulProblem, fronthaulReady, trunkProblem } from "./fronthaul-link.ts";
 import { maxGnbId, nci, nciHex, nrCgi } from "../radio/identity.ts";
 import { choosePci } from "../radio/pci.ts";
 import { prachConfig, prachRootSequenceIndex } from "../radio/prach.ts";
@@ -25,10 +34,11 @@ import {
   fits,
   formatResources,
   subtract,
+  type CellLoad,
   type ComputeProfile,
 } from "./compute-profile.ts";
-import type { ClusterNode, Inventory, RadioUnit } from "./inventory.ts";
-import { canServe, matchRadioUnits } from "./match-radio-units.ts";
+import { PTP_FRONTHAUL_LABEL, type ClusterNode, type Inventory, type RadioUnit } from "./inventory.ts";
+import { canServe, matchRadioUnits, radiates } from "./match-radio-units.ts";
 
 export interface PlanRequest {
   deploymentId: string;
@@ -36,7 +46,9 @@ export interface PlanRequest {
   revision: number;
   spec: NormalizedSpec;
   carriers: readonly Carrier[];
-  images: ContainerImages;
+  software: RanSoftware;
+  /** The provider's backhaul networks, one per zone, for requests with coreNetwork backhaul. */
+  backhaul?: readonly BackhaulNetwork[];
   compute?: ComputeProfile;
   /**
    * The deployment's current definition when an update is re-planned: its site and gNB ID stay, and
@@ -83,19 +95,41 @@ export function planDeployment(request: PlanRequest, inventory: Inventory): Plan
     .sort((a, b) => b.capable - a.capable || a.site.localeCompare(b.site));
 
   let computeRejection: PlanRejection | undefined;
+  const backhaul = spec.coreNetwork === "backhaul" ? backhaulChoice(request, inventory) : undefined;
+  const hostTaken = spec.coreNetwork === "host" ? inventory.used.hostNetworkNodes : undefined;
   for (const { site } of candidates) {
-    const rus = matchWithKept(
-      spec.cells,
-      kept,
-      inventory.rus.filter((ru) => ru.site === site),
-    );
-    if (rus === undefined) continue;
-    const placed = placeCompute(site, rus, spec.cells.length, inventory.nodes, profile, previous);
-    if ("rejection" in placed) {
-      computeRejection ??= placed.rejection;
-      continue;
+    // The DU and its RUs share a clock over the fronthaul: one node, or nodes the site declares
+    // PTP-synchronised. The group with the most free RUs first.
+    let found: { rus: RadioUnit[]; placed: ComputePlacement } | undefined;
+    for (const group of fronthaulGroups(site, inventory)) {
+      const rus = matchWithKept(
+        spec.cells,
+        kept,
+        inventory.rus.filter((ru) => ru.site === site && group.includes(ru.node)),
+      );
+      if (rus === undefined) continue;
+      const placed = placeCompute(
+        {
+          site,
+          rus,
+          cells: cellLoads(request.carriers, rus),
+          nodes: inventory.nodes,
+          profile,
+          previous,
+          duNodes: group,
+        },
+        { backhaul, hostTaken },
+      );
+      if ("rejection" in placed) {
+        computeRejection ??= placed.rejection;
+        continue;
+      }
+      found = { rus, placed };
+      break;
     }
-    const cells = planCells(request, inventory, site, gnbId, rus, profile, kept);
+    if (found === undefined) continue;
+    const { rus, placed } = found;
+    const cells = planCells(request, inventory, site, gnbId, rus, profile, kept, placed.duNode);
     if (!Array.isArray(cells)) return { ok: false, rejection: cells };
     return {
       ok: true,
@@ -107,16 +141,23 @@ export function planDeployment(request: PlanRequest, inventory: Inventory): Plan
         revision: request.revision,
         namespace: namespaceOf(request.deploymentId),
         plmn: spec.plmn,
+        additionalPlmns: spec.additionalPlmns ?? [],
         tac: spec.tac,
         slices: spec.slices,
-        amf: spec.amf,
+        amf: amfWithPlmns(spec),
         gnbId,
         gnbIdBits: spec.gnbIdBits,
         site,
         cu: { node: placed.cuNode, resources: profile.cu, n3ServiceType: spec.n3ServiceType },
-        du: { node: placed.duNode, gnbDuId: GNB_DU_ID, resources: duResources(profile, spec.cells.length) },
+        coreNetwork: placed.coreNetwork,
+        du: {
+          node: placed.duNode,
+          gnbDuId: GNB_DU_ID,
+          resources: duResources(profile, cellLoads(request.carriers, rus)),
+        },
         cells,
-        images: request.images,
+        flavour: request.software.flavour,
+        images: request.software.images,
       },
     };
   }
@@ -179,6 +220,26 @@ function describeCells(spec: NormalizedSpec): string {
   return [...groups].map(([key, count]) => `${count} for ${key}`).join(" and ");
 }
 
+/**
+ * The groups of a site's edge nodes whose RUs one DU may serve: each node alone, and the nodes the site
+ * declares PTP-synchronised together; the group with the most free RUs first.
+ */
+export function fronthaulGroups(site: string, inventory: Pick<Inventory, "nodes" | "rus">): string[][] {
+  const edge = inventory.nodes.filter((n) => n.role === "edge" && n.site === site);
+  // PTP-synchronised nodes serve each other's RUs over one L2 fronthaul, so only at one MTU.
+  const synced = new Map<number, string[]>();
+  for (const n of edge.filter((n) => n.ptpFronthaul === true)) {
+    const mtu = n.fronthaul?.mtu ?? OFH_MTU;
+    synced.set(mtu, [...(synced.get(mtu) ?? []), n.name]);
+  }
+  const groups = [...edge.filter((n) => n.ptpFronthaul !== true).map((n) => [n.name]), ...synced.values()];
+  const freeOn = new Map<string, number>();
+  for (const ru of inventory.rus)
+    if (ru.allocatedTo === undefined) freeOn.set(ru.node, (freeOn.get(ru.node) ?? 0) + 1);
+  const free = (group: string[]) => group.reduce((sum, node) => sum + (freeOn.get(node) ?? 0), 0);
+  return groups.sort((a, b) => free(b) - free(a) || a.join().localeCompare(b.join()));
+}
+
 function ruShortage(
   spec: NormalizedSpec,
   inventory: Inventory,
@@ -191,9 +252,36 @@ function ruShortage(
       ? "there are no sites"
       : `the most free capable RUs ${where} is ${best.capable} (${best.site})`;
   const total = inventory.rus.length;
+  // Enough RUs at a site, but not where one DU can serve them: say so.
+  let sync = "";
+  if (best !== undefined && best.capable >= spec.cells.length) {
+    const groups = candidates.flatMap(({ site }) =>
+      fronthaulGroups(site, inventory).map((group) => ({
+        group,
+        capable: inventory.rus.filter(
+          (ru) => group.includes(ru.node) && spec.cells.some((cell) => canServe(ru, cell)),
+        ).length,
+      })),
+    );
+    const top = groups.sort((a, b) => b.capable - a.capable)[0];
+    if (top !== undefined)
+      sync =
+        `; a DU serves only RUs on its own node or on nodes the site declares PTP-synchronised ` +
+        `(${PTP_FRONTHAUL_LABEL}=true), and the most such RUs together is ${top.capable} (${top.group.join(", ")})`;
+  }
+  // Real radios that would serve but cannot now: their node has lost (or never had) PTP lock.
+  const sites = new Set(candidates.map((c) => c.site));
+  const unsynced = inventory.rus
+    .filter((ru) => sites.has(ru.site) && ru.allocatedTo === undefined && !fronthaulReady(ru))
+    .filter((ru) => spec.cells.some((cell) => radiates(ru, cell)))
+    .map((ru) => `${ru.id} on ${ru.node}`);
+  const ptp =
+    unsynced.length === 0
+      ? ""
+      : `; left out because their node is not PTP-synchronised (fronthaul.ptp.synced): ${unsynced.join(", ")}`;
   return {
     code: "insufficient-rus",
-    message: `needs ${spec.cells.length} RUs at one site — ${describeCells(spec)}; ${most}, of ${total} RUs in the pool`,
+    message: `needs ${spec.cells.length} RUs at one site — ${describeCells(spec)}; ${most}${sync}, of ${total} RUs in the pool${ptp}`,
   };
 }
 
@@ -213,17 +301,65 @@ function allocateGnbId(spec: NormalizedSpec, inventory: Inventory): number | Pla
 interface ComputePlacement {
   duNode: string;
   cuNode: string;
+  coreNetwork: PlannedCoreNetwork;
+}
+
+/** Where a backhaul CU may go: zone → its network and the address it would get there. */
+type BackhaulChoice = ReadonlyMap<string, PlannedCoreNetwork & { mode: "backhaul" }>;
+
+/**
+ * The address a backhaul CU would get in each zone that has a network with one free. An update keeps
+ * the address it has (its reservation was given back, so it shows as free).
+ */
+function backhaulChoice(request: PlanRequest, inventory: Inventory): BackhaulChoice {
+  const choice = new Map<string, PlannedCoreNetwork & { mode: "backhaul" }>();
+  const before = request.previous?.coreNetwork;
+  for (const network of request.backhaul ?? []) {
+    const used = inventory.used.backhaulByZone.get(network.zone) ?? new Set<string>();
+    const kept =
+      before?.mode === "backhaul" && before.zone === network.zone && !used.has(before.address)
+        ? before.address
+        : undefined;
+    const address = kept ?? firstFreeAddress(network, used);
+    if (address === undefined) continue;
+    choice.set(network.zone, {
+      mode: "backhaul",
+      zone: network.zone,
+      interface: network.interface,
+      address,
+      prefixLength: assignableAddresses(network).prefix,
+      gateway: network.gateway,
+      routes: network.routes,
+    });
+  }
+  return choice;
+}
+
+/** Each cell's load on the DU: its bandwidth and its RU's DL antennas (one for an emulated RU). */
+function cellLoads(carriers: readonly { bandwidthMHz: number }[], rus: readonly RadioUnit[]): CellLoad[] {
+  return carriers.map((carrier, i) => ({
+    bandwidthMHz: carrier.bandwidthMHz,
+    dlAntennas: rus[i]?.fronthaul?.antennas.dl ?? 1,
+  }));
 }
 
 /** Fits RU pods on their RUs' nodes, the DU on an edge node of the site and the CU on a central node (else an edge node of the site). */
 function placeCompute(
-  site: string,
-  rus: readonly RadioUnit[],
-  cellCount: number,
-  nodes: readonly ClusterNode[],
-  profile: ComputeProfile,
-  previous?: ResourceDefinition,
+  where: {
+    site: string;
+    rus: readonly RadioUnit[];
+    cells: readonly CellLoad[];
+    nodes: readonly ClusterNode[];
+    profile: ComputeProfile;
+    previous?: ResourceDefinition | undefined;
+    /** The edge nodes the DU may go on: those its RUs' fronthaul reaches in sync. */
+    duNodes: readonly string[];
+  },
+  /** A backhaul CU's choices by zone; for a host-network CU, the nodes whose ports another one holds. */
+  core: { backhaul?: BackhaulChoice | undefined; hostTaken?: ReadonlySet<string> | undefined },
 ): ComputePlacement | { rejection: PlanRejection } {
+  const { site, rus, cells, nodes, profile, previous, duNodes } = where;
+  const { backhaul, hostTaken } = core;
   const free = new Map(nodes.map((n) => [n.name, n.free]));
   const take = (node: string, need: ComputeResources): boolean => {
     const available = free.get(node);
@@ -231,20 +367,21 @@ function placeCompute(
     free.set(node, subtract(available, need));
     return true;
   };
+  // An emulator runs beside each emulated RU; a real radio needs none.
   for (const ru of rus) {
-    if (!take(ru.node, profile.ruEmulator)) {
+    if (ru.fronthaul === undefined && !take(ru.node, profile.ruEmulator)) {
       return insufficientCompute(
         `node ${ru.node} has no room for the emulator of RU ${ru.id} (${formatResources(profile.ruEmulator)})`,
       );
     }
   }
-  const du = duResources(profile, cellCount);
+  const du = duResources(profile, cells);
   const byMostFree = (a: ClusterNode, b: ClusterNode) =>
     (free.get(b.name)?.cpuMillis ?? 0) - (free.get(a.name)?.cpuMillis ?? 0) || a.name.localeCompare(b.name);
   // The DU shares a clock with its RUs over the fronthaul: prefer the node that hosts most of them.
   const rusOn = (node: string) => rus.filter((ru) => ru.node === node).length;
   const edge = nodes
-    .filter((n) => n.role === "edge" && n.site === site)
+    .filter((n) => n.role === "edge" && n.site === site && duNodes.includes(n.name))
     .sort((a, b) => rusOn(b.name) - rusOn(a.name) || byMostFree(a, b));
   // An update keeps the DU and CU where they run when they still fit there.
   const first = (list: ClusterNode[], name: string | undefined) =>
@@ -259,13 +396,37 @@ function placeCompute(
     ...nodes.filter((n) => n.role === "central").sort(byMostFree),
     ...edge.sort(byMostFree),
   ];
-  const cuNode = first(cuCandidates, previous?.cu.node).find((n) => take(n.name, profile.cu));
-  if (cuNode === undefined) {
-    return insufficientCompute(
-      `no central node (nor edge node at ${site}) has ${formatResources(profile.cu)} free for the CU`,
+  // A backhaul CU goes only where a backhaul network has an address for it.
+  const reachable = cuCandidates.filter(
+    (n) =>
+      (backhaul === undefined || backhaul.has(n.site)) && (hostTaken === undefined || !hostTaken.has(n.name)),
+  );
+  if (hostTaken !== undefined && reachable.length === 0)
+    return insufficientCoreNetwork(
+      "every node that could run the CU already runs a host-network CU, whose ports (N3 2152, F1-C 38472) a second one would need",
+    );
+  if (backhaul !== undefined && reachable.length === 0) {
+    const zones = [...new Set(cuCandidates.map((n) => n.site))].sort().join(", ");
+    return insufficientCoreNetwork(
+      `no backhaul network with a free address reaches a node that could run the CU (zones ${zones}): ` +
+        "add one (RANAAS_BACKHAUL_NETWORKS) or free an address",
     );
   }
-  return { duNode: duNode.name, cuNode: cuNode.name };
+  const cuNode = first(reachable, previous?.cu.node).find((n) => take(n.name, profile.cu));
+  if (cuNode === undefined) {
+    return insufficientCompute(
+      `no central node (nor edge node at ${site}) ${backhaul === undefined ? "" : "on a backhaul network "}has ${formatResources(profile.cu)} free for the CU`,
+    );
+  }
+  return {
+    duNode: duNode.name,
+    cuNode: cuNode.name,
+    coreNetwork: backhaul?.get(cuNode.site) ?? (hostTaken === undefined ? { mode: "pod" } : { mode: "host" }),
+  };
+}
+
+function insufficientCoreNetwork(message: string): { rejection: PlanRejection } {
+  return { rejection: { code: "insufficient-core-network", message } };
 }
 
 function insufficientCompute(message: string): { rejection: PlanRejection } {
@@ -280,7 +441,10 @@ function planCells(
   rus: readonly RadioUnit[],
   profile: ComputeProfile,
   kept: readonly (PlannedCell | undefined)[],
+  duNodeName: string,
 ): PlannedCell[] | PlanRejection {
+  const nodeOf = new Map(inventory.nodes.map((n) => [n.name, n]));
+  const duNode = nodeOf.get(duNodeName);
   const { spec, carriers } = request;
   const usedPcis = new Set(inventory.used.pcisBySite.get(site));
   const usedVlans = new Set(inventory.used.vlansBySite.get(site));
@@ -313,14 +477,31 @@ function planCells(
     const carrier = carriers[index]!;
     const ru = rus[index]!;
     const before = kept[index];
+    const unfit = fronthaulProblem(ru, carrier.scsKHz);
+    if (unfit !== undefined) return { code: "insufficient-rus", message: unfit };
     const pci = before?.pci ?? cell.pci ?? choosePci(usedPcis);
-    const vlan = before?.fronthaul.vlan ?? chooseVlan(usedVlans);
+    // An emulated RU's link takes a VLAN free at the site (and trunked between the DU's and the RU's
+    // nodes when they differ); a real radio comes with its own.
+    const ruNode = nodeOf.get(ru.node);
+    const across = duNode !== undefined && ruNode !== undefined && ruNode !== duNode ? ruNode : undefined;
+    const trunks = across === undefined ? [] : [duNode?.fronthaul?.vlans, across.fronthaul?.vlans];
+    const vlan = ru.fronthaul?.vlan.cPlane ?? before?.fronthaul.vlan ?? chooseVlan(usedVlans, 100, trunks);
     if (pci === undefined)
       return { code: "identity-conflict", message: `all 1008 PCIs are in use at ${site}` };
     if (vlan === undefined)
       return { code: "identity-conflict", message: `all VLAN ids are in use at ${site}` };
+    if (across !== undefined && duNode !== undefined) {
+      const vlans =
+        ru.fronthaul === undefined ? [vlan] : [ru.fronthaul.vlan.cPlane, ru.fronthaul.vlan.uPlane];
+      const untrunked = trunkProblem([...new Set(vlans)], duNode, across);
+      if (untrunked !== undefined)
+        return {
+          code: "insufficient-rus",
+          message: `RU ${ru.id} on ${ru.node}, DU on ${duNodeName}: ${untrunked}`,
+        };
+    }
     usedPcis.add(pci);
-    usedVlans.add(vlan);
+    if (ru.fronthaul === undefined) usedVlans.add(vlan);
     const prach = prachConfig(carrier.duplex);
     const roots = rootsAt(carrier.dlArfcn);
     let k = 0;
@@ -346,9 +527,14 @@ function planCells(
       ulArfcn: carrier.ulArfcn,
       ...(carrier.duplex === "TDD" ? { tdd: DEFAULT_TDD_PATTERN } : {}),
       prach: { configIndex: prach.configIndex, format: prach.format, rootSequenceIndex },
-      fronthaul: { ...fronthaulMacs(cellNci), vlan, ...singleAntennaPorts() },
+      fronthaul: fronthaulLink(ru, cellNci, vlan, { du: duNode?.fronthaul, ru: ruNode?.fronthaul }),
       ru: profile.ruEmulator,
     });
   }
   return planned;
+}
+
+function amfWithPlmns(spec: NormalizedSpec): ResourceDefinition["amf"] {
+  const plmns = plmnsPerAmf(spec);
+  return spec.amf.map((amf, i) => ({ address: amf.address, port: amf.port, plmns: plmns[i] ?? [] }));
 }

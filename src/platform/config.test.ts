@@ -1,8 +1,45 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, loadConfig, redactUrl } from "./config.ts";
+import { InvalidConfigError, loadConfig, redactUrl, requireImages } from "./config.ts";
 
 describe("loadConfig", () => {
+  it("has no default RAN images, and the orchestrator's refusal says what to set", () => {
+    const config = loadConfig({});
+    assert.equal(config.images, undefined);
+    assert.equal(config.flavour, "srsran");
+    assert.throws(
+      () => requireImages(config),
+      (err: unknown) =>
+        err instanceof InvalidConfigError &&
+        /RANAAS_IMAGE_CU, RANAAS_IMAGE_DU, RANAAS_IMAGE_RU_EMULATOR: not set.*docs\/ran-images\.md/.test(
+          err.message,
+        ),
+    );
+    const ocudu = loadConfig({
+      RANAAS_RAN_FLAVOUR: "ocudu",
+      RANAAS_IMAGE_CU: "registry.example/ocudu:26.04",
+      RANAAS_IMAGE_DU: "registry.example/ocudu:26.04",
+      RANAAS_IMAGE_RU_EMULATOR: "registry.example/ocudu:26.04",
+    });
+    assert.equal(ocudu.flavour, "ocudu");
+    assert.deepEqual(requireImages(ocudu), {
+      cu: "registry.example/ocudu:26.04",
+      du: "registry.example/ocudu:26.04",
+      ruEmulator: "registry.example/ocudu:26.04",
+    });
+  });
+
+  it("refuses an unknown flavour and a partial set of images, naming each variable", () => {
+    assert.throws(
+      () => loadConfig({ RANAAS_RAN_FLAVOUR: "oai", RANAAS_IMAGE_CU: "r/cu:1" }),
+      (err: unknown) =>
+        err instanceof InvalidConfigError &&
+        err.problems.includes('RANAAS_RAN_FLAVOUR: "oai" is not one of srsran, ocudu') &&
+        err.problems.includes("RANAAS_IMAGE_DU: not set, but the other images are: set all three") &&
+        err.problems.includes("RANAAS_IMAGE_RU_EMULATOR: not set, but the other images are: set all three"),
+    );
+  });
+
   it("defaults every setting to the local stack on loopback", () => {
     const config = loadConfig({});
     assert.equal(config.mongodbUri, "mongodb://127.0.0.1:27017/");
@@ -30,7 +67,7 @@ describe("loadConfig", () => {
       () =>
         loadConfig({ RANAAS_API_PORT: "70000", AMQP_URL: "http://u:secret@host", RANAAS_LOG_LEVEL: "loud" }),
       (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
+        assert.ok(err instanceof InvalidConfigError);
         assert.equal(err.problems.length, 3);
         assert.match(err.message, /RANAAS_API_PORT: "70000" is not a TCP port/);
         assert.match(err.message, /AMQP_URL: expected a amqp or amqps URL/);

@@ -1,12 +1,13 @@
 // Reads the environment once, validates it and returns typed settings; nothing else reads process.env.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
+import { parseBackhaulNetworks, type BackhaulNetwork } from "../domain/backhaul.ts";
+import { RAN_FLAVOURS, type ContainerImages, type RanFlavour } from "../domain/resource-definition.ts";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
-export const SERVICE_NAMES = ["api", "orchestrator", "worker", "status"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const RANAAS_SERVICES = ["api", "orchestrator", "worker", "status"] as const;
+export type ServiceName = (typeof RANAAS_SERVICES)[number];
 
 export interface RanaasConfig {
   /** MongoDB-wire connection string (FerretDB locally). */
@@ -22,8 +23,16 @@ export interface RanaasConfig {
   httpHost: string;
   /** HTTP port per service (health, metrics and, for api and status, their APIs). */
   httpPorts: Record<ServiceName, number>;
-  /** srsRAN images for the CU, DU and RU emulators. */
-  images: { cu: string; du: string; ruEmulator: string };
+  /** The RAN software deployments run: srsRAN or OCUDU (RANAAS_RAN_FLAVOUR, default srsran). */
+  flavour: RanFlavour;
+  /**
+   * The images of the CU, DU and RU emulators (RANAAS_IMAGE_CU, _DU, _RU_EMULATOR): all three, or none.
+   * There is no default: no published image runs on every CPU, so operators build their own
+   * (docs/ran-images.md). Only the orchestrator needs them (`requireImages`).
+   */
+  images: ContainerImages | undefined;
+  /** The provider's backhaul networks, one per zone (RANAAS_BACKHAUL_NETWORKS, a JSON list). */
+  backhaulNetworks: BackhaulNetwork[];
   /** Host interface of the fronthaul network on the edge nodes. */
   fronthaulInterface: string;
   /** Where the operators' UPFs send N3 traffic from (NetworkPolicy). */
@@ -43,6 +52,8 @@ export interface RanaasConfig {
   workerConcurrency: number;
   /** How long the API waits for a busy orchestrator's answer (an absent one is not waited for). */
   planTimeoutMs: number;
+  /** How often the API compares running deployments with what their definitions run (missed drift). */
+  driftSweepMs: number;
   /** Where the API finds the status service. */
   statusUrl: string;
   /** Whether a deployment that drifted (objects deleted or changed behind RANaaS's back) is restored. */
@@ -51,10 +62,10 @@ export interface RanaasConfig {
   limits: { maxBodyBytes: number; ratePerSecond: number; rateBurst: number };
 }
 
-export class ConfigError extends Error {
+export class InvalidConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`invalid configuration:\n  ${problems.join("\n  ")}`);
-    this.name = "ConfigError";
+    this.name = "InvalidConfigError";
   }
 }
 
@@ -116,6 +127,30 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     problems.push(`${name}: "${raw}" is not true or false`);
     return fallback;
   };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(name, fallback);
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name}: "${raw}" is not one of ${allowed.join(", ")}`);
+    return fallback;
+  };
+  const images = (): ContainerImages | undefined => {
+    const given = {
+      cu: text(IMAGE_ENV.cu, ""),
+      du: text(IMAGE_ENV.du, ""),
+      ruEmulator: text(IMAGE_ENV.ruEmulator, ""),
+    };
+    const missing = (Object.keys(given) as (keyof ContainerImages)[]).filter((k) => given[k] === "");
+    if (missing.length === 3) return undefined;
+    for (const k of missing)
+      problems.push(`${IMAGE_ENV[k]}: not set, but the other images are: set all three`);
+    return given;
+  };
+  const backhaulNetworks = (): BackhaulNetwork[] => {
+    const parsed = parseBackhaulNetworks(text("RANAAS_BACKHAUL_NETWORKS", "[]"));
+    if (parsed.ok) return parsed.networks;
+    for (const p of parsed.problems) problems.push(`RANAAS_BACKHAUL_NETWORKS${p.path}: ${p.message}`);
+    return [];
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
@@ -131,11 +166,9 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       worker: port("RANAAS_WORKER_PORT", DEFAULT_PORTS.worker),
       status: statusPort,
     },
-    images: {
-      cu: text("RANAAS_IMAGE_CU", DEFAULT_IMAGES.cu),
-      du: text("RANAAS_IMAGE_DU", DEFAULT_IMAGES.du),
-      ruEmulator: text("RANAAS_IMAGE_RU_EMULATOR", DEFAULT_IMAGES.ruEmulator),
-    },
+    flavour: oneOf("RANAAS_RAN_FLAVOUR", RAN_FLAVOURS, "srsran"),
+    images: images(),
+    backhaulNetworks: backhaulNetworks(),
     fronthaulInterface: text("RANAAS_FRONTHAUL_INTERFACE", "ens1f0"),
     upfCidrs: text("RANAAS_UPF_CIDRS", "0.0.0.0/0")
       .split(",")
@@ -145,6 +178,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     teardownTimeoutMs: milliseconds("RANAAS_TEARDOWN_TIMEOUT_MS", 600_000),
     workerConcurrency: positive("RANAAS_WORKER_CONCURRENCY", 4),
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 30_000),
+    driftSweepMs: milliseconds("RANAAS_DRIFT_SWEEP_MS", 30_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
     selfHeal: flag("RANAAS_SELF_HEAL", true),
     limits: {
@@ -153,8 +187,25 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       rateBurst: positive("RANAAS_RATE_LIMIT_BURST", 200),
     },
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new InvalidConfigError(problems);
   return config;
+}
+
+/** The variables that name the RAN images. */
+export const IMAGE_ENV: Record<keyof ContainerImages, string> = {
+  cu: "RANAAS_IMAGE_CU",
+  du: "RANAAS_IMAGE_DU",
+  ruEmulator: "RANAAS_IMAGE_RU_EMULATOR",
+};
+
+/** The RAN images, for the service that renders deployments; a clear refusal to start without them. */
+export function requireImages(config: RanaasConfig): ContainerImages {
+  if (config.images !== undefined) return config.images;
+  throw new InvalidConfigError([
+    `${Object.values(IMAGE_ENV).join(", ")}: not set. Set them to the ${config.flavour === "ocudu" ? "OCUDU" : "srsRAN"} ` +
+      "images you built and pushed for your nodes (docs/ran-images.md says what they must hold); " +
+      "no published image runs on every CPU, so there is no default",
+  ]);
 }
 
 /** Hides the password of a URL so it can be logged or shown. */

@@ -19,3 +19,21 @@ export const N3_EXT_ADDR = "N3_EXT_ADDR";
 export function amfAddr(index: number): string {
   return `AMF_${index}`;
 }
+
+/**
+ * The PCI address of the SR-IOV VF of the DU's n-th fronthaul link (DPDK): the entry step takes it from
+ * the SR-IOV device plugin's variable, as RANAAS_VF_PCI_<n> (`<variable>:<index>`) says.
+ */
+export function vfPci(link: number): string {
+  return `PCI_${link}`;
+}
+
+export const VF_ENV_PREFIX = "RANAAS_VF_";
+
+/** The CPUs the container may run on (its cpuset: its own cores under the static CPU manager). */
+export const CPUSET = "CPUSET";
+
+/** The variable in which the SR-IOV device plugin lists the PCI addresses a pod got of a resource. */
+export function deviceEnvName(resourceName: string): string {
+  return `PCIDEVICE_${resourceName.toUpperCase().replace(/[./]/g, "_")}`;
+}

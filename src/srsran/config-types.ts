@@ -1,5 +1,6 @@
-// The shapes of the srsRAN configs RANaaS renders: a typed subset of srsRAN's schema (every key here
-// exists in srsRAN 25.10; the tests check the rendered files against srsRAN's full key list).
+// The shapes of the srsRAN and OCUDU configs RANaaS renders: a typed subset of their schemas (every key
+// here exists in srsRAN 25.10 or OCUDU 26.04, as marked; the tests check each flavour's rendered files
+// against that flavour's full key list).
 
 export interface SrsranSlice {
   sst: number;
@@ -11,12 +12,19 @@ interface TrackingArea {
   plmn_list: { plmn: string; tai_slice_support_list: SrsranSlice[] }[];
 }
 
-export interface CuAmf {
-  addr: string;
+/**
+ * Where an SCTP association goes and binds. srsRAN: one address each (`addr`, `bind_addr`; for the DU's
+ * F1-C `cu_cp_addr`). OCUDU: lists (`addrs`, `bind_addrs`) for SCTP multi-homing; it still reads the
+ * single-address names, but as aliases it marks for removal (OCUDU 8891f5e269), so they are not used.
+ */
+export type SctpPeer = { addr: string; bind_addr: string } | { addrs: string[]; bind_addrs: string[] };
+export type SctpBind = { bind_addr: string } | { bind_addrs: string[] };
+export type F1cPeer = { cu_cp_addr: string; bind_addr: string } | { addrs: string[]; bind_addrs: string[] };
+
+export type CuAmf = SctpPeer & {
   port: number;
-  bind_addr: string;
   supported_tracking_areas: TrackingArea[];
-}
+};
 
 interface Socket {
   bind_addr: string;
@@ -33,7 +41,7 @@ export interface CuConfig {
   gnb_id: number;
   gnb_id_bit_length: number;
   ran_node_name: string;
-  cu_cp: { amf: CuAmf; extra_amfs?: CuAmf[]; f1ap: { bind_addr: string } };
+  cu_cp: { amf: CuAmf; extra_amfs?: CuAmf[]; f1ap: SctpBind };
   cu_up: { ngu: { socket: Socket[] }; f1u: { bind_port: number; peer_port: number; socket: Socket[] } };
   log: { filename: string; all_level: string };
   metrics: {
@@ -52,6 +60,7 @@ export interface DuCell {
   pci: number;
   sector_id: number;
   plmn: string;
+  additional_plmns?: string[];
   tac: number;
   nof_antennas_dl: number;
   nof_antennas_ul: number;
@@ -78,7 +87,8 @@ export interface OfhLink {
   prach_port_id: number[];
 }
 
-export interface RuOfh {
+/** One link's RU-specific values; srsRAN takes them per ru_ofh cell as well as for all cells. */
+export interface OfhLinkParameters {
   t1a_max_cp_dl: number;
   t1a_min_cp_dl: number;
   t1a_max_cp_ul: number;
@@ -87,25 +97,36 @@ export interface RuOfh {
   t1a_min_up: number;
   ta4_max: number;
   ta4_min: number;
-  is_prach_cp_enabled: boolean;
+  /** Whether UL U-plane packets carry no udCompHdr (the compression is agreed statically). */
+  enable_ul_static_compr_hdr: boolean;
+  enable_dl_static_compr_hdr: boolean;
   compr_method_ul: string;
   compr_bitwidth_ul: number;
   compr_method_dl: string;
   compr_bitwidth_dl: number;
   compr_method_prach: string;
   compr_bitwidth_prach: number;
-  iq_scaling: number;
-  cells: OfhLink[];
+  /** Either a linear factor or a reference level (with an optional back-off), never both. */
+  iq_scaling?: number;
+  ru_reference_level_dBFS?: number;
+  subcarrier_rms_backoff_dB?: number;
+}
+
+export interface RuOfh {
+  is_prach_cp_enabled: boolean;
+  cells: (OfhLink & OfhLinkParameters)[];
 }
 
 export interface DuConfig {
   gnb_id: number;
   gnb_id_bit_length: number;
   gnb_du_id: number;
-  f1ap: { cu_cp_addr: string; bind_addr: string };
+  f1ap: F1cPeer;
   f1u: { bind_port: number; peer_port: number; socket: Socket[] };
   cells: DuCell[];
   ru_ofh: RuOfh;
+  /** DPDK's EAL arguments, when the DU drives its fronthaul VFs with DPDK. */
+  hal?: { eal_args: string };
   log: { filename: string; all_level: string; ofh_level: string };
   metrics: {
     enable_json: boolean;

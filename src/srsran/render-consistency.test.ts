@@ -1,18 +1,21 @@
-// Property tests over random valid requests and partly used inventories: every rendered srsRAN key
-// exists in srsRAN's schema, the CU, DU and every RU emulator agree with each other, and the planned
+// Property tests over random valid requests and partly used inventories: every rendered key exists in
+// its flavour's schema (srsRAN or OCUDU), the CU, DU and every RU emulator agree with each other, and the planned
 // identities and carriers keep their invariants.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { unknownSrsranKeys } from "../../test/support/srsran-keys.ts";
-import { DEFAULT_IMAGES } from "../domain/resource-definition.ts";
+import { unknownKeys } from "./config-keys.ts";
+import { cuAmfViolations, f1SetupViolations } from "../../test/support/srsran-validators.ts";
+import { RAN_FLAVOURS, type RanFlavour } from "../domain/resource-definition.ts";
 import { validateSpec } from "../domain/validate-spec.ts";
+import { previewSoftware } from "../offline/render-request.ts";
 import { localInventory, EMULATED_RU_BANDS } from "../placement/local-inventory.ts";
 import { planDeployment } from "../placement/plan-deployment.ts";
 import { allowedBandwidths, channelRaster, findBand } from "../radio/bands.ts";
 import { arfcnToKHz } from "../radio/nr-arfcn.ts";
 import { renderCuConfig } from "./render-cu.ts";
 import { renderDuConfig } from "./render-du.ts";
+import { fronthaulViolations } from "./fronthaul-checks.ts";
 import { renderRuEmulatorConfig } from "./render-ru-emulator.ts";
 
 const cellArb = fc.constantFrom(...EMULATED_RU_BANDS).chain((band) =>
@@ -23,26 +26,37 @@ const cellArb = fc.constantFrom(...EMULATED_RU_BANDS).chain((band) =>
 );
 const hostnameArb = fc.domain().filter((d) => d.length <= 253 && !/^[0-9.]+$/.test(d));
 const ipv4Arb = fc.ipV4();
-const specArb = fc.record({
-  name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
-  amf: fc.array(
-    fc.record({ address: fc.oneof(ipv4Arb, hostnameArb), port: fc.integer({ min: 1, max: 65535 }) }),
-    {
-      minLength: 1,
-      maxLength: 3,
-    },
-  ),
-  plmn: fc.stringMatching(/^[0-9]{5,6}$/),
-  tac: fc.integer({ min: 0, max: 0xffffff }),
-  slices: fc.uniqueArray(
-    fc.record({
-      sst: fc.integer({ min: 0, max: 255 }),
-      sd: fc.option(fc.stringMatching(/^[0-9A-F]{6}$/), { nil: undefined }),
-    }),
-    { minLength: 1, maxLength: 4, selector: (s) => `${s.sst}/${s.sd ?? ""}` },
-  ),
-  cells: fc.array(cellArb, { minLength: 1, maxLength: 8 }),
+const amfArb = fc.record({
+  address: fc.oneof(ipv4Arb, hostnameArb),
+  port: fc.integer({ min: 1, max: 65535 }),
 });
+/** One PLMN with one AMF, or RAN sharing: several PLMNs, served by one AMF or by one AMF each. */
+const plmnsAndAmfsArb = fc
+  .uniqueArray(fc.stringMatching(/^[0-9]{5,6}$/), { minLength: 1, maxLength: 3 })
+  .chain((plmns) =>
+    fc.record({
+      plmn: fc.constant(plmns[0]!),
+      additionalPlmns: fc.constant(plmns.slice(1)),
+      amf: fc.oneof(
+        fc.tuple(amfArb),
+        fc.tuple(...plmns.map((plmn) => amfArb.map((amf) => ({ ...amf, plmns: [plmn] })))),
+      ),
+    }),
+  );
+const specArb = fc
+  .record({
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
+    tac: fc.integer({ min: 0, max: 0xffffff }),
+    slices: fc.uniqueArray(
+      fc.record({
+        sst: fc.integer({ min: 0, max: 255 }),
+        sd: fc.option(fc.stringMatching(/^[0-9A-F]{6}$/), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 4, selector: (s) => `${s.sst}/${s.sd ?? ""}` },
+    ),
+    cells: fc.array(cellArb, { minLength: 1, maxLength: 8 }),
+  })
+  .chain((spec) => plmnsAndAmfsArb.map((plmns) => ({ ...spec, ...plmns })));
 /** Random PCIs already used at each site, and RUs other deployments hold. */
 const occupancyArb = fc.record({
   pcis: fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 1007 }), { maxLength: 30 }), {
@@ -52,7 +66,7 @@ const occupancyArb = fc.record({
   heldRus: fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { maxLength: 10 }),
 });
 
-function plan(spec: unknown, occupancy: { pcis: number[][]; heldRus: number[] }) {
+function plan(spec: unknown, occupancy: { pcis: number[][]; heldRus: number[] }, flavour: RanFlavour) {
   const validated = validateSpec(spec);
   assert.ok(validated.ok, JSON.stringify(!validated.ok && validated.problems));
   const inventory = localInventory();
@@ -72,18 +86,18 @@ function plan(spec: unknown, occupancy: { pcis: number[][]; heldRus: number[] })
       revision: 1,
       spec: validated.spec,
       carriers: validated.carriers,
-      images: DEFAULT_IMAGES,
+      software: previewSoftware(flavour),
     },
     { ...inventory, rus, used },
   );
   return { result, used, rus };
 }
 
-describe("srsRAN rendering of planned deployments", () => {
-  it("renders only keys srsRAN knows, and CU, DU and RU emulators that agree", () => {
+describe("srsRAN and OCUDU rendering of planned deployments", () => {
+  it("renders only keys the flavour knows, and CU, DU and RU emulators that agree", () => {
     fc.assert(
-      fc.property(specArb, occupancyArb, (spec, occupancy) => {
-        const { result } = plan(spec, occupancy);
+      fc.property(specArb, occupancyArb, fc.constantFrom(...RAN_FLAVOURS), (spec, occupancy, flavour) => {
+        const { result } = plan(spec, occupancy, flavour);
         if (!result.ok) {
           assert.ok(
             ["insufficient-rus", "insufficient-compute"].includes(result.rejection.code),
@@ -94,8 +108,11 @@ describe("srsRAN rendering of planned deployments", () => {
         const def = result.definition;
         const cu = renderCuConfig(def);
         const du = renderDuConfig(def);
-        assert.deepEqual(unknownSrsranKeys("cu", cu), []);
-        assert.deepEqual(unknownSrsranKeys("du", du), []);
+        assert.deepEqual(unknownKeys(flavour, "cu", cu), []);
+        assert.deepEqual(unknownKeys(flavour, "du", du), []);
+        assert.deepEqual(cuAmfViolations(cu), [], "srscu's AMF rules");
+        assert.deepEqual(f1SetupViolations(cu, du), [], "the CU's F1 setup accepts every cell");
+        for (const cell of du.cells) assert.deepEqual(cell.additional_plmns ?? [], spec.additionalPlmns);
 
         assert.equal(du.gnb_id, cu.gnb_id);
         assert.equal(du.gnb_id_bit_length, cu.gnb_id_bit_length);
@@ -110,12 +127,30 @@ describe("srsRAN rendering of planned deployments", () => {
 
         assert.equal(du.cells.length, spec.cells.length);
         assert.equal(du.ru_ofh.cells.length, du.cells.length);
+        // The DU shares a clock with its RUs: their node, unless the site's nodes are PTP-synchronised.
+        const ptp = new Set(
+          localInventory()
+            .nodes.filter((n) => n.ptpFronthaul === true)
+            .map((n) => n.name),
+        );
+        for (const cell of def.cells)
+          assert.ok(
+            cell.ruNode === def.du.node || (ptp.has(cell.ruNode) && ptp.has(def.du.node)),
+            `RU ${cell.ruId} on ${cell.ruNode}, DU on ${def.du.node}, fronthaul not PTP-synchronised`,
+          );
+        const emulators = new Map(def.cells.map((cell, i) => [i, renderRuEmulatorConfig(cell)]));
+        assert.deepEqual(
+          fronthaulViolations(du, emulators),
+          [],
+          "srsRAN or ru_emulator would refuse the fronthaul",
+        );
         du.cells.forEach((cell, i) => {
           assert.ok(cuPlmns.includes(cell.plmn));
           assert.deepEqual(cell.slicing, cuSlices);
           const link = du.ru_ofh.cells[i]!;
+          assert.equal(link.enable_ul_static_compr_hdr, false, "ru_emulator sends a udCompHdr in UL");
           const ru = renderRuEmulatorConfig(def.cells[i]!);
-          assert.deepEqual(unknownSrsranKeys("ru_emulator", ru), []);
+          assert.deepEqual(unknownKeys(flavour, "ru_emulator", ru), []);
           const emu = ru.ru_emu.cells[0]!;
           assert.equal(emu.ru_mac_addr, link.ru_mac_addr);
           assert.equal(emu.du_mac_addr, link.du_mac_addr);
@@ -124,14 +159,14 @@ describe("srsRAN rendering of planned deployments", () => {
           assert.deepEqual(emu.dl_port_id, link.dl_port_id);
           assert.deepEqual(emu.ul_port_id, link.ul_port_id);
           assert.deepEqual(emu.prach_port_id, link.prach_port_id);
-          assert.equal(emu.compr_method_ul, du.ru_ofh.compr_method_ul);
-          assert.equal(emu.compr_bitwidth_ul, du.ru_ofh.compr_bitwidth_ul);
-          assert.equal(emu.compr_method_ul, du.ru_ofh.compr_method_prach);
-          assert.equal(emu.compr_bitwidth_ul, du.ru_ofh.compr_bitwidth_prach);
+          assert.equal(emu.compr_method_ul, link.compr_method_ul);
+          assert.equal(emu.compr_bitwidth_ul, link.compr_bitwidth_ul);
+          assert.equal(emu.compr_method_ul, link.compr_method_prach);
+          assert.equal(emu.compr_bitwidth_ul, link.compr_bitwidth_prach);
           assert.equal(emu.bandwidth, cell.channel_bandwidth_MHz);
           assert.equal(emu.prach_format, cell.prach.prach_config_index === 159 ? "short" : "long");
-          assert.equal(emu.t2a_max_up, du.ru_ofh.t1a_max_up);
-          assert.equal(emu.t2a_min_cp_ul, du.ru_ofh.t1a_min_cp_ul);
+          assert.equal(emu.t2a_max_up, link.t1a_max_up);
+          assert.equal(emu.t2a_min_cp_ul, link.t1a_min_cp_ul);
           assert.equal(cell.common_scs, 30);
         });
       }),
@@ -142,7 +177,7 @@ describe("srsRAN rendering of planned deployments", () => {
   it("keeps NCIs unique, PCIs unique at the site, RUs free and carriers inside their band", () => {
     fc.assert(
       fc.property(specArb, occupancyArb, (spec, occupancy) => {
-        const { result, used, rus } = plan(spec, occupancy);
+        const { result, used, rus } = plan(spec, occupancy, "srsran");
         if (!result.ok) return;
         const def = result.definition;
         const ncis = def.cells.map((c) => c.nci);

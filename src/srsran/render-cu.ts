@@ -1,24 +1,25 @@
-// srsRAN CU (srscu) configuration: N2 towards the operator's AMFs, F1-C and F1-U towards the DU, N3
+// The CU's configuration (srsRAN srscu, OCUDU ocu): N2 towards the operator's AMFs, F1-C and F1-U towards the DU, N3
 // towards the UPF. Addresses are placeholders filled in when the pod starts (address-placeholders.ts).
 import type { ResourceDefinition } from "../domain/resource-definition.ts";
 import { amfAddr, N3_EXT_ADDR, placeholder, POD_IP } from "./address-placeholders.ts";
 import { F1U_PORT_CU, F1U_PORT_DU, REMOTE_CONTROL_PORT } from "./ofh-defaults.ts";
 import type { CuAmf, CuConfig } from "./config-types.ts";
+import { sctpBind, sctpPeer } from "./sctp-addresses.ts";
 import { srsranSlice } from "./slices.ts";
 
 export function renderCuConfig(def: ResourceDefinition): CuConfig {
   const podIp = placeholder(POD_IP);
-  const trackingAreas = [
-    {
-      tac: def.tac,
-      plmn_list: [{ plmn: def.plmn, tai_slice_support_list: def.slices.map(srsranSlice) }],
-    },
-  ];
+  // N2 and N3 bind to the backhaul address when there is one; F1 stays on the pod network.
+  const core = def.coreNetwork.mode === "backhaul" ? def.coreNetwork.address : undefined;
+  const n2Bind = core ?? podIp;
+  const slices = def.slices.map(srsranSlice);
+  // Each AMF lists only the PLMNs it serves: srsRAN refuses a PLMN under two AMFs (domain/amf-plmns.ts).
   const [first, ...extra] = def.amf.map((amf, i): CuAmf => ({
-    addr: placeholder(amfAddr(i)),
+    ...sctpPeer(def.flavour, placeholder(amfAddr(i)), n2Bind),
     port: amf.port,
-    bind_addr: podIp,
-    supported_tracking_areas: trackingAreas,
+    supported_tracking_areas: [
+      { tac: def.tac, plmn_list: amf.plmns.map((plmn) => ({ plmn, tai_slice_support_list: slices })) },
+    ],
   }));
   if (first === undefined) throw new Error(`RAN deployment ${def.deploymentId} has no AMF`);
   return {
@@ -28,10 +29,10 @@ export function renderCuConfig(def: ResourceDefinition): CuConfig {
     cu_cp: {
       amf: first,
       ...(extra.length > 0 ? { extra_amfs: extra } : {}),
-      f1ap: { bind_addr: podIp },
+      f1ap: sctpBind(def.flavour, podIp),
     },
     cu_up: {
-      ngu: { socket: [{ bind_addr: podIp, ext_addr: placeholder(N3_EXT_ADDR) }] },
+      ngu: { socket: [{ bind_addr: core ?? podIp, ext_addr: core ?? placeholder(N3_EXT_ADDR) }] },
       f1u: { bind_port: F1U_PORT_CU, peer_port: F1U_PORT_DU, socket: [{ bind_addr: podIp }] },
     },
     log: { filename: "stdout", all_level: "warning" },

@@ -1,10 +1,12 @@
 // srsRAN ru_emulator configuration for the RU of one cell: the mirror image of the DU's ru_ofh cell
-// (MACs, VLAN, eAxC ports, UL compression, PRACH format, bandwidth, timing windows).
+// (MACs, VLAN, eAxC ports, UL compression, PRACH format, bandwidth, timing windows), from the emulated
+// RU's record.
 import type { PlannedCell } from "../domain/resource-definition.ts";
 import type { RuEmulatorConfig } from "./config-types.ts";
-import { fronthaulInterface, OFH_COMPRESSION, OFH_WINDOWS } from "./ofh-defaults.ts";
+import { fronthaulInterface, ofhOf } from "./ofh-defaults.ts";
 
 export function renderRuEmulatorConfig(cell: PlannedCell): RuEmulatorConfig {
+  const { compression, t2a } = ofhOf(cell.fronthaul);
   return {
     log: { filename: "stdout", level: "warning" },
     ru_emu: {
@@ -19,15 +21,15 @@ export function renderRuEmulatorConfig(cell: PlannedCell): RuEmulatorConfig {
           dl_port_id: cell.fronthaul.dlPortIds,
           ul_port_id: cell.fronthaul.ulPortIds,
           prach_port_id: cell.fronthaul.prachPortIds,
-          compr_method_ul: OFH_COMPRESSION.method,
-          compr_bitwidth_ul: OFH_COMPRESSION.bitwidth,
+          compr_method_ul: compression.ul.method,
+          compr_bitwidth_ul: compression.ul.bitwidth,
           prach_format: cell.prach.format,
-          t2a_max_cp_dl: OFH_WINDOWS.maxCpDl,
-          t2a_min_cp_dl: OFH_WINDOWS.minCpDl,
-          t2a_max_cp_ul: OFH_WINDOWS.maxCpUl,
-          t2a_min_cp_ul: OFH_WINDOWS.minCpUl,
-          t2a_max_up: OFH_WINDOWS.maxUp,
-          t2a_min_up: OFH_WINDOWS.minUp,
+          t2a_max_cp_dl: t2a.cpDl.max,
+          t2a_min_cp_dl: t2a.cpDl.min,
+          t2a_max_cp_ul: t2a.cpUl.max,
+          t2a_min_cp_ul: t2a.cpUl.min,
+          t2a_max_up: t2a.up.max,
+          t2a_min_up: t2a.up.min,
         },
       ],
     },

@@ -48,6 +48,11 @@ export function allocationKeys(def: ResourceDefinition): string[] {
       `vlan:${def.site}:${cell.fronthaul.vlan}`,
       `prach:${def.site}:${cell.dlArfcn}:${cell.prach.rootSequenceIndex}`,
     ]),
+    ...(def.coreNetwork.mode === "backhaul"
+      ? [`backhaul:${def.coreNetwork.zone}:${def.coreNetwork.address}`]
+      : []),
+    // A host-network CU holds its node's N3, F1-C, F1-U and metrics ports.
+    ...(def.coreNetwork.mode === "host" ? [`hostports:${def.cu.node}`] : []),
   ];
 }
 
@@ -157,6 +162,8 @@ export function viewOf(docs: Iterable<AllocationDocument>): AllocationView {
   const pcisBySite = new Map<string, Set<number>>();
   const vlansBySite = new Map<string, Set<number>>();
   const prachRootsBySite = new Map<string, Map<number, Set<number>>>();
+  const backhaulByZone = new Map<string, Set<string>>();
+  const hostNetworkNodes = new Set<string>();
   const ruHolders = new Map<string, string>();
   const reservedCompute = new Map<string, ComputeResources>();
   const bucket = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
@@ -176,10 +183,17 @@ export function viewOf(docs: Iterable<AllocationDocument>): AllocationView {
       bucket(pcisBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
     else if (kind === "vlan")
       bucket(vlansBySite, parts[0] ?? "", () => new Set<number>()).add(Number(parts[1]));
+    else if (kind === "hostports") hostNetworkNodes.add(parts.join(":"));
+    else if (kind === "backhaul")
+      bucket(backhaulByZone, parts[0] ?? "", () => new Set<string>()).add(parts.slice(1).join(":"));
     else if (kind === "prach") {
       const byArfcn = bucket(prachRootsBySite, parts[0] ?? "", () => new Map<number, Set<number>>());
       bucket(byArfcn, Number(parts[1]), () => new Set<number>()).add(Number(parts[2]));
     }
   }
-  return { used: { gnbIds, pcisBySite, vlansBySite, prachRootsBySite }, ruHolders, reservedCompute };
+  return {
+    used: { gnbIds, pcisBySite, vlansBySite, prachRootsBySite, backhaulByZone, hostNetworkNodes },
+    ruHolders,
+    reservedCompute,
+  };
 }

@@ -3,7 +3,8 @@
 // updates so concurrent writers cannot skip a state. Listing goes through a small companion document per
 // record (`deployment_listing`: id, tenant, state), so a page is chosen without reading whole records.
 import type { Collection, Db, Filter } from "mongodb";
-import type { DeploymentRecord, DeploymentState } from "../domain/deployment-record.ts";
+import type { DeploymentRecord } from "../domain/deployment-record.ts";
+import type { DeploymentState } from "../domain/deployment-states.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
 interface DeploymentDocument extends Omit<DeploymentRecord, "id"> {

@@ -324,15 +324,18 @@ describe("faults", { timeout: 900_000 }, () => {
       t.diagnostic(
         `${accepted.length} of 50 accepted; broker back after ${(Date.now() - killedAt) / 1000} s`,
       );
+      let unsettled: Deployment[] = [];
       const settled = await eventually(
         async () => {
           const all = await getAll(accepted);
-          return all.every((d) => d.state === "ready" || d.state === "failed") ? all : undefined;
+          unsettled = all.filter((d) => d.state !== "ready" && d.state !== "failed");
+          return unsettled.length === 0 ? all : undefined;
         },
         {
           timeoutMs: 240_000,
           intervalMs: 2000,
           what: "every accepted request to settle after the broker is back",
+          lastSeen: () => unsettled.map((d) => `${d.name} ${d.state} ${d.reason ?? ""}`).join(", "),
         },
       );
       t.diagnostic(`all settled ${(Date.now() - killedAt) / 1000} s after the kill`);

@@ -45,3 +45,14 @@ export async function publishReport(report: Report): Promise<void> {
     await rabbit.close();
   }
 }
+
+/** How many messages wait in a queue (not counting those a consumer holds). */
+export async function queueDepth(queue: string): Promise<number> {
+  const rabbit = new Connection({ url: stackConfig().amqpUrl, retryLow: 100, retryHigh: 500 });
+  rabbit.on("error", () => {});
+  try {
+    return (await rabbit.queueDeclare({ queue, passive: true })).messageCount;
+  } finally {
+    await rabbit.close();
+  }
+}

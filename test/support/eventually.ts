@@ -6,6 +6,8 @@ export interface EventuallyOptions {
   intervalMs?: number;
   /** Says what was awaited, for the failure message. */
   what: string;
+  /** Says what was last seen, for the failure message. */
+  lastSeen?: () => string;
 }
 
 /** Resolves with the first non-undefined value of probe(); rejects with the last error after the deadline. */
@@ -23,7 +25,8 @@ export async function eventually<T>(
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`, {
+      const seen = options.lastSeen === undefined ? "" : `; last seen: ${options.lastSeen()}`;
+      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${seen}`, {
         cause: lastError,
       });
     }

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceName } from "../../src/platform/config.ts";
 import { eventually } from "./eventually.ts";
-import { stackConfig } from "./stack.ts";
+import { simulatedImageEnv, stackConfig } from "./stack.ts";
 
 const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
@@ -43,6 +43,7 @@ export class ServiceFleet {
     const config = stackConfig();
     this.env = {
       ...process.env,
+      ...simulatedImageEnv(),
       MONGODB_URI: config.mongodbUri,
       AMQP_URL: config.amqpUrl,
       KUBECONFIG: config.kubeconfig ?? "",
@@ -65,12 +66,24 @@ export class ServiceFleet {
     return new ServiceFleet(database, ports, extraEnv);
   }
 
+  get orchestratorUrl(): string {
+    return `http://127.0.0.1:${this.ports.orchestrator}`;
+  }
+
   get apiUrl(): string {
     return `http://127.0.0.1:${this.ports.api}`;
   }
 
   /** Starts one service process and waits until its /readyz answers 200. */
-  async start(service: ServiceName, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+  /**
+   * Starts a service and waits until it is ready (`/readyz`), or with `until: "alive"` only until it
+   * runs (`/healthz`): for a service started while one of its dependencies is away on purpose.
+   */
+  async start(
+    service: ServiceName,
+    extraEnv: NodeJS.ProcessEnv = {},
+    until: "ready" | "alive" = "ready",
+  ): Promise<ServiceProcess> {
     const port = service === "worker" ? await freePort() : this.ports[service];
     let output = "";
     const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", service], {
@@ -95,10 +108,10 @@ export class ServiceFleet {
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${output}`);
-        const response = await fetch(`${handle.url}/readyz`);
+        const response = await fetch(`${handle.url}/${until === "ready" ? "readyz" : "healthz"}`);
         return response.ok ? true : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 100, what: `${service} to be ready` },
+      { timeoutMs: 30_000, intervalMs: 100, what: `${service} to be ${until}` },
     );
     return handle;
   }

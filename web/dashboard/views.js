@@ -237,6 +237,14 @@ export function detailView(id, onDeleted) {
                   { class: "kv" },
                   h("dt", {}, "N2 source (allow on the AMF)"),
                   h("dd", {}, h("code", {}, conn.n2.sourceAddress), copyButton(conn.n2.sourceAddress)),
+                  ...(conn.n2.amfSeesOutsideCluster
+                    ? [
+                        h("dt", {}, "N2 source seen outside the cluster (SNAT)"),
+                        h("dd", {}, h("code", {}, conn.n2.amfSeesOutsideCluster)),
+                      ]
+                    : []),
+                  h("dt", {}, "Core network"),
+                  h("dd", {}, conn.network === "backhaul" ? "backhaul network" : "pod network"),
                   h("dt", {}, "AMFs"),
                   h("dd", {}, conn.n2.amf.map((a) => `${a.address}:${a.port}`).join(", ")),
                   h("dt", {}, `N3 address (${conn.n3.serviceType})`),
@@ -405,9 +413,9 @@ export function createView(onCreated, sites) {
       field("tac", "TAC", input("tac", { placeholder: "7", inputmode: "numeric" })),
       field(
         "amf",
-        "AMF addresses",
-        input("amf", { placeholder: "10.0.0.5 or 10.0.0.5:38412, …" }),
-        "comma-separated for an AMF pool",
+        "AMF address",
+        input("amf", { placeholder: "10.0.0.5 or 10.0.0.5:38412" }),
+        "the AMF that serves this PLMN",
       ),
       field("slices", "Slices (SST[:SD])", input("slices", { value: "1" }), "e.g. 1, 1:0000AB"),
       field("cells", "Cells", input("cells", { type: "number", min: 1, max: 16, value: 1 })),

@@ -61,8 +61,11 @@ export function describeConnection(view: DeploymentView): string[] {
   const amfs = c.n2.amf.map((a) => `${a.address}:${a.port}`).join(", ");
   return [
     "Connection:",
-    `  N2   AMF ${amfs} sees SCTP from ${c.n2.sourceAddress}`,
-    `  N3   UPF sends GTP-U to ${c.n3.address}:${c.n3.port} (${c.n3.serviceType})`,
+    `  N2   AMF ${amfs} sees SCTP from ${c.n2.sourceAddress}` +
+      (c.n2.amfSeesOutsideCluster === undefined
+        ? ""
+        : ` (an AMF outside the cluster: from ${c.n2.amfSeesOutsideCluster}, the CU node's address after SNAT)`),
+    `  N3   UPF sends GTP-U to ${c.n3.address}:${c.n3.port} (${c.network === "backhaul" ? "backhaul network" : c.n3.serviceType})`,
   ];
 }
 

@@ -51,6 +51,11 @@ describe("ranaas create flags", () => {
   it("parses AMF and slice flags", () => {
     assert.deepEqual(parseAmf("10.0.0.5:38412"), { address: "10.0.0.5", port: 38412 });
     assert.deepEqual(parseAmf("amf.example"), { address: "amf.example" });
+    assert.deepEqual(parseAmf("10.0.0.6:38413@00102,00103"), {
+      address: "10.0.0.6",
+      port: 38413,
+      plmns: ["00102", "00103"],
+    });
     assert.deepEqual(parseSlice("1:0000AB"), { sst: 1, sd: "0000AB" });
     assert.deepEqual(parseSlice("3"), { sst: 3 });
   });

@@ -9,6 +9,7 @@ export interface CreateFlags {
   plmn?: string | undefined;
   tac?: number | undefined;
   amf?: string[] | undefined;
+  additionalPlmn?: string[] | undefined;
   slice?: string[] | undefined;
   site?: string | undefined;
   gnbId?: number | undefined;
@@ -19,10 +20,14 @@ export interface CreateFlags {
 type Spec = Record<string, unknown>;
 type Cell = Record<string, unknown>;
 
-/** `10.0.0.5` or `10.0.0.5:38412` (a name works too). */
-export function parseAmf(text: string): { address: string; port?: number } {
-  const match = /^(.+):(\d+)$/.exec(text);
-  return match === null ? { address: text } : { address: match[1] ?? text, port: Number(match[2]) };
+/** `address[:port][@plmn,plmn…]` (e.g. `10.0.0.5`, `amf.core:38412@00101`): an AMF, and the PLMNs it serves when several AMFs share the cells. */
+export function parseAmf(text: string): { address: string; port?: number; plmns?: string[] } {
+  const [endpoint = "", plmns] = text.split("@");
+  const match = /^(.+):(\d+)$/.exec(endpoint);
+  const amf: { address: string; port?: number; plmns?: string[] } =
+    match === null ? { address: endpoint } : { address: match[1] ?? endpoint, port: Number(match[2]) };
+  if (plmns !== undefined) amf.plmns = plmns.split(",");
+  return amf;
 }
 
 /** `1` or `1:0000AB` (SST, then an optional SD of 6 hex digits). */
@@ -54,6 +59,8 @@ export function specFromFlags(base: Spec | undefined, flags: CreateFlags, nameSu
   set("n3ServiceType", flags.n3ServiceType);
   set("callbackUrl", flags.callbackUrl);
   if (flags.amf !== undefined && flags.amf.length > 0) spec.amf = flags.amf.map(parseAmf);
+  if (flags.additionalPlmn !== undefined && flags.additionalPlmn.length > 0)
+    spec.additionalPlmns = flags.additionalPlmn;
   if (flags.slice !== undefined && flags.slice.length > 0) spec.slices = flags.slice.map(parseSlice);
   spec.slices ??= [{ sst: 1 }];
 

@@ -1,7 +1,7 @@
 // `ranaas capacity` (what could still be had, per site, and an operator's quota) and `ranaas rus` (the
 // RU pool, for admins), through the API.
 import type { Command } from "commander";
-import type { Capacity } from "../../placement/capacity.ts";
+import type { Capacity } from "../../domain/capacity.ts";
 import { formatData, formatTable, outputOption, type OutputFormat } from "../client/output.ts";
 import { withClient } from "../client/session.ts";
 

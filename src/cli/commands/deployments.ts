@@ -5,7 +5,7 @@ import { text } from "node:stream/consumers";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parse } from "yaml";
 import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
-import { TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-record.ts";
+import { TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-states.ts";
 import { followDeployment, parseDuration } from "../client/follow.ts";
 import {
   describeConnection,
@@ -102,7 +102,12 @@ export function registerDeploymentCommands(program: Command): void {
     .option("--scs <kHz>", "subcarrier spacing of every cell", integer)
     .option("--plmn <mccmnc>", 'PLMN, e.g. "00101"')
     .option("--tac <n>", "tracking area code", integer)
-    .option("--amf <address[:port]>", "an AMF (repeat for a pool)", collect)
+    .option(
+      "--amf <address[:port][@plmn,…]>",
+      "the AMF; repeat only for RAN sharing, one AMF per PLMN, naming its PLMNs after @",
+      collect,
+    )
+    .option("--additional-plmn <mccmnc>", "a further PLMN the cells broadcast (RAN sharing; repeat)", collect)
     .option("--slice <sst[:sd]>", "an S-NSSAI (repeat; default 1)", collect)
     .option("--site <site>", "site (zone) to place the cells at")
     .option("--gnb-id <n>", "gNB ID (default: allocated)", integer)

@@ -3,11 +3,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { parse } from "yaml";
-import { DEFAULT_IMAGES } from "../../domain/resource-definition.ts";
+import { RAN_FLAVOURS, type RanFlavour } from "../../domain/resource-definition.ts";
+import type { RuPool } from "../../domain/ru-pool.ts";
+import { readRuPool } from "../read-ru-pool.ts";
 import { DEFAULT_RENDER_OPTIONS } from "../../k8s/render/render-manifests.ts";
-import { renderRequest } from "../../offline/render-request.ts";
+import { previewSoftware, renderRequest } from "../../offline/render-request.ts";
 
 export const EXIT_INVALID_REQUEST = 2;
 export const EXIT_REJECTED = 3;
@@ -17,9 +19,11 @@ interface RenderFlags {
   site?: string;
   tenant: string;
   id?: string;
-  imageCu: string;
-  imageDu: string;
-  imageRuEmulator: string;
+  flavour: RanFlavour;
+  imageCu?: string;
+  imageDu?: string;
+  imageRuEmulator?: string;
+  pool?: string;
   fronthaulInterface: string;
   upfCidr: string[];
 }
@@ -33,14 +37,23 @@ export function registerRenderCommand(program: Command): void {
     .argument("<spec>", "the RAN deployment request, JSON or YAML")
     .requiredOption("-o, --out <dir>", "folder to write into (its manifests/ and srsran/ are replaced)")
     .option("--site <site>", "place the cells at this site (overrides the request's site)")
+    .option(
+      "--pool <file>",
+      "plan against this RU pool file (as for ranaas ru import) instead of the local topology: its sites and nodes, and one central node for the CU",
+    )
     .option("--tenant <tenant>", "tenant the deployment belongs to", "local")
     .option(
       "--id <uuid>",
       "deployment id (default: derived from the request's name, so output is reproducible)",
     )
-    .option("--image-cu <image>", "srsRAN image for the CU", DEFAULT_IMAGES.cu)
-    .option("--image-du <image>", "srsRAN image for the DU", DEFAULT_IMAGES.du)
-    .option("--image-ru-emulator <image>", "srsRAN image for the RU emulators", DEFAULT_IMAGES.ruEmulator)
+    .addOption(
+      new Option("--flavour <flavour>", "the RAN software the images hold")
+        .choices(RAN_FLAVOURS)
+        .default("srsran"),
+    )
+    .option("--image-cu <image>", "image of the CU (default: a preview name no node can pull)")
+    .option("--image-du <image>", "image of the DU (default: a preview name)")
+    .option("--image-ru-emulator <image>", "image of the RU emulators (default: a preview name)")
     .option(
       "--fronthaul-interface <name>",
       "host interface of the fronthaul network",
@@ -50,6 +63,21 @@ export function registerRenderCommand(program: Command): void {
     .action(async (specPath: string, flags: RenderFlags) => {
       process.exitCode = await render(specPath, flags);
     });
+}
+
+function softwareOf(flags: RenderFlags) {
+  const preview = previewSoftware(flags.flavour);
+  const images = {
+    cu: flags.imageCu ?? preview.images.cu,
+    du: flags.imageDu ?? preview.images.du,
+    ruEmulator: flags.imageRuEmulator ?? preview.images.ruEmulator,
+  };
+  if (flags.imageCu === undefined || flags.imageDu === undefined || flags.imageRuEmulator === undefined)
+    console.error(
+      "ranaas render: without --image-cu, --image-du and --image-ru-emulator the manifests name preview " +
+        "images (preview.invalid/…) that no node can pull: give your own images before applying them",
+    );
+  return { flavour: flags.flavour, images };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -66,13 +94,19 @@ async function render(specPath: string, flags: RenderFlags): Promise<number> {
     );
     return EXIT_INVALID_REQUEST;
   }
+  let pool: RuPool | undefined;
+  if (flags.pool !== undefined) {
+    pool = await readRuPool(flags.pool, "render");
+    if (pool === undefined) return EXIT_INVALID_REQUEST;
+  }
   const name =
     typeof request === "object" && request !== null ? (request as { name?: unknown }).name : undefined;
   const result = renderRequest(request, {
+    ...(pool === undefined ? {} : { pool }),
     deploymentId: flags.id ?? idFromName(typeof name === "string" ? name : specPath),
     tenant: flags.tenant,
     site: flags.site,
-    images: { cu: flags.imageCu, du: flags.imageDu, ruEmulator: flags.imageRuEmulator },
+    software: softwareOf(flags),
     render: {
       fronthaulMasterInterface: flags.fronthaulInterface,
       upfCidrs: flags.upfCidr.length > 0 ? flags.upfCidr : DEFAULT_RENDER_OPTIONS.upfCidrs,

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { openAmqp, type AmqpConnection } from "../../bus/amqp-connection.ts";
 import { openKubeCluster, type KubeCluster } from "../../k8s/cluster/kube-client.ts";
-import { loadConfig, SERVICE_NAMES, type ServiceName } from "../../platform/config.ts";
+import { loadConfig, RANAAS_SERVICES, type ServiceName } from "../../platform/config.ts";
 import { createLogger, type Logger } from "../../platform/logger.ts";
 import type { RunningService } from "../../platform/service-app.ts";
 import { ShutdownCoordinator } from "../../platform/shutdown.ts";
@@ -15,8 +15,8 @@ import { openMongo, type MongoConnection } from "../../store/mongo-connection.ts
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description(`start a service: ${SERVICE_NAMES.join(", ")}, or all of them in one process`)
-    .argument("<service>", `${SERVICE_NAMES.join(" | ")} | all`)
+    .description(`start a service: ${RANAAS_SERVICES.join(", ")}, or all of them in one process`)
+    .argument("<service>", `${RANAAS_SERVICES.join(" | ")} | all`)
     .action(async (service: string) => {
       const wanted = parseServiceList(service);
       await serve(wanted);
@@ -24,9 +24,9 @@ export function registerServeCommand(program: Command): void {
 }
 
 function parseServiceList(service: string): ServiceName[] {
-  if (service === "all") return [...SERVICE_NAMES];
-  if ((SERVICE_NAMES as readonly string[]).includes(service)) return [service as ServiceName];
-  throw new Error(`unknown service "${service}": expected one of ${SERVICE_NAMES.join(", ")} or all`);
+  if (service === "all") return [...RANAAS_SERVICES];
+  if ((RANAAS_SERVICES as readonly string[]).includes(service)) return [service as ServiceName];
+  throw new Error(`unknown service "${service}": expected one of ${RANAAS_SERVICES.join(", ")} or all`);
 }
 
 /** Opens each dependency once, on first need, and shares it between the services of this process. */

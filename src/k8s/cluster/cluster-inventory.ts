@@ -2,7 +2,8 @@
 // free once the requests of pods RANaaS does not manage are taken off (RANaaS's own are accounted by
 // its reservations, which also cover pods not created yet).
 import { CoreV1Api, type KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
-import type { ClusterNode } from "../../placement/inventory.ts";
+import { FRONTHAUL_ANNOTATIONS, PTP_FRONTHAUL_LABEL, type ClusterNode } from "../../placement/inventory.ts";
+import { parseVlanRanges } from "../../radio/fronthaul.ts";
 import { MANAGED_BY } from "../render/labels.ts";
 import { cpuMillis, memoryMiB } from "./quantity.ts";
 
@@ -39,6 +40,22 @@ function podRequests(pod: V1Pod): { cpu: number; memory: number } {
   return { cpu, memory };
 }
 
+/** The fronthaul NIC a node declares; a malformed MTU or VLAN list is left out (preflight names it). */
+function nodeFronthaul(annotations: Record<string, string>): Pick<ClusterNode, "fronthaul"> {
+  const name = annotations[FRONTHAUL_ANNOTATIONS.interface];
+  if (name === undefined || name === "") return {};
+  const mtu = Number(annotations[FRONTHAUL_ANNOTATIONS.mtu]);
+  const vlansText = annotations[FRONTHAUL_ANNOTATIONS.vlans];
+  const vlans = vlansText === undefined ? undefined : parseVlanRanges(vlansText);
+  return {
+    fronthaul: {
+      interface: name,
+      ...(Number.isInteger(mtu) && mtu >= 1500 && mtu <= 9600 ? { mtu } : {}),
+      ...(vlans === undefined ? {} : { vlans }),
+    },
+  };
+}
+
 function toClusterNode(node: V1Node, requested: { cpu: number; memory: number } | undefined): ClusterNode[] {
   const labels = node.metadata?.labels ?? {};
   const role = labels[ROLE_LABEL];
@@ -51,6 +68,8 @@ function toClusterNode(node: V1Node, requested: { cpu: number; memory: number } 
       name: node.metadata.name,
       site: labels[ZONE_LABEL] ?? "",
       role: role,
+      ptpFronthaul: labels[PTP_FRONTHAUL_LABEL] === "true",
+      ...nodeFronthaul(node.metadata.annotations ?? {}),
       free: {
         cpuMillis: cpuMillis(node.status?.allocatable?.cpu) - (requested?.cpu ?? 0),
         memoryMiB: memoryMiB(node.status?.allocatable?.memory) - (requested?.memory ?? 0),

@@ -1,7 +1,15 @@
 // Watching a RAN deployment's objects come and go: wait until its Deployments are available (or a pod
 // says it never will be), read the CU's addresses, delete the namespace and wait until it is gone.
 import { setTimeout as delay } from "node:timers/promises";
-import { ApiException, AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type V1Deployment,
+  type V1Pod,
+} from "@kubernetes/client-node";
+import { exitReason, type ExitReason } from "../../srsran/exit-reasons.ts";
 import { LABEL_COMPONENT } from "../render/labels.ts";
 
 export class RolloutTimeoutError extends Error {
@@ -16,54 +24,90 @@ const HOPELESS = new Set([
   "ErrImagePull",
   "ImagePullBackOff",
   "InvalidImageName",
-  "CrashLoopBackOff",
   "CreateContainerConfigError",
 ]);
 
+/**
+ * Waits until the namespace's Deployments are available: all `expected` of them, or those it names.
+ * A container that stopped says why (its termination message, exit-reasons.ts): a cause that starting
+ * again cannot fix (a refused config key, a CPU the image was not built for) fails at
+ * once; one that may pass (an AMF not answering yet) is waited out — Kubernetes restarts the container
+ * — and becomes the failure's reason if the deadline comes first.
+ */
 export async function waitForRollout(
   config: KubeConfig,
   namespace: string,
-  expected: number,
+  expected: number | readonly string[],
   timeoutMs: number,
   pollMs = 200,
 ): Promise<void> {
+  const only = typeof expected === "number" ? undefined : expected;
+  const wanted = typeof expected === "number" ? expected : expected.length;
   const apps = config.makeApiClient(AppsV1Api);
   const core = config.makeApiClient(CoreV1Api);
   const deadline = Date.now() + timeoutMs;
   let last: string;
+  let lastProblem: string | undefined;
   for (let poll = 0; ; poll++) {
     const list = await apps.listNamespacedDeployment({ namespace });
-    const pending = list.items.filter(
+    const watched =
+      only === undefined ? list.items : list.items.filter((d) => only.includes(d.metadata?.name ?? ""));
+    const pending = watched.filter(
       (d) =>
         (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) ||
         d.status?.observedGeneration !== d.metadata?.generation,
     );
-    if (list.items.length >= expected && pending.length === 0) return;
+    if (watched.length >= wanted && pending.length === 0) return;
     // Pods are looked at for hopeless states about once a second, not on every poll: a rollout that
     // goes well never needs it, and each list is work for the API server that many workers share.
     if (poll % Math.max(1, Math.round(1000 / pollMs)) === 0 || Date.now() + pollMs >= deadline) {
-      const stuck = hopelessPod((await core.listNamespacedPod({ namespace })).items);
-      if (stuck !== undefined) throw new RolloutTimeoutError(stuck);
+      const pods = (await core.listNamespacedPod({ namespace })).items;
+      const problem = podProblem(
+        only === undefined ? pods : pods.filter((p) => watched.some((d) => selects(d, p))),
+      );
+      if (problem !== undefined && !problem.retryable) throw new RolloutTimeoutError(problem.reason);
+      if (problem !== undefined) lastProblem = problem.reason;
     }
     last =
-      pending.map((d) => d.metadata?.name).join(", ") ||
-      `${list.items.length} of ${expected} Deployments exist`;
+      pending.map((d) => d.metadata?.name).join(", ") || `${watched.length} of ${wanted} Deployments exist`;
     if (Date.now() >= deadline)
-      throw new RolloutTimeoutError(`not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+      throw new RolloutTimeoutError(
+        `not ready after ${Math.round(timeoutMs / 1000)} s: ${lastProblem ?? last}`,
+      );
     await delay(pollMs);
   }
 }
 
-function hopelessPod(pods: V1Pod[]): string | undefined {
+/** Whether the Deployment's selector selects the pod. */
+function selects(deployment: V1Deployment, pod: V1Pod): boolean {
+  const labels = pod.metadata?.labels ?? {};
+  return Object.entries(deployment.spec?.selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** The first thing wrong with the pods' containers: one that cannot start, or one that stopped, and why. */
+export function podProblem(pods: V1Pod[]): ExitReason | undefined {
+  let found: ExitReason | undefined;
   for (const pod of pods) {
     for (const status of pod.status?.containerStatuses ?? []) {
-      const reason = status.state?.waiting?.reason;
-      if (reason !== undefined && HOPELESS.has(reason)) {
-        return `pod ${pod.metadata?.name}: ${reason}${status.state?.waiting?.message ? ` (${status.state.waiting.message})` : ""}`;
-      }
+      const waiting = status.state?.waiting;
+      if (waiting?.reason !== undefined && HOPELESS.has(waiting.reason))
+        return {
+          reason: `pod ${pod.metadata?.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}`,
+          retryable: false,
+        };
+      const stopped = status.state?.terminated ?? status.lastState?.terminated;
+      if (stopped === undefined || stopped.exitCode === 0) continue;
+      const why = exitReason({
+        container: status.name,
+        message: stopped.message ?? "",
+        exitCode: stopped.exitCode,
+        reason: stopped.reason,
+      });
+      if (!why.retryable) return why;
+      found ??= why;
     }
   }
-  return undefined;
+  return found;
 }
 
 export interface CuAddresses {
@@ -109,7 +153,7 @@ export async function waitForLoadBalancerAddress(
  * Asks for the namespace to be deleted (once is enough). Undefined once it is gone; otherwise what
  * Kubernetes says it is still waiting for (the namespace's true conditions, e.g. remaining finalizers).
  */
-export async function namespaceRemaining(config: KubeConfig, name: string): Promise<string | undefined> {
+export async function deleteNamespaceStep(config: KubeConfig, name: string): Promise<string | undefined> {
   const core = config.makeApiClient(CoreV1Api);
   try {
     const ns = await core.readNamespace({ name });

@@ -3,6 +3,8 @@
 // core's N3 traffic.
 import type { KubernetesObject, V1LabelSelector, V1Service } from "@kubernetes/client-node";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
+import { isEmulated } from "../../domain/resource-definition.ts";
+import type { DuInterface, FronthaulLink } from "../../radio/fronthaul.ts";
 import {
   F1C_PORT,
   F1U_PORT_CU,
@@ -40,28 +42,120 @@ export const FRONTHAUL_NETWORK = "fronthaul";
 /** Namespaces labelled so are RANaaS's own (the status service reads srsRAN's metrics port). */
 export const SYSTEM_NAMESPACE_LABEL = "ranaas.io/system";
 
-export function fronthaulNetwork(
+/**
+ * The network a link's DU end attaches to: the one its interface names — a macvlan on a host NIC (a
+ * real radio's record, or the DU node's declared fronthaul NIC), or an SR-IOV VF — else the cluster's
+ * fronthaul network (a macvlan on RANAAS_FRONTHAUL_INTERFACE).
+ */
+export function fronthaulNetworkOf(link: FronthaulLink): string {
+  return networkName(link.ofh?.interface);
+}
+
+/** The network an emulated RU's end of the link attaches to: its node's declared NIC, else the cluster's. */
+export function emulatorNetworkOf(link: FronthaulLink): string {
+  return networkName(link.ofh?.emulatorInterface);
+}
+
+function networkName(via: DuInterface | undefined): string {
+  if (via === undefined) return FRONTHAUL_NETWORK;
+  return via.kind === "macvlan"
+    ? `${FRONTHAUL_NETWORK}-${dnsLabel(via.master)}-${via.mtu}`
+    : `${FRONTHAUL_NETWORK}-sriov-${dnsLabel(via.resourceName)}-${via.mtu}`;
+}
+
+/** The SR-IOV VFs the DU needs, by device plugin resource: one per link on an SR-IOV interface. */
+export function sriovResources(def: ResourceDefinition): Record<string, number> {
+  const needs: Record<string, number> = {};
+  for (const cell of def.cells) {
+    const via = cell.fronthaul.ofh?.interface;
+    if (via?.kind === "sriov") needs[via.resourceName] = (needs[via.resourceName] ?? 0) + 1;
+  }
+  return needs;
+}
+
+/** The fronthaul networks the deployment's links use (both ends), each once. */
+export function fronthaulNetworks(
   def: ResourceDefinition,
   masterInterface: string,
-): NetworkAttachmentDefinition {
+): NetworkAttachmentDefinition[] {
+  const byName = new Map<string, NetworkAttachmentDefinition>();
+  const ends = def.cells.flatMap((cell) => [
+    cell.fronthaul.ofh?.interface,
+    ...(isEmulated(cell) ? [cell.fronthaul.ofh?.emulatorInterface] : []),
+  ]);
+  for (const end of ends) {
+    const name = networkName(end);
+    if (byName.has(name)) continue;
+    const via = end ?? { kind: "macvlan", master: masterInterface, mtu: OFH_MTU };
+    // The VLAN tags are srsRAN's to write (vlan_tag_cp/up): the VF passes tagged frames as they are.
+    const cni =
+      via.kind === "macvlan"
+        ? { cniVersion: "0.3.1", type: "macvlan", master: via.master, mode: "bridge", mtu: via.mtu, ipam: {} }
+        : { cniVersion: "0.3.1", type: "sriov", spoofchk: "off", trust: "on", mtu: via.mtu, ipam: {} };
+    byName.set(name, {
+      apiVersion: "k8s.cni.cncf.io/v1",
+      kind: "NetworkAttachmentDefinition",
+      metadata: {
+        name,
+        namespace: def.namespace,
+        labels: deploymentLabels(def),
+        ...(via.kind === "sriov"
+          ? { annotations: { "k8s.v1.cni.cncf.io/resourceName": via.resourceName } }
+          : {}),
+      },
+      spec: { config: JSON.stringify(cni) },
+    });
+  }
+  return [...byName.values()];
+}
+
+function dnsLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+export const BACKHAUL_NETWORK = "backhaul";
+/** The CU's interface on the backhaul network. */
+export const BACKHAUL_INTERFACE = "bh0";
+
+/**
+ * The backhaul attachment of a `backhaul` deployment's CU: macvlan on the zone's backhaul interface,
+ * the address RANaaS allocated given in the pod's network selection (static IPAM, `ips` capability),
+ * and routes to the core's prefixes through the backhaul gateway.
+ */
+export function backhaulNetwork(def: ResourceDefinition): NetworkAttachmentDefinition | undefined {
+  const net = def.coreNetwork;
+  if (net.mode !== "backhaul") return undefined;
   const cni = {
     cniVersion: "0.3.1",
     type: "macvlan",
-    master: masterInterface,
+    master: net.interface,
     mode: "bridge",
-    mtu: OFH_MTU,
-    ipam: {},
+    capabilities: { ips: true },
+    ipam: {
+      type: "static",
+      ...(net.gateway === undefined || net.routes.length === 0
+        ? {}
+        : { routes: net.routes.map((dst) => ({ dst, gw: net.gateway })) }),
+    },
   };
   return {
     apiVersion: "k8s.cni.cncf.io/v1",
     kind: "NetworkAttachmentDefinition",
-    metadata: { name: FRONTHAUL_NETWORK, namespace: def.namespace, labels: deploymentLabels(def) },
+    metadata: { name: BACKHAUL_NETWORK, namespace: def.namespace, labels: deploymentLabels(def) },
     spec: { config: JSON.stringify(cni) },
   };
 }
 
 /** Service names, which are also the DNS names pods use (e.g. the DU finds the CU at cu-f1c). */
-export const SERVICE_NAMES = { cuF1c: "cu-f1c", cuF1u: "cu-f1u", cuN3: "cu-n3", duF1u: "du-f1u" } as const;
+export const RAN_SERVICE_NAMES = {
+  cuF1c: "cu-f1c",
+  cuF1u: "cu-f1u",
+  cuN3: "cu-n3",
+  duF1u: "du-f1u",
+} as const;
 
 export function services(def: ResourceDefinition): V1Service[] {
   const service = (
@@ -82,10 +176,15 @@ export function services(def: ResourceDefinition): V1Service[] {
     },
   });
   return [
-    service(SERVICE_NAMES.cuF1c, "cu", { name: "f1c", protocol: "SCTP", port: F1C_PORT }),
-    service(SERVICE_NAMES.cuF1u, "cu", { name: "f1u", protocol: "UDP", port: F1U_PORT_CU }),
-    service(SERVICE_NAMES.cuN3, "cu", { name: "n3", protocol: "UDP", port: N3_PORT }, def.cu.n3ServiceType),
-    service(SERVICE_NAMES.duF1u, "du", { name: "f1u", protocol: "UDP", port: F1U_PORT_DU }),
+    service(RAN_SERVICE_NAMES.cuF1c, "cu", { name: "f1c", protocol: "SCTP", port: F1C_PORT }),
+    service(RAN_SERVICE_NAMES.cuF1u, "cu", { name: "f1u", protocol: "UDP", port: F1U_PORT_CU }),
+    service(
+      RAN_SERVICE_NAMES.cuN3,
+      "cu",
+      { name: "n3", protocol: "UDP", port: N3_PORT },
+      def.cu.n3ServiceType,
+    ),
+    service(RAN_SERVICE_NAMES.duF1u, "du", { name: "f1u", protocol: "UDP", port: F1U_PORT_DU }),
   ];
 }
 

@@ -1,6 +1,7 @@
 // Everything Kubernetes runs for one RAN deployment, as plain typed objects in apply order: its
 // Namespace, the fronthaul network, srsRAN configs and entry step, Services, NetworkPolicies, and
 // Deployments for the CU, the DU and one RU emulator per cell. Deleting the Namespace removes it all.
+import { RAN_BINARIES } from "../../srsran/binaries.ts";
 import type {
   KubernetesObject,
   V1ConfigMap,
@@ -9,6 +10,7 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
+import { isEmulated } from "../../domain/resource-definition.ts";
 import { renderCuConfig } from "../../srsran/render-cu.ts";
 import { renderDuConfig } from "../../srsran/render-du.ts";
 import { renderRuEmulatorConfig } from "../../srsran/render-ru-emulator.ts";
@@ -16,7 +18,8 @@ import { toSrsranYaml } from "../../srsran/to-yaml.ts";
 import { ENTRYPOINT_FILE, ENTRYPOINT_SCRIPT } from "./entrypoint-script.ts";
 import { deploymentLabels } from "./labels.ts";
 import {
-  fronthaulNetwork,
+  backhaulNetwork,
+  fronthaulNetworks,
   networkPolicies,
   services,
   type NetworkAttachmentDefinition,
@@ -57,13 +60,23 @@ export function renderManifests(
 ): RenderedDeployment {
   const header = (what: string) =>
     `${what} for RAN deployment ${def.name} (${def.deploymentId}), rendered by RANaaS`;
-  const cuYaml = toSrsranYaml(renderCuConfig(def), header("srsRAN CU (srscu) config"));
-  const duYaml = toSrsranYaml(renderDuConfig(def), header("srsRAN DU (srsdu, split 7.2) config"));
-  const ruYamls = def.cells.map((cell) =>
-    toSrsranYaml(
-      renderRuEmulatorConfig(cell),
-      header(`srsRAN ru_emulator config for cell ${cell.index} (RU ${cell.ruId})`),
-    ),
+  const software = def.flavour === "ocudu" ? "OCUDU" : "srsRAN";
+  const binaries = RAN_BINARIES[def.flavour];
+  const cuYaml = toSrsranYaml(renderCuConfig(def), header(`${software} CU (${binaries.cu}) config`));
+  const duYaml = toSrsranYaml(
+    renderDuConfig(def),
+    header(`${software} DU (${binaries.du}, split 7.2) config`),
+  );
+  // An ru_emulator stands in for each emulated RU; a real radio gets no config from RANaaS.
+  const emulated = def.cells.filter(isEmulated);
+  const ruYamls: Record<number, string> = Object.fromEntries(
+    emulated.map((cell) => [
+      cell.index,
+      toSrsranYaml(
+        renderRuEmulatorConfig(cell),
+        header(`${software} ru_emulator config for cell ${cell.index} (RU ${cell.ruId})`),
+      ),
+    ]),
   );
   const configs: WorkloadConfigs = { cu: cuYaml, du: duYaml, ruEmulators: ruYamls };
 
@@ -89,21 +102,30 @@ export function renderManifests(
     configMap("entrypoint", { [ENTRYPOINT_FILE]: ENTRYPOINT_SCRIPT }),
     configMap("cu-config", { [CU_CONFIG_FILE]: cuYaml }),
     configMap("du-config", { [DU_CONFIG_FILE]: duYaml }),
-    ...def.cells.map((cell, i) =>
-      configMap(`ru-emulator-${cell.index}-config`, { [ruConfigFile(cell.index)]: ruYamls[i]! }),
+    ...emulated.map((cell) =>
+      configMap(`ru-emulator-${cell.index}-config`, { [ruConfigFile(cell.index)]: ruYamls[cell.index]! }),
     ),
   ];
-  const nad: NetworkAttachmentDefinition = fronthaulNetwork(def, options.fronthaulMasterInterface);
+  const nads: NetworkAttachmentDefinition[] = fronthaulNetworks(def, options.fronthaulMasterInterface);
+  const backhaul = backhaulNetwork(def);
   const svc: V1Service[] = services(def);
   const policies: NetworkPolicy[] = networkPolicies(def, options.upfCidrs);
   const deployments: V1Deployment[] = srsranDeployments(def, configs, options.n3ExternalAddress);
 
   return {
-    objects: [namespace, nad, ...configMaps, ...svc, ...policies, ...deployments],
+    objects: [
+      namespace,
+      ...nads,
+      ...(backhaul === undefined ? [] : [backhaul]),
+      ...configMaps,
+      ...svc,
+      ...policies,
+      ...deployments,
+    ],
     srsranConfigs: {
       [CU_CONFIG_FILE]: cuYaml,
       [DU_CONFIG_FILE]: duYaml,
-      ...Object.fromEntries(def.cells.map((cell, i) => [ruConfigFile(cell.index), ruYamls[i]!])),
+      ...Object.fromEntries(emulated.map((cell) => [ruConfigFile(cell.index), ruYamls[cell.index]!])),
     },
   };
 }

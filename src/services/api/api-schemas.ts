@@ -1,7 +1,7 @@
 // The shapes the API answers with, as JSON Schema (TypeBox): the OpenAPI document is built from these
 // and the contract test checks real answers against them.
 import { Type, type TSchema } from "@sinclair/typebox";
-import { DEPLOYMENT_STATES } from "../../domain/deployment-record.ts";
+import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { ERROR_CODES } from "../../domain/error-codes.ts";
 import { RadioUnitSchema } from "../../domain/ru-pool.ts";
 
@@ -62,8 +62,18 @@ export const PlanSchema = Type.Object({
 
 export const ConnectionSchema = Type.Object(
   {
+    network: Type.Union([Type.Literal("pod"), Type.Literal("backhaul"), Type.Literal("host")], {
+      description:
+        "where N2 and N3 run: the pod network, an address on the provider's backhaul network, or the CU node's own address",
+    }),
     n2: Type.Object({
       sourceAddress: Type.String({ description: "the address the CU's SCTP association comes from" }),
+      amfSeesOutsideCluster: Type.Optional(
+        Type.String({
+          description:
+            "pod network only: the address an AMF outside the cluster sees instead (the CU node's, after SNAT)",
+        }),
+      ),
       amf: Type.Array(Type.Object({ address: Type.String(), port: Type.Integer() })),
     }),
     n3: Type.Object({

@@ -16,7 +16,8 @@ import {
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Gauge } from "prom-client";
-import { DEPLOYMENT_STATES } from "../../domain/deployment-record.ts";
+import { fetchLiveStatus } from "./status-client.ts";
+import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
@@ -67,6 +68,9 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     work,
     logger,
     selfHeal: config.selfHeal,
+    planTimeoutMs: config.planTimeoutMs,
+    driftSweepMs: config.driftSweepMs,
+    liveStatus: (id) => fetchLiveStatus(config.statusUrl, id),
     orchestratorListening,
   });
   const reports = amqp.connection.createConsumer(

@@ -6,6 +6,7 @@ import { createHmac } from "node:crypto";
 import type { Logger } from "../../platform/logger.ts";
 import type { CallbackEvent } from "../../store/callbacks-repository.ts";
 import type { Store } from "../../store/store.ts";
+import { backoffMs } from "../../platform/backoff.ts";
 
 export const SIGNATURE_HEADER = "ranaas-signature";
 const MAX_ATTEMPTS = 10;
@@ -73,7 +74,7 @@ export class CallbackDispatcher {
     const next =
       attempt >= MAX_ATTEMPTS
         ? undefined
-        : new Date(Date.now() + Math.min(1000 * 2 ** (attempt - 1), 300_000));
+        : new Date(Date.now() + backoffMs(attempt, { firstMs: 1000, maxMs: 300_000 }));
     await this.store.callbacks.failed(event.id, error, next);
     this.logger.warn(
       { deploymentId: event.deploymentId, url: event.url, attempt, error, givenUp: next === undefined },

@@ -1,11 +1,19 @@
-// The API's side of the provisioning flow (ARCHITECTURE §2): records a request, asks the orchestrator
+// The API's side of the provisioning flow (docs/architecture.md, 2 and 3): records a request, asks the orchestrator
 // for a plan, hands the work to the queue, follows the workers' reports, and keeps retrying what could
 // not be done while the orchestrator or the broker was away.
 import type { Publisher } from "rabbitmq-client";
 import { envelope } from "../../bus/envelopes.ts";
 import { WORK_QUEUE } from "../../bus/topology.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
-import { DELETABLE_STATES, HOLDING_STATES } from "../../domain/deployment-record.ts";
+import {
+  DELETABLE_STATES,
+  HOLDING_STATES,
+  INITIAL_STATE,
+  nextState,
+  TRANSITIONS,
+  type DeploymentEvent,
+  type DeploymentState,
+} from "../../domain/deployment-states.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import {
   readEnvelope,
@@ -19,14 +27,16 @@ import {
   type Report,
 } from "../../domain/messages.ts";
 import type { PlanRejection } from "../../domain/plan-rejection.ts";
-import type { Capacity } from "../../placement/capacity.ts";
+import type { Capacity } from "../../domain/capacity.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import { changedComponents } from "./changed-components.ts";
 import { mergePatch } from "./merge-patch.ts";
 import { askOrchestrator, type OrchestratorLink } from "./orchestrator-client.ts";
 import { stateChangedEvent } from "./state-events.ts";
 import { commandFor } from "./worker-commands.ts";
+import { deploymentNames } from "../../k8s/render/workloads.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { backoffMs } from "../../platform/backoff.ts";
 import { uuidV7 } from "../../platform/uuid-v7.ts";
 import { NameTakenError } from "../../store/deployments-repository.ts";
 import type { Store } from "../../store/store.ts";
@@ -37,6 +47,12 @@ export interface LifecycleDeps extends OrchestratorLink {
   logger: Logger;
   /** Restore deployments that drifted (else they only become `degraded`). */
   selfHeal: boolean;
+  /** How long a create waits for its plan: a younger `requested` record may still be in its creator's hands. */
+  planTimeoutMs: number;
+  /** A deployment's live status from the status service (absent: no periodic drift check). */
+  liveStatus?: (deploymentId: string) => Promise<unknown>;
+  /** How often running deployments are compared with what their definitions run. */
+  driftSweepMs: number;
 }
 
 type PlanOutcome =
@@ -54,16 +70,47 @@ type PlanOutcome =
  */
 const SAFETY_NET_MS = 60_000;
 
+/**
+ * The `requested` records `reconcile` should plan now. Not one a create is still handling (here, or at
+ * another replica: one younger than the plan timeout may be, unless this API itself left it waiting) —
+ * planning it beside its creator would turn the creator's answer into a 202 and a later refusal
+ * into `failed`, where the client should have had its 409.
+ */
+export function waitingToPlan<R extends { id: string; createdAt: Date }>(
+  requested: readonly R[],
+  here: { busy: ReadonlySet<string>; leftWaiting: ReadonlySet<string> },
+  now: number,
+  planTimeoutMs: number,
+): { plan: R[]; young: number } {
+  const plan: R[] = [];
+  let young = 0;
+  for (const record of requested) {
+    if (here.busy.has(record.id)) continue;
+    if (here.leftWaiting.has(record.id) || now - record.createdAt.getTime() >= planTimeoutMs)
+      plan.push(record);
+    else young++;
+  }
+  return { plan, young };
+}
+
 /** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
+/** How long after a change the periodic drift check leaves a deployment alone. */
+const DRIFT_GRACE_MS = 10_000;
+
 export function retryDelayMs(attempt: number): number {
-  return Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+  return backoffMs(attempt, { firstMs: 5_000, maxMs: 300_000 });
 }
 
 export class DeploymentLifecycle {
   private readonly inFlight = new Set<string>();
+  /** Records whose create is under way here, from before the record is written until it has its answer. */
+  private readonly creating = new Set<string>();
+  /** `requested` records this API could not plan (no orchestrator answered): `reconcile` plans them. */
+  private readonly leftWaiting = new Set<string>();
   /** Whether a record may be waiting to be planned: at start, and whenever a plan attempt could not finish. */
   private mayBeWaiting = true;
   private lastLook = 0;
+  private lastDriftSweep = 0;
   /** The earliest `retryAt` of a degraded deployment seen at the last look. */
   private nextRetryAt = Number.POSITIVE_INFINITY;
 
@@ -83,35 +130,40 @@ export class DeploymentLifecycle {
       tenant,
       name: validated.spec.name,
       spec: validated.spec,
-      state: "requested",
+      state: INITIAL_STATE,
       revision: 1,
       operationId: uuidV7(),
       createdAt: now,
       updatedAt: now,
     };
     const { store } = this.deps;
-    try {
-      await store.deployments.create(record);
-    } catch (err) {
-      if (err instanceof NameTakenError) throw new RanaasError("name-taken", err.message);
-      throw err;
-    }
+    this.creating.add(record.id);
     let outcome: PlanOutcome;
     try {
-      await store.operations.create({
-        id: record.operationId,
-        deploymentId: record.id,
-        tenant,
-        kind: "create",
-        state: "pending",
-        createdAt: now,
-        updatedAt: now,
-      });
-      await this.queueCallback(record);
-      outcome = await this.planAndDispatch(record, correlationId);
-    } catch (err) {
-      this.mayBeWaiting = true; // a failure left the record `requested`: reconcile plans it
-      throw err;
+      try {
+        await store.deployments.create(record);
+      } catch (err) {
+        if (err instanceof NameTakenError) throw new RanaasError("name-taken", err.message);
+        throw err;
+      }
+      try {
+        await store.operations.create({
+          id: record.operationId,
+          deploymentId: record.id,
+          tenant,
+          kind: "create",
+          state: "pending",
+          createdAt: now,
+          updatedAt: now,
+        });
+        await this.queueCallback(record);
+        outcome = await this.planAndDispatch(record, correlationId);
+      } catch (err) {
+        this.leaveWaiting(record.id); // a failure left the record `requested`: reconcile plans it
+        throw err;
+      }
+    } finally {
+      this.creating.delete(record.id);
     }
     if (outcome.kind === "rejected") {
       await store.callbacks.discard(record.id); // the deployment never existed as far as anyone outside knows
@@ -146,7 +198,7 @@ export class DeploymentLifecycle {
       );
     }
     // A degraded deployment can be updated too: a failed update is put right with another one.
-    if ((record.state !== "ready" && record.state !== "degraded") || record.definition === undefined) {
+    if (nextState("update", record.state) === undefined || record.definition === undefined) {
       throw new RanaasError(
         "not-ready",
         `the deployment is ${record.state}; it can be updated once it is ready`,
@@ -176,11 +228,11 @@ export class DeploymentLifecycle {
     const previous = record.definition;
     const now = new Date();
     const operationId = uuidV7();
-    const updating = await this.move(
+    const updating = await this.step(
+      "update",
       id,
-      [record.state],
-      { state: "updating", operationId, retryAt: undefined },
-      record.revision,
+      { operationId, retryAt: undefined },
+      { current: record.state, revision: record.revision },
     );
     if (updating === undefined)
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
@@ -213,7 +265,7 @@ export class DeploymentLifecycle {
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
     }
     if (reply === undefined || !reply.payload.ok) {
-      await this.move(id, ["updating"], { state: record.state, retryAt: record.retryAt });
+      await this.step("refuse-update", id, { retryAt: record.retryAt }, { before: record.state });
       const rejection =
         reply !== undefined && "rejection" in reply.payload ? reply.payload.rejection : undefined;
       await store.operations.finish(operationId, "failed", {
@@ -228,8 +280,7 @@ export class DeploymentLifecycle {
       throw new RanaasError(rejection.code, rejection.message);
     }
     const definition = reply.payload.definition;
-    const planned = await this.move(id, ["updating"], {
-      state: "updating",
+    const planned = await this.step("plan-update", id, {
       spec: validated.spec,
       definition,
       dispatchPending: true,
@@ -265,11 +316,12 @@ export class DeploymentLifecycle {
           "could not release reservations of an unplanned deployment",
         ),
       );
-      const deleted = await this.move(id, [record.state], {
-        state: "deleted",
-        operationId,
-        reason: undefined,
-      });
+      const deleted = await this.step(
+        "discard",
+        id,
+        { operationId, reason: undefined },
+        { current: record.state },
+      );
       if (deleted === undefined) {
         // Planned (or otherwise moved) meanwhile: delete it from where it is now.
         await store.operations.finish(operationId, "failed", {
@@ -281,11 +333,12 @@ export class DeploymentLifecycle {
       await store.operations.finish(operationId, "succeeded");
       return deleted;
     }
-    const deleting = await this.move(id, [record.state], {
-      state: "deleting",
-      operationId,
-      dispatchPending: true,
-    });
+    const deleting = await this.step(
+      "delete",
+      id,
+      { operationId, dispatchPending: true },
+      { current: record.state },
+    );
     if (deleting === undefined) return (await store.deployments.get(id, tenant)) ?? record;
     await this.dispatch(deleting, correlationId);
     return deleting;
@@ -311,39 +364,37 @@ export class DeploymentLifecycle {
     }
     switch (outcome) {
       case "progress":
-        await this.move(record.id, ["planned"], { state: "provisioning" });
+        await this.step("progress", record.id, {});
         return;
       case "ready": {
-        const ready = await this.move(record.id, ["planned", "provisioning", "degraded", "updating"], {
-          state: "ready",
+        // The operation ends before the deployment shows its outcome, so whoever sees the deployment
+        // ready finds its operation finished. Also when the record was already ready: a redelivery
+        // after the database failed between the two writes (finishing is idempotent).
+        if (record.state === "ready" || nextState("ready", record.state) !== undefined)
+          await store.operations.finish(operationId, "succeeded");
+        const ready = await this.step("ready", record.id, {
           connection: report.payload.connection,
           reason: undefined,
           reasonCode: undefined,
           retries: undefined,
           retryAt: undefined,
         });
-        // Also when the record was already ready: a redelivery after the database failed between the
-        // two writes finishes the operation (finishing is idempotent).
-        if (ready !== undefined || record.state === "ready") {
-          await store.operations.finish(operationId, "succeeded");
-          if (ready !== undefined) log.info("deployment ready");
-        }
+        if (ready !== undefined) log.info("deployment ready");
         return;
       }
       case "failed": {
         const reason = report.payload.reason ?? "the worker gave no reason";
-        if (record.state === "updating" || record.state === "degraded")
+        if (nextState("fail-change", record.state) !== undefined)
           return this.onChangeFailed(record, reason, log);
         // Unless it was a teardown that failed, take down what was created and give the reservations
         // back; the record stays `failed`.
         const tearDown = record.state !== "deleting";
-        const failed = await this.move(record.id, ["planned", "provisioning", "deleting"], {
-          state: "failed",
+        await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
+        const failed = await this.step(tearDown ? "fail" : "fail-teardown", record.id, {
           reason,
           reasonCode: tearDown ? "provision-failed" : "teardown-failed",
           dispatchPending: tearDown ? true : undefined,
         });
-        await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
         log.warn({ reason }, "deployment failed");
         if (failed !== undefined && tearDown) await this.dispatch(failed, report.correlationId);
         return;
@@ -351,8 +402,8 @@ export class DeploymentLifecycle {
       case "deleted":
         await this.release(record, report.correlationId);
         if (record.state === "deleting" || record.state === "deleted") {
-          if (await this.move(record.id, ["deleting"], { state: "deleted" })) log.info("deployment deleted");
           await store.operations.finish(operationId, "succeeded"); // also on a redelivery (idempotent)
+          if (await this.step("torn-down", record.id, {})) log.info("deployment deleted");
         }
         return;
     }
@@ -365,15 +416,11 @@ export class DeploymentLifecycle {
   private async onDrift(drift: DriftReport): Promise<void> {
     const { store } = this.deps;
     const record = await store.deployments.get(drift.deploymentId);
-    if (record === undefined || (record.state !== "ready" && record.state !== "degraded")) return; // being changed by RANaaS itself
+    if (record === undefined || nextState("heal", record.state) === undefined) return; // being changed by RANaaS itself
     const reason = `${drift.payload.detail} outside RANaaS`;
     const log = this.deps.logger.child({ deploymentId: record.id, correlationId: drift.correlationId });
     if (!this.deps.selfHeal) {
-      await this.move(record.id, ["ready"], {
-        state: "degraded",
-        reason,
-        reasonCode: "drift",
-      });
+      await this.step("drift", record.id, { reason, reasonCode: "drift" });
       log.warn({ reason }, "deployment drifted; self-healing is off");
       return;
     }
@@ -393,17 +440,17 @@ export class DeploymentLifecycle {
     const kind = record.state === "updating" || record.reasonCode === "update-failed" ? "update" : "heal";
     const retries = (record.retries ?? 0) + 1;
     const retryAt = new Date(Date.now() + retryDelayMs(retries));
-    const degraded = await this.move(record.id, [record.state], {
-      state: "degraded",
-      reason: `the ${kind} failed: ${reason}`,
-      reasonCode: `${kind}-failed`,
-      retries,
-      retryAt,
-    });
+    // The operation failed whatever became of the deployment meanwhile; it ends first (see onReport).
     await store.operations.finish(record.operationId, "failed", {
       code: "provision-failed",
       message: reason,
     });
+    const degraded = await this.step(
+      "fail-change",
+      record.id,
+      { reason: `the ${kind} failed: ${reason}`, reasonCode: `${kind}-failed`, retries, retryAt },
+      { current: record.state },
+    );
     if (degraded === undefined) return;
     this.nextRetryAt = Math.min(this.nextRetryAt, retryAt.getTime());
     log.warn({ reason, retries, retryAt }, `the ${kind} failed; trying again later`);
@@ -429,11 +476,11 @@ export class DeploymentLifecycle {
       createdAt: now,
       updatedAt: now,
     });
-    const degraded = await this.move(
+    const degraded = await this.step(
+      "heal",
       record.id,
-      ["ready", "degraded"],
-      { state: "degraded", ...why, operationId, dispatchPending: true, retryAt: undefined },
-      record.revision,
+      { ...why, operationId, dispatchPending: true, retryAt: undefined },
+      { revision: record.revision },
     );
     if (degraded === undefined) {
       await this.deps.store.operations.remove(operationId);
@@ -463,6 +510,7 @@ export class DeploymentLifecycle {
    * first), and plans deployments still `requested` (the orchestrator or broker was away when they came in).
    */
   async reconcile(now = Date.now()): Promise<void> {
+    await this.sweepDrift(now);
     if (!this.mayBeWaiting && now - this.lastLook < SAFETY_NET_MS && now < this.nextRetryAt) return;
     this.mayBeWaiting = false;
     this.lastLook = now;
@@ -472,6 +520,47 @@ export class DeploymentLifecycle {
     } catch (err) {
       this.mayBeWaiting = true;
       throw err;
+    }
+  }
+
+  /**
+   * Drift found by looking, not only by watching: every so often each running deployment's live status
+   * (the status service's cache, when current) is compared with what its definition runs, so a
+   * component deleted or scaled while nobody watched — the status service was down, a watch event was
+   * lost — is healed too. Deployments RANaaS is changing are left alone.
+   */
+  private async sweepDrift(now: number): Promise<void> {
+    const { liveStatus, driftSweepMs } = this.deps;
+    if (liveStatus === undefined || now - this.lastDriftSweep < driftSweepMs) return;
+    this.lastDriftSweep = now;
+    for (const record of await this.deps.store.deployments.inStates(TRANSITIONS.heal.from)) {
+      if (record.definition === undefined || record.dispatchPending === true || this.inFlight.has(record.id))
+        continue;
+      if (record.retryAt !== undefined) continue; // a failed change: retried on its own schedule
+      // Just changed: the status service's watch may not have caught up with what was applied.
+      if (now - record.updatedAt.getTime() < Math.max(driftSweepMs, DRIFT_GRACE_MS)) continue;
+      const operation = await this.deps.store.operations.get(record.operationId);
+      if (operation?.state === "pending" || operation?.state === "running") continue;
+      const live = (await liveStatus(record.id)) as {
+        stale?: boolean;
+        components?: { name: string; replicas: number }[];
+      };
+      if (live.stale !== false) continue; // not known now: look again next time
+      const running = new Map((live.components ?? []).map((c) => [c.name, c.replicas]));
+      const missing = deploymentNames(record.definition).filter((name) => running.get(name) !== 1);
+      const component = missing[0];
+      if (component === undefined) continue;
+      const detail =
+        running.get(component) === undefined
+          ? `Deployment ${record.definition.namespace}/${component} is missing (found by the periodic check)`
+          : `Deployment ${record.definition.namespace}/${component} runs ${running.get(component)} replicas (found by the periodic check)`;
+      await this.onDrift(
+        envelope<DriftReport>(
+          "drift",
+          { correlationId: uuidV7(), deploymentId: record.id, revision: record.revision },
+          { component, change: running.has(component) ? "changed" : "deleted", detail },
+        ),
+      );
     }
   }
 
@@ -500,25 +589,61 @@ export class DeploymentLifecycle {
     for (const record of await this.deps.store.deployments.undispatched()) {
       if (!this.inFlight.has(record.id)) await this.dispatch(record, record.operationId);
     }
-    const waiting = (await this.deps.store.deployments.inStates(["requested"])).filter(
-      (r) => !this.inFlight.has(r.id),
+    const requested = await this.deps.store.deployments.inStates(TRANSITIONS.plan.from);
+    const stillRequested = new Set(requested.map((r) => r.id));
+    for (const id of this.leftWaiting) if (!stillRequested.has(id)) this.leftWaiting.delete(id);
+    const busy = new Set([...this.inFlight, ...this.creating]);
+    const waiting = waitingToPlan(
+      requested,
+      { busy, leftWaiting: this.leftWaiting },
+      Date.now(),
+      this.deps.planTimeoutMs,
     );
+    if (waiting.young > 0) this.mayBeWaiting = true; // look again: their creators may not get to plan them
     await Promise.all(
-      waiting.map(async (record) => {
+      waiting.plan.map(async (record) => {
         const outcome = await this.planAndDispatch(record, record.operationId);
         if (outcome.kind !== "rejected") return;
         const { code, message } = outcome.rejection;
-        await this.move(record.id, ["requested"], {
-          state: "failed",
-          reason: message,
-          reasonCode: code,
-        });
         await this.deps.store.operations.finish(record.operationId, "failed", { code, message });
+        await this.step("refuse", record.id, { reason: message, reasonCode: code });
       }),
     );
   }
 
-  /** Every state change goes through here, so each one also queues its callback. */
+  private leaveWaiting(id: string): void {
+    this.leftWaiting.add(id);
+    this.mayBeWaiting = true;
+  }
+
+  /**
+   * Every state change goes through here: the event's row of the state machine (domain/
+   * deployment-states.ts) says which states it may happen in and where it leads. `current` narrows it
+   * to the state the caller read, `revision` to the revision, so a change made meanwhile wins and this
+   * one is not made (undefined); `before` is where a refused update returns.
+   */
+  private async step(
+    event: DeploymentEvent,
+    id: string,
+    changes: Omit<Parameters<Store["deployments"]["transition"]>[2], "state">,
+    guard: { current?: DeploymentState; revision?: number; before?: DeploymentState } = {},
+  ): Promise<DeploymentRecord | undefined> {
+    const { from, to } = TRANSITIONS[event] as {
+      from: readonly DeploymentState[];
+      to: DeploymentState | "back";
+    };
+    if (guard.current !== undefined && !from.includes(guard.current)) return undefined;
+    const target = to === "back" ? nextState(event, from[0]!, guard.before) : to;
+    if (target === undefined) return undefined;
+    return this.move(
+      id,
+      guard.current === undefined ? from : [guard.current],
+      { ...changes, state: target },
+      guard.revision,
+    );
+  }
+
+  /** Writes a state change and queues its callback. */
   private async move(
     ...args: Parameters<Store["deployments"]["transition"]>
   ): Promise<DeploymentRecord | undefined> {
@@ -561,14 +686,14 @@ export class DeploymentLifecycle {
         return undefined;
       });
       if (reply === undefined) {
-        this.mayBeWaiting = true; // still `requested`: reconcile plans it
+        this.leaveWaiting(record.id); // still `requested`: reconcile plans it
         return { kind: "unreachable" };
       }
+      this.leftWaiting.delete(record.id);
       if ("superseded" in reply.payload) return { kind: "superseded" };
       if (!reply.payload.ok) return { kind: "rejected", rejection: reply.payload.rejection };
       const definition = reply.payload.definition;
-      const planned = await this.move(record.id, ["requested"], {
-        state: "planned",
+      const planned = await this.step("plan", record.id, {
         definition,
         dispatchPending: true,
       });

@@ -9,7 +9,7 @@ import { validateSpec } from "../../domain/validate-spec.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { buildServiceApp } from "../../platform/service-app.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
-import { errorsOf, EXAMPLE_REQUEST, OPERATIONS, openApiDocument } from "./openapi.ts";
+import { errorsOf, EXAMPLE_REQUEST, OPERATIONS, openApiDocument, PATH_ERRORS } from "./openapi.ts";
 import { registerApi } from "./register-api.ts";
 import type { RouteDeps } from "./routes.ts";
 
@@ -71,7 +71,7 @@ describe("OpenAPI document", () => {
   });
 
   it("documents every error code at least once, under its own status", () => {
-    const used = new Set(OPERATIONS.flatMap(errorsOf));
+    const used = new Set([...OPERATIONS.flatMap(errorsOf), ...PATH_ERRORS]);
     assert.deepEqual(
       Object.keys(ERROR_CODES).filter((c) => !used.has(c as keyof typeof ERROR_CODES)),
       [],

@@ -108,6 +108,7 @@ export const OPERATIONS: OperationDoc[] = [
       "name-taken",
       "insufficient-rus",
       "insufficient-compute",
+      "insufficient-core-network",
       "identity-conflict",
       "quota-exceeded",
       "unknown-site",
@@ -199,6 +200,7 @@ export const OPERATIONS: OperationDoc[] = [
       "not-ready",
       "insufficient-rus",
       "insufficient-compute",
+      "insufficient-core-network",
       "identity-conflict",
       "quota-exceeded",
       "idempotency-key-reused",
@@ -479,6 +481,12 @@ function errorTable(): string {
   );
   return ["| code | status | retry helps | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
+
+/**
+ * Errors no operation answers, because they concern a method a path does not have: listed in the
+ * document's error table (a 405 names the path's methods in `Allow`).
+ */
+export const PATH_ERRORS: ErrorCode[] = ["method-not-allowed"];
 
 /** The operation's own errors, and those every /v1 call (and every call with a body) can meet. */
 export function errorsOf(op: OperationDoc): ErrorCode[] {

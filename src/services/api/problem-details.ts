@@ -21,6 +21,7 @@ export function problemFromError(err: unknown, reply: FastifyReply, logger: Fast
   if (typeof status === "number" && status >= 400 && status < 500) {
     const message = fastifyError.message ?? "the request could not be read";
     if (status === 404) return sendProblem(reply, "not-found", message);
+    if (status === 405) return sendProblem(reply, "method-not-allowed", message);
     if (status === 413) return sendProblem(reply, "payload-too-large", message);
     if (status === 415)
       return sendProblem(reply, "unsupported-media-type", "send the request as application/json");

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { registerAuthentication } from "./authenticate.ts";
 import { registerDashboard } from "./dashboard-routes.ts";
 import { registerDocsRoutes } from "./docs-routes.ts";
+import { acceptEmptyBodies, methodNotAllowed, trackRouteMethods } from "./http-semantics.ts";
 import { problemFromError } from "./problem-details.ts";
 import { registerRateLimits } from "./rate-limit.ts";
 import { registerRoutes, type RouteDeps } from "./routes.ts";
@@ -14,14 +15,22 @@ import { registerWatchRoutes } from "./watch-routes.ts";
 export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
   // JSON only: without this, Fastify would hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser("text/plain");
+  acceptEmptyBodies(app);
+  const methodsOf = trackRouteMethods(app);
   app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
-  app.setNotFoundHandler((request, reply) =>
-    problemFromError(
-      { statusCode: 404, message: `no route ${request.method} ${request.url}` },
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsOf(request);
+    return problemFromError(
+      methodNotAllowed(allowed, reply)
+        ? {
+            statusCode: 405,
+            message: `${request.method} is not allowed on ${request.url}; use ${allowed.join(", ")}`,
+          }
+        : { statusCode: 404, message: `no route ${request.method} ${request.url}` },
       reply,
       request.log,
-    ),
-  );
+    );
+  });
   registerRateLimits(app, deps.limits); // before authentication: its per-address limit comes first
   registerAuthentication(app, deps.store.tenants);
   registerRoutes(app, deps);

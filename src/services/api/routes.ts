@@ -2,8 +2,13 @@
 // RU pool. Every /v1 call is authenticated; operators act on their own deployments only.
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
-import { DEPLOYMENT_STATES, TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-record.ts";
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import {
+  DEPLOYMENT_STATES,
+  TERMINAL_STATES,
+  UPDATE_SETTLED_STATES,
+  type DeploymentState,
+} from "../../domain/deployment-states.ts";
 import { RanaasError } from "../../domain/error-codes.ts";
 import { validateRuPool } from "../../domain/ru-pool.ts";
 import type { Store } from "../../store/store.ts";

@@ -9,7 +9,11 @@ export async function fetchLiveStatus(
     const response = await fetch(`${statusUrl}/status/${encodeURIComponent(deploymentId)}`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (response.status === 404) return { phase: "absent", stale: false };
+    // Absent: the status service has none of its objects — as of a cache that may itself be stale.
+    if (response.status === 404) {
+      const body = (await response.json().catch(() => ({}))) as { stale?: unknown };
+      return { phase: "absent", stale: body.stale === true };
+    }
     if (!response.ok) return { stale: true, message: `status service answered ${response.status}` };
     return await response.json();
   } catch (err) {

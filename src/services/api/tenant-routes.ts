@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
-import { HOLDING_STATES } from "../../domain/deployment-record.ts";
+import { HOLDING_STATES } from "../../domain/deployment-states.ts";
 import { isValidTenantName, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";

@@ -6,7 +6,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
-import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../domain/deployment-states.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import { deploymentView } from "./deployment-view.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import type { DeploymentRecord, DeploymentState } from "../../domain/deployment-record.ts";
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../domain/deployment-states.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import type { NormalizedSpec } from "../../domain/validate-spec.ts";
 import { stateChangedEvent } from "./state-events.ts";

@@ -3,6 +3,7 @@
 // DeploymentLifecycle.dispatch).
 import { envelope } from "../../bus/envelopes.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import { commandOf } from "../../domain/deployment-states.ts";
 import type { ProvisionCommand, TeardownCommand } from "../../domain/messages.ts";
 
 /** The command a record's state calls for, rebuilt from the record alone (so it can be sent again). */
@@ -13,21 +14,18 @@ export function commandFor(
   const { definition } = record;
   if (definition === undefined) return undefined;
   const context = { correlationId, deploymentId: record.id, revision: record.revision };
-  switch (record.state) {
-    case "planned":
-    case "updating":
-    case "degraded":
+  switch (commandOf(record.state)) {
+    case "provision":
       return envelope<ProvisionCommand>("provision", context, {
         operationId: record.operationId,
         definition,
       });
-    case "deleting":
-    case "failed":
+    case "teardown":
       return envelope<TeardownCommand>("teardown", context, {
         operationId: record.operationId,
         namespace: definition.namespace,
       });
-    default:
+    case undefined:
       return undefined; // moved on: the command was taken
   }
 }

@@ -20,7 +20,7 @@ import {
 } from "../../domain/messages.ts";
 import { capacityOf } from "../../placement/capacity.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
-import type { RanaasConfig } from "../../platform/config.ts";
+import { requireImages, type RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Histogram } from "prom-client";
 import { registerQueueMetrics } from "../../bus/queue-metrics.ts";
@@ -29,6 +29,9 @@ import { startServiceApp, type RunningService } from "../../platform/service-app
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
 import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
+import { readNodesAndCrds } from "../../k8s/cluster/cluster-facts.ts";
+import { preflightChecks } from "../../preflight/checks.ts";
+import { RadioUnitsRepository } from "../../store/rus-repository.ts";
 import { planAndReserve, readInventory } from "./planner.ts";
 import { PlanningState } from "./planning-state.ts";
 
@@ -42,6 +45,7 @@ export interface OrchestratorServiceDeps {
 
 export async function startOrchestratorService(deps: OrchestratorServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
+  const software = { flavour: config.flavour, images: requireImages(config) };
   const store = openStore(deps.mongo.db, logger);
   const state = new PlanningState(store, deps.mongo.db);
   // Read per plan: a cache kept by watches was tried and, after a kube-apiserver restart, planned from
@@ -82,7 +86,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
       if (request.type === "plan") {
         const timer = planDuration.startTimer();
         const payload = await planAndReserve(
-          { store, state, cluster, images: config.images, logger: log },
+          { store, state, cluster, software, backhaul: config.backhaulNetworks, logger: log },
           request,
         ).catch((err: unknown) => {
           timer({ outcome: "error" });
@@ -113,7 +117,23 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health, deps.kube.health],
-    undefined,
+    (app) => {
+      // Readiness detail: what the cluster lacks for a RAN to start (`ranaas preflight` also probes images).
+      app.get("/preflight", async () => {
+        const [{ nodes, crds }, rus] = await Promise.all([
+          readNodesAndCrds(deps.kube.config),
+          new RadioUnitsRepository(deps.mongo.db).list(),
+        ]);
+        const results = preflightChecks({
+          nodes,
+          crds,
+          rus: rus.map((ru) => ({ id: ru.id, node: ru.node })),
+          images: undefined,
+          fronthaulInterface: config.fronthaulInterface,
+        });
+        return { ok: !results.some((r) => r.status === "fail"), checks: results };
+      });
+    },
     metrics,
   );
   return {

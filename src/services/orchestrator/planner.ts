@@ -7,8 +7,9 @@
 // the record as it is now re-plans, starting from the deployment's own reservations given back — so an
 // answer the API may already have acted on is never released under it.
 import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
-import type { DeploymentState } from "../../domain/deployment-record.ts";
-import type { ContainerImages, ResourceDefinition } from "../../domain/resource-definition.ts";
+import { PLANNING_STATES } from "../../domain/deployment-states.ts";
+import type { BackhaulNetwork } from "../../domain/backhaul.ts";
+import type { RanSoftware, ResourceDefinition } from "../../domain/resource-definition.ts";
 import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -25,7 +26,9 @@ export interface PlannerDeps {
   state: PlanningState;
   /** The cluster's nodes and what they have free (read from the API server per plan). */
   cluster: { read(): Promise<ClusterNode[]> };
-  images: ContainerImages;
+  software: RanSoftware;
+  /** The provider's backhaul networks (RANAAS_BACKHAUL_NETWORKS). */
+  backhaul: readonly BackhaulNetwork[];
   logger: Logger;
 }
 
@@ -59,7 +62,6 @@ async function checkQuota(deps: PlannerDeps, def: ResourceDefinition): Promise<s
 }
 
 /** The states a deployment is planned in: created (`requested`) and re-planned (`updating`). */
-const PLANNED_IN: readonly DeploymentState[] = ["requested", "updating"];
 
 export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
   const first = await planAndReserveOnce(deps, request);
@@ -73,7 +75,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
   const { store, state } = deps;
   const { deploymentId, revision } = request;
   const record = await store.deployments.get(deploymentId);
-  if (record === undefined || record.revision !== revision || !PLANNED_IN.includes(record.state)) {
+  if (record === undefined || record.revision !== revision || !PLANNING_STATES.includes(record.state)) {
     deps.logger.info(
       { requestRevision: revision, revision: record?.revision, state: record?.state },
       "plan request superseded; nothing touched",
@@ -108,7 +110,8 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
       revision,
       spec: validated.spec,
       carriers: validated.carriers,
-      images: deps.images,
+      software: deps.software,
+      backhaul: deps.backhaul,
       previous: request.payload.previous,
     },
     inventory,

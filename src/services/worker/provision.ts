@@ -8,13 +8,15 @@ import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
   APPLIED_REVISION_ANNOTATION,
   appliedRevision,
-  namespaceRemaining,
+  deleteNamespaceStep,
   readCuAddresses,
   waitForLoadBalancerAddress,
   waitForRollout,
 } from "../../k8s/cluster/rollout.ts";
-import { SERVICE_NAMES } from "../../k8s/render/networking.ts";
+import { RAN_SERVICE_NAMES } from "../../k8s/render/networking.ts";
+import { CU_DEPLOYMENT, DU_DEPLOYMENT } from "../../k8s/render/workloads.ts";
 import { renderManifests, type RenderOptions } from "../../k8s/render/render-manifests.ts";
+import { configViolations } from "../../srsran/config-violations.ts";
 import { N3_PORT } from "../../srsran/ofh-defaults.ts";
 
 export interface ProvisionSettings {
@@ -54,6 +56,23 @@ export async function assertNotStale(kube: KubeConfig, namespace: string, revisi
   if (applied !== undefined && applied > revision) throw new StaleCommandError(applied, revision);
 }
 
+/**
+ * The rendered configs would not start, or the DU would not agree with its RU emulators: applying them
+ * cannot help.
+ */
+export class ConfigRefusedError extends Error {
+  constructor(public readonly violations: readonly string[]) {
+    super(`the rendered configs would be refused: ${violations.join("; ")}`);
+    this.name = "ConfigRefusedError";
+  }
+}
+
+/** Refuses, before anything is applied, configs that would not start (srsran/config-violations.ts). */
+export function checkConfigs(def: ResourceDefinition): void {
+  const violations = configViolations(def);
+  if (violations.length > 0) throw new ConfigRefusedError(violations);
+}
+
 export async function provisionDeployment(
   kube: KubeConfig,
   def: ResourceDefinition,
@@ -61,6 +80,7 @@ export async function provisionDeployment(
   revision: number = def.revision,
 ): Promise<ConnectionDetails> {
   await assertNotStale(kube, def.namespace, revision);
+  checkConfigs(def);
   const deadline = Date.now() + settings.timeoutMs;
   const remaining = () => Math.max(deadline - Date.now(), 1);
   const options: RenderOptions = {
@@ -73,20 +93,43 @@ export async function provisionDeployment(
     // The CU must advertise the load balancer's address, known only once the Service has one.
     const service = objects.filter((o) => o.kind !== "Deployment");
     await applyObjects(kube, service);
-    n3Address = await waitForLoadBalancerAddress(kube, def.namespace, SERVICE_NAMES.cuN3, remaining());
+    n3Address = await waitForLoadBalancerAddress(kube, def.namespace, RAN_SERVICE_NAMES.cuN3, remaining());
     objects = stampRevision(
       renderManifests(def, { ...options, n3ExternalAddress: n3Address }).objects,
       revision,
     );
   }
-  await applyObjects(kube, objects);
+  // The DU starts only once the CU is ready — its F1-C endpoint listens (the CU's readiness probe), which
+  // srsRAN's CU does only once its AMFs answered: a DU started earlier fails F1 setup and exits.
+  const isDu = (o: KubernetesObject) => o.kind === "Deployment" && o.metadata?.name === DU_DEPLOYMENT;
+  await applyObjects(
+    kube,
+    objects.filter((o) => !isDu(o)),
+  );
+  await waitForRollout(kube, def.namespace, [CU_DEPLOYMENT], remaining());
+  await applyObjects(kube, objects.filter(isDu));
   await pruneObjects(kube, def.namespace, objects);
   const deployments = objects.filter((o) => o.kind === "Deployment").length;
   await waitForRollout(kube, def.namespace, deployments, remaining());
   const cu = await readCuAddresses(kube, def.namespace);
+  const core = def.coreNetwork;
+  // The addresses are the ones rendered into the CU's config: its backhaul address, else its pod's
+  // (on the host network, the node's own).
   return {
-    n2: { sourceAddress: cu.podIp, amf: def.amf },
-    n3: { address: n3Address ?? cu.podIp, port: N3_PORT, serviceType: def.cu.n3ServiceType },
+    network: core.mode,
+    n2:
+      core.mode === "backhaul"
+        ? { sourceAddress: core.address, amf: def.amf }
+        : {
+            sourceAddress: cu.podIp,
+            ...(cu.nodeIp === undefined || core.mode === "host" ? {} : { amfSeesOutsideCluster: cu.nodeIp }),
+            amf: def.amf,
+          },
+    n3: {
+      address: core.mode === "backhaul" ? core.address : (n3Address ?? cu.podIp),
+      port: N3_PORT,
+      serviceType: def.cu.n3ServiceType,
+    },
     gnbId: def.gnbId,
     gnbIdBits: def.gnbIdBits,
     cells: def.cells.map((c) => ({
@@ -107,5 +150,5 @@ export async function provisionDeployment(
  * worker while Kubernetes finishes (seconds, or minutes with many at once).
  */
 export async function teardownDeployment(kube: KubeConfig, namespace: string): Promise<string | undefined> {
-  return namespaceRemaining(kube, namespace);
+  return deleteNamespaceStep(kube, namespace);
 }

@@ -1,9 +1,8 @@
 // Composition root of a worker: consumes the durable work queue a few commands at a time (manual ack),
 // carries each out against Kubernetes, publishes the report with a publisher confirm and only then
-// acknowledges. Failures that waiting can fix are retried with backoff; the rest end as a `failed`
-// report and go to the dead-letter queue. A teardown whose namespace is still going away comes back
-// through the delay queue a second later rather than holding the worker.
-import { setTimeout as delay } from "node:timers/promises";
+// acknowledges. Failures that waiting can fix are retried with backoff through the delay queue, so the
+// worker's slot is free at once; the rest end as a `failed` report and go to the dead-letter queue. A
+// teardown whose namespace is still going away comes back through the delay queue a second later too.
 import { ApiException } from "@kubernetes/client-node";
 import { ConsumerStatus, type AsyncMessage } from "rabbitmq-client";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
@@ -25,7 +24,13 @@ import type { Logger } from "../../platform/logger.ts";
 import { Histogram } from "prom-client";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
-import { provisionDeployment, StaleCommandError, teardownDeployment } from "./provision.ts";
+import { backoffMs } from "../../platform/backoff.ts";
+import {
+  ConfigRefusedError,
+  provisionDeployment,
+  StaleCommandError,
+  teardownDeployment,
+} from "./provision.ts";
 
 export interface WorkerServiceDeps {
   config: RanaasConfig;
@@ -39,11 +44,21 @@ const MAX_ATTEMPTS = 5;
 const TEARDOWN_RECHECK_MS = 1000;
 /** When the teardown first asked for the namespace's deletion (ms since the epoch). */
 const TEARDOWN_SINCE_HEADER = "x-ranaas-teardown-since";
+/** How many attempts at the command failed before it was parked in the delay queue. */
+const ATTEMPTS_HEADER = "x-ranaas-attempts";
+
+/** RANaaS's own headers of a command, kept when it goes round the delay queue. */
+function carriedHeaders(message: AsyncMessage): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(message.headers ?? {}).filter(([name]) => name.startsWith("x-ranaas-")),
+  );
+}
 
 /** A failure that waiting will not fix: bad objects (4xx other than conflicts/throttling) or a rollout that cannot succeed. */
 function isPermanent(err: unknown): boolean {
   const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
   if (err instanceof RolloutTimeoutError || cause instanceof RolloutTimeoutError) return true;
+  if (err instanceof ConfigRefusedError) return true;
   return (
     cause instanceof ApiException && cause.code >= 400 && cause.code < 500 && ![409, 429].includes(cause.code)
   );
@@ -88,6 +103,24 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     registers: [metrics],
   });
 
+  /** Puts the command in the delay queue, back on the work queue after `delayMs`, with RANaaS's headers. */
+  const park = (
+    message: AsyncMessage,
+    command: WorkCommand,
+    delayMs: number,
+    headers: Record<string, unknown>,
+  ) =>
+    publisher.send(
+      {
+        routingKey: WORK_DELAY_QUEUE,
+        durable: true,
+        expiration: String(delayMs),
+        messageId: command.id,
+        headers: { ...carriedHeaders(message), ...headers },
+      },
+      command,
+    );
+
   const handle = async (message: AsyncMessage): Promise<ConsumerStatus> => {
     const started = performance.now();
     const command = readEnvelope<WorkCommand>(message.body, ["provision", "teardown"]);
@@ -116,7 +149,11 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
       revision: command.revision,
     };
     const report = (payload: Report["payload"]) => publish(envelope<Report>("report", context, payload));
-    const attempt = Number(message.headers?.["x-delivery-count"] ?? 0) + 1;
+    // Attempts so far: those sent back through the delay queue, plus redeliveries (a worker died).
+    const attempt =
+      Number(message.headers?.[ATTEMPTS_HEADER] ?? 0) +
+      Number(message.headers?.["x-delivery-count"] ?? 0) +
+      1;
     try {
       if (command.type === "provision") {
         await report({ operationId: command.payload.operationId, outcome: "progress" });
@@ -144,16 +181,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
             throw new RolloutTimeoutError(
               `namespace ${namespace} still exists ${Math.round((Date.now() - since) / 1000)} s after its deletion (${remaining})`,
             );
-          await publisher.send(
-            {
-              routingKey: WORK_DELAY_QUEUE,
-              durable: true,
-              expiration: String(TEARDOWN_RECHECK_MS),
-              messageId: command.id,
-              headers: { [TEARDOWN_SINCE_HEADER]: since },
-            },
-            command,
-          );
+          await park(message, command, TEARDOWN_RECHECK_MS, { [TEARDOWN_SINCE_HEADER]: since });
           return [ConsumerStatus.ACK, "deleting"];
         }
         await report({ operationId: command.payload.operationId, outcome: "deleted" });
@@ -167,10 +195,16 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
       }
       const reason = describe(err);
       if (!isPermanent(err) && attempt < MAX_ATTEMPTS) {
-        const backoffMs = Math.min(500 * 2 ** (attempt - 1), 10_000);
-        log.warn({ err, attempt, backoffMs }, "command failed; will retry");
-        await delay(backoffMs);
-        return [ConsumerStatus.REQUEUE, "retry"];
+        // Look again later without holding this worker: the command waits in the delay queue.
+        const retryInMs = backoffMs(attempt, { firstMs: 500, maxMs: 10_000 });
+        log.warn({ err, attempt, retryInMs }, "command failed; will retry");
+        try {
+          await park(message, command, retryInMs, { [ATTEMPTS_HEADER]: attempt });
+          return [ConsumerStatus.ACK, "retry"];
+        } catch (sendErr) {
+          log.warn({ err: sendErr }, "could not park the command for a retry; it is redelivered instead");
+          return [ConsumerStatus.REQUEUE, "retry"];
+        }
       }
       log.error({ err, attempt }, "command failed for good");
       await report({ operationId: command.payload.operationId, outcome: "failed", reason });

@@ -63,6 +63,8 @@ seccompProfile:
       key: {{ if .Values.rabbitmq.existingSecret }}{{ .Values.rabbitmq.existingSecretKey }}{{ else }}amqp-url{{ end }}
 - name: RANAAS_STATUS_URL
   value: "http://{{ include "ranaas.name" . }}-status:8083"
+- name: RANAAS_BACKHAUL_NETWORKS
+  value: {{ .Values.ran.backhaulNetworks | toJson | quote }}
 - name: RANAAS_FRONTHAUL_INTERFACE
   value: {{ .Values.ran.fronthaulInterface | quote }}
 - name: RANAAS_UPF_CIDRS
@@ -73,16 +75,12 @@ seccompProfile:
   value: {{ mul .Values.ran.teardownTimeoutSeconds 1000 | quote }}
 - name: RANAAS_SELF_HEAL
   value: {{ .Values.ran.selfHeal | quote }}
-{{- with .Values.ran.images.cu }}
+- name: RANAAS_RAN_FLAVOUR
+  value: {{ .Values.ran.flavour | quote }}
 - name: RANAAS_IMAGE_CU
-  value: {{ . | quote }}
-{{- end }}
-{{- with .Values.ran.images.du }}
+  value: {{ .Values.ran.images.cu | quote }}
 - name: RANAAS_IMAGE_DU
-  value: {{ . | quote }}
-{{- end }}
-{{- with .Values.ran.images.ruEmulator }}
+  value: {{ .Values.ran.images.du | quote }}
 - name: RANAAS_IMAGE_RU_EMULATOR
-  value: {{ . | quote }}
-{{- end }}
+  value: {{ .Values.ran.images.ruEmulator | quote }}
 {{- end -}}
