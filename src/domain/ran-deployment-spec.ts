@@ -7,8 +7,13 @@ export const DEFAULT_AMF_PORT = 38412;
 export const DEFAULT_GNB_ID_BITS = 22;
 export const MAX_CELLS = 16;
 
-const HOSTNAME_OR_IPV4 =
-  "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+/**
+ * An IPv4 address or a DNS name. A name's last label is never all digits (RFC 3696 §2), which is what
+ * tells a name from a mistyped address such as "10.0.0.256" or "00".
+ */
+export const AMF_ADDRESS_PATTERN = `^(${OCTET}(\\.${OCTET}){3}|(?=.{1,253}$)(${LABEL}\\.)*(?=[A-Za-z0-9-]*[A-Za-z])${LABEL})$`;
 
 const PLMN_PATTERN = "^[0-9]{5,6}$";
 const PLMN_DESCRIPTION = 'MCC (3 digits) followed by MNC (2 or 3 digits), as a string such as "00101"';
@@ -21,7 +26,7 @@ export const SITE_PATTERN = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
 export const AmfEndpointSchema = Type.Object(
   {
     address: Type.String({
-      pattern: HOSTNAME_OR_IPV4,
+      pattern: AMF_ADDRESS_PATTERN,
       description: "an IPv4 address or a DNS name, e.g. 10.0.0.5 or amf.core.svc.cluster.local",
     }),
     port: Type.Optional(

@@ -58,7 +58,8 @@ export function quotaExceeded(
 }
 
 /** Tenant names appear in Kubernetes labels: a DNS label. */
-export const TENANT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const TENANT_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+export const TENANT_NAME = new RegExp(TENANT_NAME_PATTERN);
 
 export function isValidTenantName(name: string): boolean {
   return TENANT_NAME.test(name);

@@ -141,11 +141,21 @@ describe("validateSpec", () => {
     assert.match(problems["/gnbId"] ?? "", /does not fit in 22 bits/);
   });
 
-  it("refuses an IPv4-looking AMF address that is not one", () => {
-    assert.equal(
-      problemsOf({ ...valid, amf: { address: "10.0.0.256" } })["/amf/0/address"],
-      '"10.0.0.256" is not a valid IPv4 address',
-    );
+  it("refuses an IPv4-looking AMF address that is not one, and takes names and addresses", () => {
+    for (const address of ["10.0.0.256", "00", "1.2.3", "01.2.3.4", "-amf.local", "amf..local"])
+      assert.equal(
+        problemsOf({ ...valid, amf: { address } })["/amf/0/address"],
+        `${JSON.stringify(address)} is not valid: must be an IPv4 address or a DNS name, e.g. 10.0.0.5 or amf.core.svc.cluster.local`,
+        address,
+      );
+    for (const address of [
+      "10.0.0.5",
+      "255.255.255.255",
+      "amf",
+      "amf-1.core.svc.cluster.local",
+      "5g.example",
+    ])
+      assert.equal(validateSpec({ ...valid, amf: { address } }).ok, true, address);
   });
 
   it("refuses non-objects without throwing", () => {

@@ -3,11 +3,64 @@
 import { Type, type TSchema } from "@sinclair/typebox";
 import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { ERROR_CODES } from "../../domain/error-codes.ts";
+import { AmfEndpointSchema, RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
 import { RadioUnitSchema } from "../../domain/ru-pool.ts";
+import { TENANT_NAME_PATTERN } from "../../domain/tenant.ts";
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: "date-time" });
 const Ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` });
+
+/** A request as sent: the spec, where `amf` may also be one AMF instead of a list of one. */
+export const RanDeploymentRequestSchema = Type.Object(
+  {
+    ...RanDeploymentSpecSchema.properties,
+    amf: Type.Union([RanDeploymentSpecSchema.properties.amf, AmfEndpointSchema], {
+      description: `${RanDeploymentSpecSchema.properties.amf.description ?? ""} (one AMF may be given as the object alone)`,
+    }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A request for radio access. Rules JSON Schema cannot say (carriers inside their band, PCIs unique, one AMF per PLMN, a gNB ID that fits its bits…) are checked after it and refused with 422 and `problems[]` too",
+  },
+);
+
+/**
+ * A JSON merge patch (RFC 7386) of the request: the fields to change; `null` removes an optional one.
+ * Lists (cells, amf, slices) are replaced whole. The name cannot change, and the request as patched
+ * must be valid as a whole (422 with `problems[]` otherwise).
+ */
+export const RanDeploymentPatchSchema = Type.Object(
+  Object.fromEntries(
+    Object.entries(RanDeploymentRequestSchema.properties).map(([field, schema]) => [
+      field,
+      Type.Optional(
+        (RanDeploymentSpecSchema.required as string[] | undefined)?.includes(field) === true
+          ? schema
+          : Type.Union([schema, Type.Null()]),
+      ),
+    ]),
+  ),
+  {
+    additionalProperties: false,
+    description:
+      "A JSON merge patch (RFC 7386) of the request: the fields to change, `null` to remove an optional one; lists are replaced whole; the name cannot change",
+  },
+);
+
+/** The example request of the document, which the API's own validation accepts (openapi.test.ts). */
+export const EXAMPLE_REQUEST = {
+  name: "campus",
+  amf: [{ address: "10.0.0.5", port: 38412 }],
+  plmn: "00101",
+  tac: 7,
+  slices: [{ sst: 1 }],
+  cells: [
+    { band: 78, bandwidthMHz: 20 },
+    { band: 78, bandwidthMHz: 20 },
+  ],
+};
 
 export const ProblemSchema = Type.Object(
   {
@@ -191,11 +244,18 @@ const ComputeSummarySchema = Type.Object({
   free: ComputeSchema,
   largestFree: ComputeSchema,
 });
-const QuotaFigures = Type.Object({
-  deployments: Type.Optional(Type.Integer()),
-  cells: Type.Optional(Type.Integer()),
-  cpuMillis: Type.Optional(Type.Integer()),
-});
+const Quota = (what: string) =>
+  Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: what }));
+
+/** A tenant's quotas; a figure left out is unlimited. */
+export const QuotasSchema = Type.Object(
+  {
+    deployments: Quota("deployments at once"),
+    cells: Quota("cells in all its deployments"),
+    cpuMillis: Quota("CPU of all its pods, in thousandths of a core"),
+  },
+  { additionalProperties: false, description: "quotas; a figure left out is unlimited" },
+);
 
 export const CapacitySchema = Type.Object({
   sites: Type.Array(
@@ -212,7 +272,7 @@ export const CapacitySchema = Type.Object({
   quota: Type.Optional(
     Type.Object(
       {
-        limits: QuotaFigures,
+        limits: QuotasSchema,
         usage: Type.Object({ deployments: Type.Integer(), cells: Type.Integer(), cpuMillis: Type.Integer() }),
         remaining: Type.Object({
           deployments: Nullable(Type.Integer()),
@@ -249,16 +309,20 @@ export const TenantCreatedSchema = Type.Object({
 
 export const TenantCreateSchema = Type.Object(
   {
-    name: Type.String({ pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63 }),
+    name: Type.String({
+      pattern: TENANT_NAME_PATTERN,
+      description:
+        "lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit",
+    }),
     role: Type.Optional(Type.Union([Type.Literal("operator"), Type.Literal("admin")])),
-    quotas: Type.Optional(QuotaFigures),
+    quotas: Type.Optional(QuotasSchema),
   },
   { additionalProperties: false },
 );
 
 export const QuotasAnswerSchema = Type.Object({
   name: Type.String(),
-  quotas: QuotaFigures,
+  quotas: QuotasSchema,
   usage: Type.Object({ deployments: Type.Integer(), cells: Type.Integer(), cpuMillis: Type.Integer() }),
 });
 
@@ -275,3 +339,30 @@ export const HealthSchema = Type.Object({
   status: Type.Optional(Type.String()),
   checks: Type.Optional(Type.Array(Type.Object({ name: Type.String(), ok: Type.Boolean() }))),
 });
+
+export const TransitionEventSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    revision: Type.Integer(),
+    state: Type.Union(DEPLOYMENT_STATES.map((s) => Type.Literal(s))),
+    reasonCode: Type.Optional(Type.String()),
+    at: Timestamp,
+  },
+  { description: "`event: transition`: a state the deployment passed through since the stream's last event" },
+);
+
+export const UnavailableEventSchema = Type.Object(
+  { detail: Type.String() },
+  { description: "`event: unavailable`: the database could not be read; the stream goes on when it is back" },
+);
+
+/** A text/event-stream answer: each event's `data` is one JSON object of the schema its name gives. */
+export function eventStream(events: Record<string, TSchema>): TSchema {
+  return Type.String({
+    description: `server-sent events; each \`data\` is JSON: ${Object.keys(events)
+      .map((e) => `\`event: ${e}\``)
+      .join(", ")} (schemas in x-events)`,
+    "x-events": events,
+  });
+}

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { RANAAS_VERSION } from "../../platform/version.ts";
 import { openApiDocument } from "./openapi.ts";
+import type { RouteContract } from "./route-contract.ts";
 import { serveFiles } from "./static-files.ts";
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -35,9 +36,14 @@ const DOCS_SCRIPT = `window.ui = SwaggerUIBundle({
 });
 `;
 
-export function registerDocsRoutes(app: FastifyInstance): void {
-  const document = openApiDocument(RANAAS_VERSION);
-  app.get("/openapi.json", { logLevel: "warn" }, () => document);
+/** Serves the document of `routes` (the API's contracts, complete once the app is ready). */
+export function registerDocsRoutes(app: FastifyInstance, routes: () => readonly RouteContract[]): void {
+  let document: Record<string, unknown> | undefined;
+  app.get(
+    "/openapi.json",
+    { logLevel: "warn" },
+    () => (document ??= openApiDocument(RANAAS_VERSION, routes())),
+  );
   app.get("/docs", { logLevel: "warn" }, (_request, reply) =>
     reply.type("text/html; charset=utf-8").send(DOCS_PAGE),
   );

@@ -2,7 +2,11 @@
 import type { FastifyBaseLogger, FastifyError, FastifyReply } from "fastify";
 import { MongoNetworkError, MongoServerSelectionError } from "mongodb";
 import { AMQPError } from "rabbitmq-client";
+import type { ErrorObject } from "ajv";
 import { RanaasError } from "../../domain/error-codes.ts";
+import type { Problem } from "../../domain/problem.ts";
+import { schemaProblems } from "../../domain/schema-problems.ts";
+import { headerName } from "./route-contract.ts";
 import { sendProblem } from "../../platform/problems.ts";
 
 export function problemFromError(err: unknown, reply: FastifyReply, logger: FastifyBaseLogger): FastifyReply {
@@ -17,6 +21,12 @@ export function problemFromError(err: unknown, reply: FastifyReply, logger: Fast
     return sendProblem(reply, "unavailable", "the message broker is not reachable; try again shortly");
   }
   const fastifyError = err as Partial<FastifyError>;
+  if (Array.isArray(fastifyError.validation)) {
+    const problems = requestProblems(fastifyError.validation, fastifyError.validationContext);
+    return sendProblem(reply, "invalid-request", problems.map((p) => `${p.path} ${p.message}`).join("; "), {
+      problems,
+    });
+  }
   const status = fastifyError.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
     const message = fastifyError.message ?? "the request could not be read";
@@ -30,4 +40,17 @@ export function problemFromError(err: unknown, reply: FastifyReply, logger: Fast
   }
   logger.error({ err }, "unhandled error");
   return sendProblem(reply, "internal", "an unexpected error occurred; it has been logged");
+}
+
+/**
+ * The problems a route's schema found (route-contract.ts), named as the caller wrote them: a body field
+ * by its JSON pointer, a query or path parameter by its name, a header as `header:Name`.
+ */
+function requestProblems(errors: ErrorObject[], context: string | undefined): Problem[] {
+  return schemaProblems(errors).map((problem) => {
+    if (context === "body") return problem;
+    const name = problem.path.replace(/^\//, "");
+    if (context !== "headers") return { ...problem, path: name };
+    return { ...problem, path: `header:${headerName(name)}` };
+  });
 }

@@ -1,6 +1,6 @@
 // Everything the API serves, registered on the service's HTTP shell: error mapping, authentication, the
-// /v1 routes, live events, the docs and the dashboard. One function, so the OpenAPI test sees exactly
-// the routes production serves.
+// /v1 routes, live events, the docs and the dashboard. One function, so the OpenAPI document (generated
+// from the routes registered here) describes exactly the routes production serves.
 import type { FastifyInstance } from "fastify";
 import { registerAuthentication } from "./authenticate.ts";
 import { registerDashboard } from "./dashboard-routes.ts";
@@ -8,6 +8,7 @@ import { registerDocsRoutes } from "./docs-routes.ts";
 import { acceptEmptyBodies, methodNotAllowed, trackRouteMethods } from "./http-semantics.ts";
 import { problemFromError } from "./problem-details.ts";
 import { registerRateLimits } from "./rate-limit.ts";
+import { collectContracts, validateWithContracts } from "./route-contract.ts";
 import { registerRoutes, type RouteDeps } from "./routes.ts";
 import { registerTenantRoutes } from "./tenant-routes.ts";
 import { registerWatchRoutes } from "./watch-routes.ts";
@@ -16,7 +17,9 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
   // JSON only: without this, Fastify would hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser("text/plain");
   acceptEmptyBodies(app);
+  validateWithContracts(app);
   const methodsOf = trackRouteMethods(app);
+  const contracts = collectContracts(app);
   app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsOf(request);
@@ -36,6 +39,6 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
   registerRoutes(app, deps);
   registerTenantRoutes(app, deps.store);
   registerWatchRoutes(app, deps);
-  registerDocsRoutes(app);
+  registerDocsRoutes(app, contracts);
   registerDashboard(app);
 }

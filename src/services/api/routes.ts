@@ -1,6 +1,7 @@
 // The operators' HTTP API: RAN deployments (create, list, get, delete), operations, and the provider's
 // RU pool. Every /v1 call is authenticated; operators act on their own deployments only.
 import { setTimeout as delay } from "node:timers/promises";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import {
@@ -9,14 +10,16 @@ import {
   UPDATE_SETTLED_STATES,
   type DeploymentState,
 } from "../../domain/deployment-states.ts";
-import { RanaasError } from "../../domain/error-codes.ts";
-import { validateRuPool } from "../../domain/ru-pool.ts";
+import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
+import { RadioUnitSchema, validateRuPool } from "../../domain/ru-pool.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { idempotent } from "./idempotency.ts";
+import * as S from "./api-schemas.ts";
 import type { RateLimits } from "./rate-limit.ts";
+import { defineRoute } from "./route-contract.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
 const MAX_WAIT_SECONDS = 60;
@@ -34,11 +37,43 @@ export function correlationIdOf(request: FastifyRequest): string {
 }
 
 /** `Prefer: wait=N` (RFC 7240): seconds to hold the answer until the deployment settles. */
-function preferredWaitSeconds(request: FastifyRequest): number {
-  const prefer = request.headers.prefer;
-  const match = typeof prefer === "string" ? /(?:^|[,;\s])wait=(\d+)/.exec(prefer) : null;
+function preferredWaitSeconds(prefer: string | undefined): number {
+  const match = prefer === undefined ? null : /(?:^|[,;\s])wait=(\d+)/.exec(prefer);
   return match === null ? 0 : Math.min(Number(match[1]), MAX_WAIT_SECONDS);
 }
+
+const IdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 128, description: "deployment id" }),
+});
+const PREFER = Type.Optional(
+  Type.String({
+    maxLength: 1024,
+    description: "`wait=N` (RFC 7240): hold the answer up to N seconds (≤ 60) until the deployment settles",
+    examples: ["wait=30"],
+  }),
+);
+const IDEMPOTENCY_KEY = Type.Optional(
+  Type.String({
+    pattern: "^[\\x21-\\x7e]{1,255}$",
+    description:
+      "1–255 visible ASCII characters: a retry with the same key and body gets the first answer again instead of a second change",
+  }),
+);
+const CORRELATOR = Type.Optional(
+  Type.String({
+    description:
+      "a correlation id to follow this request through every service's logs, echoed back (one of up to 128 letters, digits, '_', '.', '-'; anything else is replaced by a fresh one)",
+  }),
+);
+const DEPLOYMENT_ERRORS: ErrorCode[] = ["unauthorized", "not-found", "unavailable", "internal"];
+const PLACEMENT_ERRORS: ErrorCode[] = [
+  "insufficient-rus",
+  "insufficient-compute",
+  "insufficient-core-network",
+  "identity-conflict",
+  "quota-exceeded",
+];
+const IDEMPOTENCY_ERRORS: ErrorCode[] = ["idempotency-key-reused", "idempotency-in-progress"];
 
 async function waitUntilSettled(
   store: Store,
@@ -58,58 +93,138 @@ async function waitUntilSettled(
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { store, lifecycle } = deps;
 
-  app.post("/v1/ran-deployments", async (request, reply) => {
-    const correlationId = correlationIdOf(request);
-    return idempotent(store.idempotency, request, reply, async () => {
-      let record = await lifecycle.create(principalOf(request).tenant, request.body, correlationId);
-      const wait = preferredWaitSeconds(request);
-      if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/v1/ran-deployments",
+      operationId: "createDeployment",
+      summary: "Request a RAN deployment",
+      description:
+        "Validates the request, plans it at once (RUs, identities, compute) and queues the provisioning. " +
+        "Answers 202 while it provisions (201 when `Prefer: wait` saw it ready). A request that cannot be " +
+        "placed is refused with 409 and says what is missing; nothing is kept.",
+      tag: "Deployments",
+      access: "tenant",
+      headers: Type.Object({
+        prefer: PREFER,
+        "idempotency-key": IDEMPOTENCY_KEY,
+        "x-correlator": CORRELATOR,
+      }),
+      body: { schema: S.RanDeploymentRequestSchema, example: S.EXAMPLE_REQUEST },
+      responses: {
+        201: {
+          description: "ready (with `Prefer: wait`)",
+          schema: S.DeploymentSchema,
+          headers: { Location: "the deployment" },
+        },
+        202: {
+          description: "accepted, provisioning",
+          schema: S.DeploymentSchema,
+          headers: { Location: "the deployment" },
+        },
+      },
+      errors: [
+        "unauthorized",
+        "name-taken",
+        ...PLACEMENT_ERRORS,
+        "unknown-site",
+        ...IDEMPOTENCY_ERRORS,
+        "unavailable",
+        "internal",
+      ],
+    },
+    async (request, reply) =>
+      idempotent(store.idempotency, request, reply, async () => {
+        let record = await lifecycle.create(
+          principalOf(request).tenant,
+          request.body,
+          correlationIdOf(request),
+        );
+        const wait = preferredWaitSeconds(request.headers.prefer);
+        if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+        return {
+          status: record.state === "ready" ? 201 : 202,
+          body: deploymentView(record),
+          location: `/v1/ran-deployments/${record.id}`,
+        };
+      }),
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/ran-deployments",
+      operationId: "listDeployments",
+      summary: "List RAN deployments (an operator sees its own, an admin all)",
+      tag: "Deployments",
+      access: "tenant",
+      querystring: Type.Object({
+        limit: Type.Integer({
+          minimum: 1,
+          maximum: 500,
+          default: 50,
+          description: "page size, 1–500 (default 50)",
+        }),
+        after: Type.Optional(
+          Type.String({ maxLength: 128, description: "the last id of the previous page" }),
+        ),
+        state: Type.Optional(
+          Type.Union(
+            DEPLOYMENT_STATES.map((s) => Type.Literal(s)),
+            { description: "only deployments in this state" },
+          ),
+        ),
+      }),
+      responses: {
+        200: { description: "a page of deployments (without live status)", schema: S.DeploymentListSchema },
+      },
+      errors: ["unauthorized", "unavailable", "internal"],
+    },
+    async (request) => {
+      const { limit, state, after } = request.query;
+      const items = await store.deployments.list({
+        tenant: visibleTenant(request),
+        state,
+        after,
+        limit: limit + 1,
+      });
+      const page = items.slice(0, limit);
+      const last = page.at(-1);
       return {
-        status: record.state === "ready" ? 201 : 202,
-        body: deploymentView(record),
-        location: `/v1/ran-deployments/${record.id}`,
+        items: page.map((r) => deploymentView(r)),
+        next:
+          items.length > limit && last !== undefined
+            ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
+            : null,
       };
-    });
-  });
+    },
+  );
 
-  app.get("/v1/ran-deployments", async (request) => {
-    const query = request.query as Record<string, string | undefined>;
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new RanaasError("invalid-request", "limit must be a whole number from 1 to 500", {
-        problems: [{ path: "limit", message: "must be 1–500" }],
-      });
-    }
-    const state = query.state as DeploymentState | undefined;
-    if (state !== undefined && !DEPLOYMENT_STATES.includes(state)) {
-      throw new RanaasError("invalid-request", `state must be one of ${DEPLOYMENT_STATES.join(", ")}`, {
-        problems: [{ path: "state", message: `must be one of ${DEPLOYMENT_STATES.join(", ")}` }],
-      });
-    }
-    const items = await store.deployments.list({
-      tenant: visibleTenant(request),
-      state,
-      after: query.after,
-      limit: limit + 1,
-    });
-    const page = items.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => deploymentView(r)),
-      next:
-        items.length > limit && last !== undefined
-          ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
-          : null,
-    };
-  });
-
-  app.get("/v1/ran-deployments/:id", async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const record = await store.deployments.get(id, visibleTenant(request));
-    if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
-    void reply.header("etag", `"${record.revision}"`);
-    return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
-  });
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/ran-deployments/:id",
+      operationId: "getDeployment",
+      summary: "A deployment with its plan, connection details and live status",
+      tag: "Deployments",
+      access: "tenant",
+      params: IdParams,
+      responses: {
+        200: { description: "the deployment", schema: S.DeploymentSchema, headers: { ETag: '"<revision>"' } },
+      },
+      errors: DEPLOYMENT_ERRORS,
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const record = await store.deployments.get(id, visibleTenant(request));
+      if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+      void reply.header("etag", `"${record.revision}"`);
+      return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
+    },
+  );
 
   // JSON merge patch of the request (RFC 7386); If-Match: "<revision>" prevents lost updates.
   app.addContentTypeParser("application/merge-patch+json", { parseAs: "string" }, (_request, body, done) => {
@@ -120,106 +235,229 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
   });
 
-  app.patch("/v1/ran-deployments/:id", async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const ifMatch = request.headers["if-match"];
-    let revision: number | undefined;
-    if (typeof ifMatch === "string" && ifMatch !== "*") {
-      const match = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim());
-      if (match === null)
-        throw new RanaasError(
-          "precondition-failed",
-          `If-Match ${ifMatch} is not an ETag of this API ("<revision>")`,
+  defineRoute(
+    app,
+    {
+      method: "PATCH",
+      url: "/v1/ran-deployments/:id",
+      operationId: "updateDeployment",
+      summary: "Update or scale with a JSON merge patch (RFC 7386)",
+      description:
+        "Only the components whose configuration changes are restarted (listed in `restarts`). Send " +
+        '`If-Match: "<revision>"` to refuse the change if someone else changed the deployment first.',
+      tag: "Deployments",
+      access: "tenant",
+      params: IdParams,
+      headers: Type.Object({
+        "if-match": Type.Optional(
+          Type.String({
+            pattern: '^\\s*(\\*|(W/)?"[0-9]{1,15}")\\s*$',
+            description: 'the ETag read before, "<revision>"',
+          }),
+        ),
+        prefer: PREFER,
+        "idempotency-key": IDEMPOTENCY_KEY,
+      }),
+      body: {
+        schema: S.RanDeploymentPatchSchema,
+        contentType: "application/merge-patch+json",
+        example: { cells: [{ band: 78, bandwidthMHz: 40 }] },
+      },
+      responses: {
+        200: { description: "updated (with `Prefer: wait`)", schema: S.DeploymentSchema },
+        202: { description: "the update is under way", schema: S.DeploymentSchema },
+      },
+      errors: [
+        "precondition-failed",
+        "not-ready",
+        ...PLACEMENT_ERRORS,
+        ...IDEMPOTENCY_ERRORS,
+        ...DEPLOYMENT_ERRORS,
+      ],
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const ifMatch = request.headers["if-match"]?.trim();
+      const revision =
+        ifMatch === undefined || ifMatch === "*" ? undefined : Number(/"(\d+)"/.exec(ifMatch)?.[1]);
+      return idempotent(store.idempotency, request, reply, async () => {
+        const { record, restarts } = await lifecycle.update(
+          visibleTenant(request),
+          id,
+          request.body,
+          revision,
+          correlationIdOf(request),
         );
-      revision = Number(match[1]);
-    }
-    return idempotent(store.idempotency, request, reply, async () => {
-      const { record, restarts } = await lifecycle.update(
-        visibleTenant(request),
-        id,
-        request.body,
-        revision,
-        correlationIdOf(request),
-      );
-      let current = record;
-      const wait = preferredWaitSeconds(request);
-      if (wait > 0) current = await waitUntilSettled(store, record, wait, UPDATE_SETTLED_STATES);
-      return {
-        status: current.state === "ready" ? 200 : 202,
-        body: { ...deploymentView(current), restarts },
-      };
-    });
-  });
+        let current = record;
+        const wait = preferredWaitSeconds(request.headers.prefer);
+        if (wait > 0) current = await waitUntilSettled(store, record, wait, UPDATE_SETTLED_STATES);
+        return {
+          status: current.state === "ready" ? 200 : 202,
+          body: { ...deploymentView(current), restarts },
+        };
+      });
+    },
+  );
 
-  app.delete("/v1/ran-deployments/:id", async (request, reply) => {
-    const { id } = request.params as { id: string };
-    return idempotent(store.idempotency, request, reply, async () => {
-      let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
-      const wait = preferredWaitSeconds(request);
-      if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
-      return { status: 202, body: deploymentView(record) };
-    });
-  });
+  defineRoute(
+    app,
+    {
+      method: "DELETE",
+      url: "/v1/ran-deployments/:id",
+      operationId: "deleteDeployment",
+      summary: "Tear a deployment down and release its RUs and identities (idempotent)",
+      tag: "Deployments",
+      access: "tenant",
+      params: IdParams,
+      headers: Type.Object({ prefer: PREFER, "idempotency-key": IDEMPOTENCY_KEY }),
+      responses: { 202: { description: "deleting (or deleted)", schema: S.DeploymentSchema } },
+      errors: [...IDEMPOTENCY_ERRORS, ...DEPLOYMENT_ERRORS],
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      return idempotent(store.idempotency, request, reply, async () => {
+        let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
+        const wait = preferredWaitSeconds(request.headers.prefer);
+        if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
+        return { status: 202, body: deploymentView(record) };
+      });
+    },
+  );
 
-  app.get("/v1/operations/:id", async (request) => {
-    const { id } = request.params as { id: string };
-    const op = await store.operations.get(id, visibleTenant(request));
-    if (op === undefined) throw new RanaasError("not-found", `no operation ${id}`);
-    return operationView(op);
-  });
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/operations/:id",
+      operationId: "getOperation",
+      summary: "An operation (create, update, delete) and how it went",
+      tag: "Deployments",
+      access: "tenant",
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: "operation id" }) }),
+      responses: { 200: { description: "the operation", schema: S.OperationSchema } },
+      errors: DEPLOYMENT_ERRORS,
+    },
+    async (request) => {
+      const { id } = request.params;
+      const op = await store.operations.get(id, visibleTenant(request));
+      if (op === undefined) throw new RanaasError("not-found", `no operation ${id}`);
+      return operationView(op);
+    },
+  );
 
   // What could still be had, per site; an operator also sees its quota and what is left of it.
-  app.get("/v1/capacity", async (request) => {
-    const principal = principalOf(request);
-    const capacity = await lifecycle.capacity(correlationIdOf(request));
-    if (principal.role === "admin") return capacity;
-    const [tenant, usage] = await Promise.all([
-      store.tenants.get(principal.tenant),
-      store.allocations.usageOf(principal.tenant),
-    ]);
-    const quotas = tenant?.quotas ?? {};
-    const left = (limit: number | undefined, used: number) =>
-      limit === undefined ? null : Math.max(limit - used, 0);
-    return {
-      ...capacity,
-      quota: {
-        limits: quotas,
-        usage,
-        remaining: {
-          deployments: left(quotas.deployments, usage.deployments),
-          cells: left(quotas.cells, usage.cells),
-          cpuMillis: left(quotas.cpuMillis, usage.cpuMillis),
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/capacity",
+      operationId: "getCapacity",
+      summary: "Free RUs and compute per site (and, for an operator, what is left of its quota)",
+      tag: "Capacity",
+      access: "tenant",
+      responses: { 200: { description: "capacity", schema: S.CapacitySchema } },
+      errors: ["unauthorized", "unavailable", "internal"],
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const capacity = await lifecycle.capacity(correlationIdOf(request));
+      if (principal.role === "admin") return capacity;
+      const [tenant, usage] = await Promise.all([
+        store.tenants.get(principal.tenant),
+        store.allocations.usageOf(principal.tenant),
+      ]);
+      const quotas = tenant?.quotas ?? {};
+      const left = (limit: number | undefined, used: number) =>
+        limit === undefined ? null : Math.max(limit - used, 0);
+      return {
+        ...capacity,
+        quota: {
+          limits: quotas,
+          usage,
+          remaining: {
+            deployments: left(quotas.deployments, usage.deployments),
+            cells: left(quotas.cells, usage.cells),
+            cpuMillis: left(quotas.cpuMillis, usage.cpuMillis),
+          },
         },
-      },
-    };
-  });
+      };
+    },
+  );
 
   // The provider's RU pool: admins only.
-  app.get("/v1/rus", async (request) => {
-    requireAdmin(request);
-    const [rus, view] = await Promise.all([store.rus.list(), store.allocations.view()]);
-    return { items: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) ?? null })) };
-  });
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/rus",
+      operationId: "listRadioUnits",
+      summary: "The RU pool and which deployment holds each RU",
+      tag: "Radio units",
+      access: "admin",
+      responses: { 200: { description: "the pool", schema: S.RadioUnitListSchema } },
+      errors: ["unauthorized", "forbidden", "unavailable", "internal"],
+    },
+    async (request) => {
+      requireAdmin(request);
+      const [rus, view] = await Promise.all([store.rus.list(), store.allocations.view()]);
+      return { items: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) ?? null })) };
+    },
+  );
 
-  app.post("/v1/rus", async (request, reply) => {
-    requireAdmin(request);
-    const validated = validateRuPool({ rus: Array.isArray(request.body) ? request.body : [request.body] });
-    if (!validated.ok) {
-      throw new RanaasError("invalid-request", "not a valid radio unit", {
-        problems: validated.problems.map((p) => ({ ...p, path: p.path.replace(/^\/rus\/\d+/, "") || "/" })),
-      });
-    }
-    await store.rus.upsert(validated.pool.rus);
-    return reply.code(201).send({ items: validated.pool.rus });
-  });
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/v1/rus",
+      operationId: "putRadioUnits",
+      summary: "Add or replace RUs (one object or a list)",
+      description:
+        "Each RU is checked as a whole (an O-RU's VLANs, eAxC ids, compression and windows against what srsRAN starts with); every problem of every RU is answered at once (422 with `problems[]`).",
+      tag: "Radio units",
+      access: "admin",
+      body: {
+        schema: Type.Union([RadioUnitSchema, Type.Array(RadioUnitSchema, { minItems: 1, maxItems: 10_000 })]),
+        example: { id: "ru-1-1-5", site: "site-1", node: "edge-site-1-1", bands: [78], maxBandwidthMHz: 100 },
+      },
+      responses: {
+        201: { description: "stored", schema: Type.Object({ items: Type.Array(RadioUnitSchema) }) },
+      },
+      errors: ["unauthorized", "forbidden", "unavailable", "internal"],
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const validated = validateRuPool({ rus: Array.isArray(request.body) ? request.body : [request.body] });
+      if (!validated.ok) {
+        throw new RanaasError("invalid-request", "not a valid radio unit", {
+          problems: validated.problems.map((p) => ({ ...p, path: p.path.replace(/^\/rus\/\d+/, "") || "/" })),
+        });
+      }
+      await store.rus.upsert(validated.pool.rus);
+      return reply.code(201).send({ items: validated.pool.rus });
+    },
+  );
 
-  app.delete("/v1/rus/:id", async (request, reply) => {
-    requireAdmin(request);
-    const { id } = request.params as { id: string };
-    const holder = (await store.allocations.view()).ruHolders.get(id);
-    if (holder !== undefined)
-      throw new RanaasError("identity-conflict", `RU ${id} is in use by deployment ${holder}`);
-    if (!(await store.rus.delete(id))) throw new RanaasError("not-found", `no RU ${id}`);
-    return reply.code(204).send();
-  });
+  defineRoute(
+    app,
+    {
+      method: "DELETE",
+      url: "/v1/rus/:id",
+      operationId: "deleteRadioUnit",
+      summary: "Remove an RU no deployment uses",
+      tag: "Radio units",
+      access: "admin",
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: "RU id" }) }),
+      responses: { 204: { description: "removed" } },
+      errors: ["unauthorized", "forbidden", "not-found", "identity-conflict", "unavailable", "internal"],
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const { id } = request.params;
+      const holder = (await store.allocations.view()).ruHolders.get(id);
+      if (holder !== undefined)
+        throw new RanaasError("identity-conflict", `RU ${id} is in use by deployment ${holder}`);
+      if (!(await store.rus.delete(id))) throw new RanaasError("not-found", `no RU ${id}`);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -1,31 +1,23 @@
 // Admin endpoints for tenants: create (the API key is shown once), list, rotate a key, delete.
 import { randomBytes } from "node:crypto";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { RanaasError } from "../../domain/error-codes.ts";
+import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
 import { HOLDING_STATES } from "../../domain/deployment-states.ts";
-import { isValidTenantName, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
+import { TENANT_NAME_PATTERN, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";
 import { TenantExistsError } from "../../store/tenants-repository.ts";
+import {
+  NewKeySchema,
+  QuotasAnswerSchema,
+  QuotasSchema,
+  TenantCreatedSchema,
+  TenantCreateSchema,
+  TenantSchema,
+} from "./api-schemas.ts";
 import { requireAdmin } from "./authenticate.ts";
-
-/** Reads `quotas` from a request body: whole numbers ≥ 0 for deployments, cells and cpuMillis. */
-function readQuotas(input: unknown, problems: { path: string; message: string }[]): TenantQuotas {
-  if (input === undefined) return {};
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    problems.push({ path: "/quotas", message: "must be an object with deployments, cells and/or cpuMillis" });
-    return {};
-  }
-  const quotas: TenantQuotas = {};
-  for (const [field, value] of Object.entries(input)) {
-    if (field !== "deployments" && field !== "cells" && field !== "cpuMillis") {
-      problems.push({ path: `/quotas/${field}`, message: "is not a known quota" });
-    } else if (!Number.isInteger(value) || (value as number) < 0) {
-      problems.push({ path: `/quotas/${field}`, message: "must be a whole number ≥ 0" });
-    } else quotas[field] = value as number;
-  }
-  return quotas;
-}
+import { defineRoute } from "./route-contract.ts";
 
 function tenantView(t: TenantRecord): Record<string, unknown> {
   return {
@@ -36,81 +28,143 @@ function tenantView(t: TenantRecord): Record<string, unknown> {
   };
 }
 
+const TenantParams = Type.Object({
+  name: Type.String({ pattern: TENANT_NAME_PATTERN, maxLength: 63, description: "tenant" }),
+});
+const TENANT_ERRORS: ErrorCode[] = ["unauthorized", "forbidden", "not-found", "unavailable", "internal"];
+
 export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
-  app.get("/v1/tenants", async (request) => {
-    requireAdmin(request);
-    return { items: (await store.tenants.list()).map(tenantView) };
-  });
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/tenants",
+      operationId: "listTenants",
+      summary: "Tenants and their key ids",
+      tag: "Tenants",
+      access: "admin",
+      responses: {
+        200: { description: "tenants", schema: Type.Object({ items: Type.Array(TenantSchema) }) },
+      },
+      errors: ["unauthorized", "forbidden", "unavailable", "internal"],
+    },
+    async (request) => {
+      requireAdmin(request);
+      return { items: (await store.tenants.list()).map(tenantView) };
+    },
+  );
 
-  app.post("/v1/tenants", async (request, reply) => {
-    requireAdmin(request);
-    const body = (request.body ?? {}) as { name?: unknown; role?: unknown; quotas?: unknown };
-    const problems: { path: string; message: string }[] = [];
-    const quotas = readQuotas(body.quotas, problems);
-    if (typeof body.name !== "string" || !isValidTenantName(body.name)) {
-      problems.push({
-        path: "/name",
-        message:
-          "must be lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit",
-      });
-    }
-    if (body.role !== undefined && body.role !== "operator" && body.role !== "admin") {
-      problems.push({ path: "/role", message: 'must be "operator" or "admin"' });
-    }
-    if (problems.length > 0) throw new RanaasError("invalid-request", "not a valid tenant", { problems });
-    const issued = issueApiKey();
-    const callbackSecret = randomBytes(32).toString("base64url");
-    try {
-      const tenant = await store.tenants.create(
-        body.name as string,
-        (body.role as "operator" | "admin" | undefined) ?? "operator",
-        issued.record,
-        quotas,
-        callbackSecret,
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/v1/tenants",
+      operationId: "createTenant",
+      summary: "Create a tenant; its first API key is in the answer, once",
+      tag: "Tenants",
+      access: "admin",
+      body: {
+        schema: TenantCreateSchema,
+        example: { name: "core-a", quotas: { deployments: 5, cells: 16 } },
+      },
+      responses: { 201: { description: "created", schema: TenantCreatedSchema } },
+      errors: ["unauthorized", "forbidden", "tenant-exists", "unavailable", "internal"],
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const { name, role, quotas } = request.body;
+      const issued = issueApiKey();
+      const callbackSecret = randomBytes(32).toString("base64url");
+      try {
+        const tenant = await store.tenants.create(
+          name,
+          role ?? "operator",
+          issued.record,
+          quotas ?? {},
+          callbackSecret,
+        );
+        return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key, callbackSecret });
+      } catch (err) {
+        if (err instanceof TenantExistsError) throw new RanaasError("tenant-exists", err.message);
+        throw err;
+      }
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "PUT",
+      url: "/v1/tenants/:name/quotas",
+      operationId: "setTenantQuotas",
+      summary: "Set a tenant's quotas (absent = unlimited)",
+      tag: "Tenants",
+      access: "admin",
+      params: TenantParams,
+      body: { schema: QuotasSchema, example: { cells: 8 } },
+      responses: { 200: { description: "the quotas and current usage", schema: QuotasAnswerSchema } },
+      errors: TENANT_ERRORS,
+    },
+    async (request) => {
+      requireAdmin(request);
+      const { name } = request.params;
+      const quotas: TenantQuotas = request.body;
+      if (!(await store.tenants.setQuotas(name, quotas)))
+        throw new RanaasError("not-found", `no tenant ${name}`);
+      return { name, quotas, usage: await store.allocations.usageOf(name) };
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/v1/tenants/:name/keys",
+      operationId: "rotateTenantKey",
+      summary: "Issue a new API key for a tenant (the old ones are revoked)",
+      tag: "Tenants",
+      access: "admin",
+      params: TenantParams,
+      responses: { 201: { description: "the new key, shown once", schema: NewKeySchema } },
+      errors: TENANT_ERRORS,
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const { name } = request.params;
+      const issued = issueApiKey();
+      if (!(await store.tenants.rotateKey(name, issued.record)))
+        throw new RanaasError("not-found", `no tenant ${name}`);
+      return reply.code(201).send({ name, apiKey: issued.key, keyId: issued.record.id });
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "DELETE",
+      url: "/v1/tenants/:name",
+      operationId: "deleteTenant",
+      summary: "Delete a tenant that holds no deployments",
+      tag: "Tenants",
+      access: "admin",
+      params: TenantParams,
+      responses: { 204: { description: "deleted" } },
+      errors: [...TENANT_ERRORS, "tenant-in-use"],
+    },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      const { name } = request.params;
+      if (name === admin.tenant) throw new RanaasError("forbidden", "an admin cannot delete its own tenant");
+      const live = (await store.deployments.inStates([...HOLDING_STATES, "requested"])).filter(
+        (d) => d.tenant === name,
       );
-      return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key, callbackSecret });
-    } catch (err) {
-      if (err instanceof TenantExistsError) throw new RanaasError("tenant-exists", err.message);
-      throw err;
-    }
-  });
-
-  app.put("/v1/tenants/:name/quotas", async (request) => {
-    requireAdmin(request);
-    const { name } = request.params as { name: string };
-    const problems: { path: string; message: string }[] = [];
-    const quotas = readQuotas(request.body ?? {}, problems);
-    if (problems.length > 0)
-      throw new RanaasError("invalid-request", "not valid quotas", {
-        problems: problems.map((p) => ({ ...p, path: p.path.replace(/^\/quotas/, "") || "/" })),
-      });
-    if (!(await store.tenants.setQuotas(name, quotas)))
-      throw new RanaasError("not-found", `no tenant ${name}`);
-    return { name, quotas, usage: await store.allocations.usageOf(name) };
-  });
-
-  app.post("/v1/tenants/:name/keys", async (request, reply) => {
-    requireAdmin(request);
-    const { name } = request.params as { name: string };
-    const issued = issueApiKey();
-    if (!(await store.tenants.rotateKey(name, issued.record)))
-      throw new RanaasError("not-found", `no tenant ${name}`);
-    return reply.code(201).send({ name, apiKey: issued.key, keyId: issued.record.id });
-  });
-
-  app.delete("/v1/tenants/:name", async (request, reply) => {
-    const admin = requireAdmin(request);
-    const { name } = request.params as { name: string };
-    if (name === admin.tenant) throw new RanaasError("forbidden", "an admin cannot delete its own tenant");
-    const live = (await store.deployments.inStates([...HOLDING_STATES, "requested"])).filter(
-      (d) => d.tenant === name,
-    );
-    if (live.length > 0)
-      throw new RanaasError(
-        "tenant-in-use",
-        `tenant ${name} still has ${live.length} deployment(s); delete them first`,
-      );
-    if (!(await store.tenants.delete(name))) throw new RanaasError("not-found", `no tenant ${name}`);
-    return reply.code(204).send();
-  });
+      if (live.length > 0)
+        throw new RanaasError(
+          "tenant-in-use",
+          `tenant ${name} still has ${live.length} deployment(s); delete them first`,
+        );
+      if (!(await store.tenants.delete(name))) throw new RanaasError("not-found", `no tenant ${name}`);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -4,13 +4,16 @@
 // through between two looks. Polling the shared database, not the reports
 // one API replica happens to consume, makes every replica's streams complete.
 import { setTimeout as delay } from "node:timers/promises";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../domain/deployment-states.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
+import * as S from "./api-schemas.ts";
 import { deploymentView } from "./deployment-view.ts";
+import { defineRoute } from "./route-contract.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
 export interface WatchDeps {
@@ -21,6 +24,13 @@ export interface WatchDeps {
 }
 
 const HEARTBEAT_MS = 15_000;
+
+/** The events a stream sends, as documented: each `data` is one JSON object of these schemas. */
+const EVENTS = S.eventStream({
+  deployment: S.DeploymentSchema,
+  transition: S.TransitionEventSchema,
+  unavailable: S.UnavailableEventSchema,
+});
 
 type Sender = (event: string, data: unknown) => void;
 
@@ -115,53 +125,112 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
   const pollMs = deps.pollMs ?? 500;
 
   // Who the key belongs to: the CLI's login and the dashboard's sign-in check a key with it.
-  app.get("/v1/me", (request) => principalOf(request));
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/me",
+      operationId: "whoAmI",
+      summary: "The tenant and role the API key belongs to",
+      tag: "Tenants",
+      access: "tenant",
+      responses: { 200: { description: "the caller", schema: S.MeSchema } },
+      errors: ["unauthorized", "unavailable", "internal"],
+    },
+    (request) => principalOf(request),
+  );
 
   // One deployment: an event with the full view (incl. live status) whenever it changes; the stream
   // ends after the deployment is deleted.
-  app.get("/v1/ran-deployments/:id/events", async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const tenant = visibleTenant(request);
-    const first = await store.deployments.get(id, tenant);
-    if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
-    let seenPrint = "";
-    let seen: Seen | undefined;
-    await stream(request, reply, pollMs, async (send) => {
-      const record = await store.deployments.get(id, tenant);
-      if (record === undefined) return "done";
-      const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
-      const print = fingerprint(view);
-      if (print !== seenPrint) {
-        await sendMissed(store, send, record, seen);
-        seenPrint = print;
-        seen = { revision: record.revision, state: record.state };
-        send("deployment", view);
-      }
-      return record.state === "deleted" ? "done" : "more";
-    });
-  });
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/ran-deployments/:id/events",
+      operationId: "watchDeployment",
+      summary: "Live updates of one deployment (server-sent events)",
+      description:
+        "`event: deployment` with the whole deployment (incl. live status) whenever its state, revision or a " +
+        "component's health changes; before it, `event: transition` for each state it passed through since " +
+        "the last event; `event: unavailable` while the database is away. Ends after deletion.",
+      tag: "Deployments",
+      access: "tenant",
+      params: Type.Object({
+        id: Type.String({ minLength: 1, maxLength: 128, description: "deployment id" }),
+      }),
+      responses: {
+        200: { description: "an event stream", contentType: "text/event-stream", schema: EVENTS },
+      },
+      errors: ["unauthorized", "not-found", "unavailable", "internal"],
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const tenant = visibleTenant(request);
+      const first = await store.deployments.get(id, tenant);
+      if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+      let seenPrint = "";
+      let seen: Seen | undefined;
+      await stream(request, reply, pollMs, async (send) => {
+        const record = await store.deployments.get(id, tenant);
+        if (record === undefined) return "done";
+        const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
+        const print = fingerprint(view);
+        if (print !== seenPrint) {
+          await sendMissed(store, send, record, seen);
+          seenPrint = print;
+          seen = { revision: record.revision, state: record.state };
+          send("deployment", view);
+        }
+        return record.state === "deleted" ? "done" : "more";
+      });
+    },
+  );
 
   // Every deployment the caller may see: an event per record whenever its state or revision changes.
-  app.get("/v1/events", async (request, reply) => {
-    const tenant = visibleTenant(request);
-    const sent = new Map<string, Seen>();
-    const given = (request.query as { since?: string }).since;
-    let since = given === undefined ? new Date() : new Date(given);
-    if (Number.isNaN(since.getTime()))
-      throw new RanaasError("invalid-request", "since must be an ISO 8601 time", {
-        problems: [{ path: "since", message: "must be an ISO 8601 time, e.g. 2026-01-01T00:00:00Z" }],
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/events",
+      operationId: "watchDeployments",
+      summary: "Live state changes of every deployment the key may see (server-sent events)",
+      description:
+        "`event: deployment` with the deployment whenever its state or revision changes; before it, " +
+        "`event: transition` for each state it passed through since the last event; `event: unavailable` " +
+        "while the database is away.",
+      tag: "Deployments",
+      access: "tenant",
+      querystring: Type.Object({
+        since: Type.Optional(
+          Type.String({
+            format: "date-time",
+            description:
+              "also send what changed since this time (RFC 3339), e.g. just before a list was read",
+          }),
+        ),
+      }),
+      responses: {
+        200: { description: "an event stream", contentType: "text/event-stream", schema: EVENTS },
+      },
+      errors: ["unauthorized", "internal"],
+    },
+    async (request, reply) => {
+      const tenant = visibleTenant(request);
+      const sent = new Map<string, Seen>();
+      const given = request.query.since;
+      let since = given === undefined ? new Date() : new Date(given);
+      await stream(request, reply, pollMs, async (send) => {
+        const changed = await store.deployments.changedSince(since, tenant);
+        for (const record of changed) {
+          const seen = sent.get(record.id);
+          if (seen?.revision === record.revision) continue;
+          await sendMissed(store, send, record, seen);
+          sent.set(record.id, { revision: record.revision, state: record.state });
+          send("deployment", deploymentView(record));
+        }
+        since = changed.at(-1)?.updatedAt ?? since;
+        return "more";
       });
-    await stream(request, reply, pollMs, async (send) => {
-      const changed = await store.deployments.changedSince(since, tenant);
-      for (const record of changed) {
-        const seen = sent.get(record.id);
-        if (seen?.revision === record.revision) continue;
-        await sendMissed(store, send, record, seen);
-        sent.set(record.id, { revision: record.revision, state: record.state });
-        send("deployment", deploymentView(record));
-      }
-      since = changed.at(-1)?.updatedAt ?? since;
-      return "more";
-    });
-  });
+    },
+  );
 }
