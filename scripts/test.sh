@@ -12,7 +12,8 @@ npm run --silent lint
 npm run --silent format:check
 
 RANAAS_CHROMIUM="$(bash scripts/install-browser.sh)"
-export RANAAS_CHROMIUM
+RANAAS_API_FUZZER_BIN="$(bash scripts/install-api-fuzzer.sh)"
+export RANAAS_CHROMIUM RANAAS_API_FUZZER_BIN
 source scripts/with-stack.sh
 
 # `npm run test:long` (scripts/test.sh --long) runs only the fault suites in test/long (~5 minutes).

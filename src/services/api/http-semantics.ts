@@ -1,7 +1,7 @@
 // HTTP as generic clients expect it: a bodiless request (GET, DELETE, …) is taken whatever Content-Type
 // a client library sends with it, and a method a path does not have is answered 405 with `Allow`
 // instead of 404.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 
 const BODILESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 
@@ -19,21 +19,31 @@ export function acceptEmptyBodies(app: FastifyInstance): void {
 }
 
 /**
- * Records each route's path pattern and methods as it is registered (call before any route), and
- * returns the methods a concrete path has, for the not-found handler's 405.
+ * Records each route's path pattern and methods as it is registered (call before any route; `known`
+ * adds routes registered before, such as the service shell's probes), and returns the methods a
+ * concrete path has.
  */
-export function trackRouteMethods(app: FastifyInstance): (request: FastifyRequest) => string[] {
+export function trackRouteMethods(
+  app: FastifyInstance,
+  known: readonly { method: string; url: string }[] = [],
+): (request: FastifyRequest) => string[] {
   const routes: { pattern: RegExp; methods: string[] }[] = [];
-  app.addHook("onRoute", (route) => {
-    const methods = [route.method].flat().map((m) => m.toUpperCase());
+  const add = (url: string, methods: string[]) => {
     const pattern = new RegExp(
-      `^${route.url
+      `^${url
         .split("/")
         .map((part) => (part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : escape(part)))
         .join("/")}/?$`,
     );
     routes.push({ pattern, methods });
-  });
+  };
+  for (const route of known) add(route.url, route.method === "GET" ? ["GET", "HEAD"] : [route.method]);
+  app.addHook("onRoute", (route) =>
+    add(
+      route.url,
+      [route.method].flat().map((m) => m.toUpperCase()),
+    ),
+  );
   return (request) => {
     const path = request.url.split("?")[0] ?? "";
     const methods = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
@@ -41,11 +51,24 @@ export function trackRouteMethods(app: FastifyInstance): (request: FastifyReques
   };
 }
 
-/** Answers 405 with `Allow` when the path exists with other methods; false when it does not exist. */
-export function methodNotAllowed(allowed: string[], reply: FastifyReply): boolean {
-  if (allowed.length === 0) return false;
-  void reply.header("allow", allowed.join(", "));
-  return true;
+/**
+ * A method a known path does not have is answered 405 with `Allow` as soon as the request arrives
+ * (after authentication), before its body is looked at: QUERY or TRACE on /v1/capacity is a 405, not
+ * a complaint about its Content-Type.
+ */
+export function refuseUnknownMethods(app: FastifyInstance, methodsOf: (request: FastifyRequest) => string[]) {
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.is404) return;
+    const allowed = methodsOf(request);
+    if (allowed.length === 0) return;
+    void reply.header("allow", allowed.join(", "));
+    throw Object.assign(
+      new Error(
+        `${request.method} is not allowed on ${request.url.split("?")[0] ?? ""}; use ${allowed.join(", ")}`,
+      ),
+      { statusCode: 405 },
+    );
+  });
 }
 
 function escape(text: string): string {

@@ -103,10 +103,11 @@ export function errorsOf(op: RouteContract): ErrorCode[] {
   const common: ErrorCode[] = op.access === "public" ? [] : ["bad-request", "rate-limited"];
   const body: ErrorCode[] =
     op.body === undefined ? [] : ["invalid-json", "payload-too-large", "unsupported-media-type"];
-  const validated: ErrorCode[] =
-    op.body !== undefined || op.querystring !== undefined || op.headers !== undefined
-      ? ["invalid-request"]
-      : [];
+  const validated: ErrorCode[] = [op.body, op.querystring, op.headers, op.params].some(
+    (part) => part !== undefined,
+  )
+    ? ["invalid-request"]
+    : [];
   return [...new Set([...op.errors, ...common, ...body, ...validated])];
 }
 

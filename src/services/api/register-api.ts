@@ -5,7 +5,8 @@ import type { FastifyInstance } from "fastify";
 import { registerAuthentication } from "./authenticate.ts";
 import { registerDashboard } from "./dashboard-routes.ts";
 import { registerDocsRoutes } from "./docs-routes.ts";
-import { acceptEmptyBodies, methodNotAllowed, trackRouteMethods } from "./http-semantics.ts";
+import { acceptEmptyBodies, refuseUnknownMethods, trackRouteMethods } from "./http-semantics.ts";
+import { SHELL_ROUTES } from "./openapi.ts";
 import { problemFromError } from "./problem-details.ts";
 import { registerRateLimits } from "./rate-limit.ts";
 import { collectContracts, validateWithContracts } from "./route-contract.ts";
@@ -18,24 +19,19 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
   app.removeContentTypeParser("text/plain");
   acceptEmptyBodies(app);
   validateWithContracts(app);
-  const methodsOf = trackRouteMethods(app);
+  const methodsOf = trackRouteMethods(app, SHELL_ROUTES);
   const contracts = collectContracts(app);
   app.setErrorHandler((err, request, reply) => problemFromError(err, reply, request.log));
-  app.setNotFoundHandler((request, reply) => {
-    const allowed = methodsOf(request);
-    return problemFromError(
-      methodNotAllowed(allowed, reply)
-        ? {
-            statusCode: 405,
-            message: `${request.method} is not allowed on ${request.url}; use ${allowed.join(", ")}`,
-          }
-        : { statusCode: 404, message: `no route ${request.method} ${request.url}` },
+  app.setNotFoundHandler((request, reply) =>
+    problemFromError(
+      { statusCode: 404, message: `no route ${request.method} ${request.url}` },
       reply,
       request.log,
-    );
-  });
+    ),
+  );
   registerRateLimits(app, deps.limits); // before authentication: its per-address limit comes first
   registerAuthentication(app, deps.store.tenants);
+  refuseUnknownMethods(app, methodsOf);
   registerRoutes(app, deps);
   registerTenantRoutes(app, deps.store);
   registerWatchRoutes(app, deps);

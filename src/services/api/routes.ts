@@ -43,7 +43,7 @@ function preferredWaitSeconds(prefer: string | undefined): number {
 }
 
 const IdParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 128, description: "deployment id" }),
+  id: Type.String({ minLength: 1, maxLength: 64, description: "deployment id" }),
 });
 const PREFER = Type.Optional(
   Type.String({
@@ -160,23 +160,26 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: "List RAN deployments (an operator sees its own, an admin all)",
       tag: "Deployments",
       access: "tenant",
-      querystring: Type.Object({
-        limit: Type.Integer({
-          minimum: 1,
-          maximum: 500,
-          default: 50,
-          description: "page size, 1–500 (default 50)",
-        }),
-        after: Type.Optional(
-          Type.String({ maxLength: 128, description: "the last id of the previous page" }),
-        ),
-        state: Type.Optional(
-          Type.Union(
-            DEPLOYMENT_STATES.map((s) => Type.Literal(s)),
-            { description: "only deployments in this state" },
+      querystring: Type.Object(
+        {
+          limit: Type.Integer({
+            minimum: 1,
+            maximum: 500,
+            default: 50,
+            description: "page size, 1–500 (default 50)",
+          }),
+          after: Type.Optional(
+            Type.String({ maxLength: 128, description: "the last id of the previous page" }),
           ),
-        ),
-      }),
+          state: Type.Optional(
+            Type.Union(
+              DEPLOYMENT_STATES.map((s) => Type.Literal(s)),
+              { description: "only deployments in this state" },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
       responses: {
         200: { description: "a page of deployments (without live status)", schema: S.DeploymentListSchema },
       },
@@ -251,8 +254,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       headers: Type.Object({
         "if-match": Type.Optional(
           Type.String({
-            pattern: '^\\s*(\\*|(W/)?"[0-9]{1,15}")\\s*$',
-            description: 'the ETag read before, "<revision>"',
+            pattern: '^\\s*((\\*|(W/)?"[0-9]{1,15}"))?\\s*$',
+            description: 'the ETag read before, "<revision>" (or *; empty is no condition)',
           }),
         ),
         prefer: PREFER,
@@ -279,7 +282,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { id } = request.params;
       const ifMatch = request.headers["if-match"]?.trim();
       const revision =
-        ifMatch === undefined || ifMatch === "*" ? undefined : Number(/"(\d+)"/.exec(ifMatch)?.[1]);
+        ifMatch === undefined || ifMatch === "" || ifMatch === "*"
+          ? undefined
+          : Number(/"(\d+)"/.exec(ifMatch)?.[1]);
       return idempotent(store.idempotency, request, reply, async () => {
         const { record, restarts } = await lifecycle.update(
           visibleTenant(request),
@@ -333,7 +338,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: "An operation (create, update, delete) and how it went",
       tag: "Deployments",
       access: "tenant",
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: "operation id" }) }),
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: "operation id" }) }),
       responses: { 200: { description: "the operation", schema: S.OperationSchema } },
       errors: DEPLOYMENT_ERRORS,
     },
@@ -446,7 +451,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: "Remove an RU no deployment uses",
       tag: "Radio units",
       access: "admin",
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: "RU id" }) }),
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: "RU id" }) }),
       responses: { 204: { description: "removed" } },
       errors: ["unauthorized", "forbidden", "not-found", "identity-conflict", "unavailable", "internal"],
     },

@@ -29,7 +29,11 @@ function tenantView(t: TenantRecord): Record<string, unknown> {
 }
 
 const TenantParams = Type.Object({
-  name: Type.String({ pattern: TENANT_NAME_PATTERN, maxLength: 63, description: "tenant" }),
+  name: Type.String({
+    pattern: TENANT_NAME_PATTERN,
+    maxLength: 63,
+    description: "the tenant's name: lower-case letters, digits and '-', at most 63",
+  }),
 });
 const TENANT_ERRORS: ErrorCode[] = ["unauthorized", "forbidden", "not-found", "unavailable", "internal"];
 

@@ -156,7 +156,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       tag: "Deployments",
       access: "tenant",
       params: Type.Object({
-        id: Type.String({ minLength: 1, maxLength: 128, description: "deployment id" }),
+        id: Type.String({ minLength: 1, maxLength: 64, description: "deployment id" }),
       }),
       responses: {
         200: { description: "an event stream", contentType: "text/event-stream", schema: EVENTS },
@@ -200,15 +200,18 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
         "while the database is away.",
       tag: "Deployments",
       access: "tenant",
-      querystring: Type.Object({
-        since: Type.Optional(
-          Type.String({
-            format: "date-time",
-            description:
-              "also send what changed since this time (RFC 3339), e.g. just before a list was read",
-          }),
-        ),
-      }),
+      querystring: Type.Object(
+        {
+          since: Type.Optional(
+            Type.String({
+              format: "date-time",
+              description:
+                "also send what changed since this time (RFC 3339), e.g. just before a list was read",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
       responses: {
         200: { description: "an event stream", contentType: "text/event-stream", schema: EVENTS },
       },
