@@ -16,6 +16,11 @@ export const DEPLOYMENT_STATES = [
 ] as const;
 export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
 
+/** Each state by name, for code that asks about one: `record.state === STATE.ready`. */
+export const STATE = Object.fromEntries(DEPLOYMENT_STATES.map((s) => [s, s])) as {
+  readonly [S in DeploymentState]: S;
+};
+
 /** The state a deployment is created in: recorded, not planned yet. */
 export const INITIAL_STATE: DeploymentState = "requested";
 
@@ -107,6 +112,18 @@ export const TERMINAL_STATES: readonly DeploymentState[] = ["ready", "failed", "
 
 /** States an update settles in: a terminal one, or `degraded` when it failed (RANaaS then tries again). */
 export const UPDATE_SETTLED_STATES: readonly DeploymentState[] = [...TERMINAL_STATES, "degraded"];
+
+/** States a delete settles in: torn down, or failed when the teardown failed. */
+export const DELETE_SETTLED_STATES: readonly DeploymentState[] = [
+  TRANSITIONS["torn-down"].to,
+  TRANSITIONS["fail-teardown"].to,
+];
+
+/** States of a deployment on its way out: a delete began, or it is gone. */
+export const LEAVING_STATES: readonly DeploymentState[] = [
+  TRANSITIONS.delete.to,
+  TRANSITIONS["torn-down"].to,
+];
 
 /** The command the workers are sent for a deployment in `state` whose dispatch is pending. */
 export function commandOf(state: DeploymentState): WorkerCommand | undefined {

@@ -4,7 +4,7 @@
 // record (`deployment_listing`: id, tenant, state), so a page is chosen without reading whole records.
 import type { Collection, Db, Filter } from "mongodb";
 import type { DeploymentRecord } from "../domain/deployment-record.ts";
-import type { DeploymentState } from "../domain/deployment-states.ts";
+import { STATE, type DeploymentState } from "../domain/deployment-states.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
 interface DeploymentDocument extends Omit<DeploymentRecord, "id"> {
@@ -313,7 +313,7 @@ export class DeploymentsRepository {
       if (value === undefined) unset[key] = "";
       else set[key] = value;
     }
-    if (changes.state === "deleted") unset.activeName = "";
+    if (changes.state === STATE.deleted) unset.activeName = "";
     // A move that decides no command of its own means the last one was taken (or no longer matters).
     if (changes.dispatchPending === undefined) unset.dispatchPending = "";
     // The claim above makes this writer the only one moving on from this revision; the revision in the

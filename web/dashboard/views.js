@@ -1,5 +1,6 @@
 // The dashboard's pages, built from DOM nodes (text is always set as text, never parsed as HTML).
 import { api, ApiError, follow } from "./api.js";
+import { LEAVING_STATES, STATE } from "./deployment-states.js";
 import { topology } from "./topology.js";
 
 export function h(tag, attrs = {}, ...children) {
@@ -161,7 +162,7 @@ export function listView() {
         all.push(...pageData.items);
         next = pageData.next;
       }
-      all.filter((d) => d.state !== "deleted").forEach(render);
+      all.filter((d) => d.state !== STATE.deleted).forEach(render);
       empty.hidden = rows.size > 0;
     } catch (err) {
       page.append(errorBox(err));
@@ -171,7 +172,7 @@ export function listView() {
     `/v1/events?since=${encodeURIComponent(since)}`,
     (event, d) => {
       if (event !== "deployment") return;
-      if (d.state === "deleted") {
+      if (d.state === STATE.deleted) {
         rows.get(d.id)?.remove();
         rows.delete(d.id);
         empty.hidden = rows.size > 0;
@@ -198,7 +199,7 @@ export function detailView(id, onDeleted) {
         type: "button",
         class: "danger",
         "data-testid": "delete",
-        disabled: d.state === "deleting" || d.state === "deleted",
+        disabled: LEAVING_STATES.includes(d.state),
         onclick: async () => {
           if (!confirm(`Delete ${d.name}? Its cells go off air and its RUs are released.`)) return;
           try {
@@ -343,7 +344,7 @@ export function detailView(id, onDeleted) {
         ),
       ),
     );
-    if (d.state === "deleted") onDeleted(d);
+    if (d.state === STATE.deleted) onDeleted(d);
   };
   const stream = follow(
     `/v1/ran-deployments/${id}/events`,

@@ -1,6 +1,7 @@
 // What `create --wait` shows while a deployment provisions: a line per step (state changes, each
 // component as it becomes ready) and, on a terminal, a spinner with what is still outstanding.
 import type { DeploymentView } from "../../client/api-client.ts";
+import { LEAVING_STATES } from "../../domain/deployment-states.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -35,7 +36,7 @@ export class Progress {
       if (c.ready && was !== true)
         this.line(`✓ ${c.name} ready${c.node === undefined ? "" : ` on ${c.node}`}`);
       else if (!c.ready && was === true) {
-        const leaving = view.state === "deleting" || view.state === "deleted";
+        const leaving = (LEAVING_STATES as readonly string[]).includes(view.state);
         this.line(
           leaving
             ? `- ${c.name} stopped`

@@ -5,7 +5,12 @@ import { text } from "node:stream/consumers";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parse } from "yaml";
 import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
-import { TERMINAL_STATES, UPDATE_SETTLED_STATES } from "../../domain/deployment-states.ts";
+import {
+  DELETE_SETTLED_STATES,
+  STATE,
+  TERMINAL_STATES,
+  UPDATE_SETTLED_STATES,
+} from "../../domain/deployment-states.ts";
 import { followDeployment, parseDuration } from "../client/follow.ts";
 import {
   describeConnection,
@@ -81,9 +86,9 @@ async function waitSettled(
 
 function finish(view: DeploymentView, format: OutputFormat): void {
   print(view, format);
-  if (view.state === "failed")
+  if (view.state === STATE.failed)
     throw new CommandFailure(`${view.name} failed: ${view.reason ?? "no reason given"}`, EXIT.failed);
-  if (view.state === "degraded" && view.reasonCode === "update-failed")
+  if (view.state === STATE.degraded && view.reasonCode === "update-failed")
     throw new CommandFailure(
       `${view.name}: ${view.reason ?? "the update failed"}; RANaaS tries again${view.retryAt === undefined ? "" : ` at ${view.retryAt}`}`,
       EXIT.failed,
@@ -211,7 +216,7 @@ export function registerDeploymentCommands(program: Command): void {
       withClient("delete", async (client) => {
         let view = await client.deleteDeployment(id);
         if (options.wait === true)
-          view = await waitSettled(client, view, options.timeout, ["deleted", "failed"]);
+          view = await waitSettled(client, view, options.timeout, DELETE_SETTLED_STATES);
         if (options.output === "table") console.log(`${view.name} (${view.id}) ${view.state}`);
         else console.log(formatData(view, options.output));
       }),
@@ -260,7 +265,7 @@ export function registerDeploymentCommands(program: Command): void {
               ? undefined
               : `${components.filter((c) => c.ready).length}/${components.length} ready`;
           console.log(watchLine(new Date().toISOString(), view, ready, view.reason));
-          if (view.state === "ready" && id !== undefined)
+          if (view.state === STATE.ready && id !== undefined)
             for (const line of describeConnection(view)) console.log(line);
         }
       }),

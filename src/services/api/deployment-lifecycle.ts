@@ -9,7 +9,9 @@ import {
   DELETABLE_STATES,
   HOLDING_STATES,
   INITIAL_STATE,
+  LEAVING_STATES,
   nextState,
+  STATE,
   TRANSITIONS,
   type DeploymentEvent,
   type DeploymentState,
@@ -370,7 +372,7 @@ export class DeploymentLifecycle {
         // The operation ends before the deployment shows its outcome, so whoever sees the deployment
         // ready finds its operation finished. Also when the record was already ready: a redelivery
         // after the database failed between the two writes (finishing is idempotent).
-        if (record.state === "ready" || nextState("ready", record.state) !== undefined)
+        if (record.state === STATE.ready || nextState("ready", record.state) !== undefined)
           await store.operations.finish(operationId, "succeeded");
         const ready = await this.step("ready", record.id, {
           connection: report.payload.connection,
@@ -388,7 +390,7 @@ export class DeploymentLifecycle {
           return this.onChangeFailed(record, reason, log);
         // Unless it was a teardown that failed, take down what was created and give the reservations
         // back; the record stays `failed`.
-        const tearDown = record.state !== "deleting";
+        const tearDown = record.state !== STATE.deleting;
         await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
         const failed = await this.step(tearDown ? "fail" : "fail-teardown", record.id, {
           reason,
@@ -401,7 +403,7 @@ export class DeploymentLifecycle {
       }
       case "deleted":
         await this.release(record, report.correlationId);
-        if (record.state === "deleting" || record.state === "deleted") {
+        if (LEAVING_STATES.includes(record.state)) {
           await store.operations.finish(operationId, "succeeded"); // also on a redelivery (idempotent)
           if (await this.step("torn-down", record.id, {})) log.info("deployment deleted");
         }
@@ -437,7 +439,7 @@ export class DeploymentLifecycle {
   private async onChangeFailed(record: DeploymentRecord, reason: string, log: Logger): Promise<void> {
     const { store } = this.deps;
     // Retries of a failed update are heals, but what failed is still the update.
-    const kind = record.state === "updating" || record.reasonCode === "update-failed" ? "update" : "heal";
+    const kind = record.state === STATE.updating || record.reasonCode === "update-failed" ? "update" : "heal";
     const retries = (record.retries ?? 0) + 1;
     const retryAt = new Date(Date.now() + retryDelayMs(retries));
     // The operation failed whatever became of the deployment meanwhile; it ends first (see onReport).
@@ -566,7 +568,7 @@ export class DeploymentLifecycle {
 
   /** Tries again to bring back degraded deployments whose time has come (see `onChangeFailed`). */
   private async retryDegraded(now: number): Promise<void> {
-    const degraded = await this.deps.store.deployments.inStates(["degraded"]);
+    const degraded = await this.deps.store.deployments.inStates([STATE.degraded]);
     this.nextRetryAt = Number.POSITIVE_INFINITY;
     for (const record of degraded) {
       const at = record.retryAt?.getTime();

@@ -5,7 +5,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import {
+  DELETE_SETTLED_STATES,
   DEPLOYMENT_STATES,
+  STATE,
   TERMINAL_STATES,
   UPDATE_SETTLED_STATES,
   type DeploymentState,
@@ -144,7 +146,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const wait = preferredWaitSeconds(request.headers.prefer);
         if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
         return {
-          status: record.state === "ready" ? 201 : 202,
+          status: record.state === STATE.ready ? 201 : 202,
           body: deploymentView(record),
           location: `/v1/ran-deployments/${record.id}`,
         };
@@ -297,7 +299,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const wait = preferredWaitSeconds(request.headers.prefer);
         if (wait > 0) current = await waitUntilSettled(store, record, wait, UPDATE_SETTLED_STATES);
         return {
-          status: current.state === "ready" ? 200 : 202,
+          status: current.state === STATE.ready ? 200 : 202,
           body: { ...deploymentView(current), restarts },
         };
       });
@@ -323,7 +325,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return idempotent(store.idempotency, request, reply, async () => {
         let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
         const wait = preferredWaitSeconds(request.headers.prefer);
-        if (wait > 0) record = await waitUntilSettled(store, record, wait, ["deleted", "failed"]);
+        if (wait > 0) record = await waitUntilSettled(store, record, wait, DELETE_SETTLED_STATES);
         return { status: 202, body: deploymentView(record) };
       });
     },

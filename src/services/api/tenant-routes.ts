@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
-import { HOLDING_STATES } from "../../domain/deployment-states.ts";
+import { HOLDING_STATES, INITIAL_STATE } from "../../domain/deployment-states.ts";
 import { TENANT_NAME_PATTERN, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";
@@ -159,7 +159,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
       const admin = requireAdmin(request);
       const { name } = request.params;
       if (name === admin.tenant) throw new RanaasError("forbidden", "an admin cannot delete its own tenant");
-      const live = (await store.deployments.inStates([...HOLDING_STATES, "requested"])).filter(
+      const live = (await store.deployments.inStates([...HOLDING_STATES, INITIAL_STATE])).filter(
         (d) => d.tenant === name,
       );
       if (live.length > 0)

@@ -8,7 +8,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
-import type { DeploymentState } from "../../domain/deployment-states.ts";
+import { STATE, type DeploymentState } from "../../domain/deployment-states.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import * as S from "./api-schemas.ts";
@@ -181,7 +181,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
           seen = { revision: record.revision, state: record.state };
           send("deployment", view);
         }
-        return record.state === "deleted" ? "done" : "more";
+        return record.state === STATE.deleted ? "done" : "more";
       });
     },
   );
