@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { retryDelayMs, waitingToPlan } from "./deployment-lifecycle.ts";
+import { waitingToPlan } from "./lifecycle/reconciler.ts";
+import { retryDelayMs } from "./lifecycle/reports.ts";
 
 describe("retrying a failed update or heal", () => {
   it("waits 5 s first, doubling each time, and never more than 5 minutes", () => {

@@ -1,0 +1,62 @@
+// Hands the workers the command a record's last move decided, and gives reservations back to the
+// orchestrator. The record is its own outbox: a command the broker did not take stays marked
+// `dispatchPending` and the reconciler sends it again.
+import { envelope } from "../../../bus/envelopes.ts";
+import { WORK_QUEUE } from "../../../bus/topology.ts";
+import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
+import type { ReleaseReply, ReleaseRequest } from "../../../domain/messages.ts";
+import { askOrchestrator } from "../orchestrator-client.ts";
+import { commandFor } from "../worker-commands.ts";
+import type { LifecycleDeps } from "./lifecycle-deps.ts";
+
+export class Dispatcher {
+  constructor(
+    private readonly deps: LifecycleDeps,
+    /** Told when the broker did not take a command, so the reconciler looks again soon. */
+    private readonly onBrokerAway: () => void,
+  ) {}
+
+  /**
+   * Sends the provision or teardown a record's state calls for and marks its operation running. When
+   * the broker does not take it, the record keeps `dispatchPending`: the request is accepted either
+   * way, and a repeat is harmless (workers skip revisions already applied, and reports of an older
+   * operation are dropped).
+   */
+  async dispatch(record: DeploymentRecord, correlationId: string): Promise<void> {
+    const command = commandFor(record, correlationId);
+    if (command !== undefined) {
+      try {
+        await this.deps.work.send({ routingKey: WORK_QUEUE, durable: true }, command);
+      } catch (err) {
+        this.deps.logger.warn(
+          { err, deploymentId: record.id, command: command.type },
+          "the broker did not take the command; it is sent again when the broker is back",
+        );
+        this.onBrokerAway();
+        return;
+      }
+    }
+    const { store } = this.deps;
+    await Promise.all([
+      store.deployments.dispatched(record.id, record.revision),
+      store.operations.start(record.operationId),
+    ]);
+  }
+
+  /** Asks the orchestrator to give back what the deployment holds (idempotent). */
+  async release(record: DeploymentRecord, correlationId: string): Promise<void> {
+    const reply = await askOrchestrator<ReleaseReply>(
+      this.deps,
+      envelope<ReleaseRequest>(
+        "release",
+        { correlationId, deploymentId: record.id, revision: record.revision },
+        {},
+      ),
+      "release-result",
+    );
+    this.deps.logger.info(
+      { deploymentId: record.id, released: reply?.payload.released },
+      "reservations released",
+    );
+  }
+}

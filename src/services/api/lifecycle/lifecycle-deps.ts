@@ -1,0 +1,20 @@
+// What the API's deployment controller needs from outside: the records, the work queue, the
+// orchestrator, the status service, and its settings.
+import type { Publisher } from "rabbitmq-client";
+import type { Logger } from "../../../platform/logger.ts";
+import type { Store } from "../../../store/store.ts";
+import type { OrchestratorLink } from "../orchestrator-client.ts";
+
+export interface LifecycleDeps extends OrchestratorLink {
+  store: Store;
+  work: Publisher;
+  logger: Logger;
+  /** Restore deployments that drifted (else they only become `degraded`). */
+  selfHeal: boolean;
+  /** How long a create waits for its plan: a younger `requested` record may still be in its creator's hands. */
+  planTimeoutMs: number;
+  /** A deployment's live status from the status service (absent: no periodic drift check). */
+  liveStatus?: (deploymentId: string) => Promise<unknown>;
+  /** How often running deployments are compared with what their definitions run. */
+  driftSweepMs: number;
+}

@@ -1,0 +1,161 @@
+// What comes back to the deployment controller: the workers' reports (progress, ready, failed,
+// deleted) and the status service's drift, and the heals and retries they start.
+import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
+import { LEAVING_STATES, nextState, STATE } from "../../../domain/deployment-states.ts";
+import { readEnvelope, type DriftReport, type Report } from "../../../domain/messages.ts";
+import { backoffMs } from "../../../platform/backoff.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { Dispatcher } from "./dispatcher.ts";
+import type { LifecycleDeps } from "./lifecycle-deps.ts";
+import type { StateWriter } from "./state-writer.ts";
+
+/** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
+export function retryDelayMs(attempt: number): number {
+  return backoffMs(attempt, { firstMs: 5_000, maxMs: 300_000 });
+}
+
+export class ReportHandler {
+  constructor(
+    private readonly deps: LifecycleDeps,
+    private readonly states: StateWriter,
+    private readonly dispatcher: Dispatcher,
+    /** Told when a failed change is to be tried again, and when. */
+    private readonly onRetryScheduled: (at: number) => void,
+  ) {}
+
+  /** Applies a message from the reports exchange: a worker's report or the status service's drift. */
+  async onReport(body: unknown): Promise<void> {
+    const drift = readEnvelope<DriftReport>(body, ["drift"]);
+    if (drift !== undefined) return this.onDrift(drift);
+    const report = readEnvelope<Report>(body, ["report"]);
+    if (report === undefined) return;
+    const { store } = this.deps;
+    const record = await store.deployments.get(report.deploymentId);
+    const { operationId, outcome } = report.payload;
+    const log = this.deps.logger.child({
+      deploymentId: report.deploymentId,
+      correlationId: report.correlationId,
+      outcome,
+    });
+    if (record === undefined || record.operationId !== operationId) {
+      log.debug({ operationId }, "dropped a report of an older operation");
+      return;
+    }
+    switch (outcome) {
+      case "progress":
+        await this.states.step("progress", record.id, {});
+        return;
+      case "ready": {
+        // The operation ends before the deployment shows its outcome, so whoever sees the deployment
+        // ready finds its operation finished. Also when the record was already ready: a redelivery
+        // after the database failed between the two writes (finishing is idempotent).
+        if (record.state === STATE.ready || nextState("ready", record.state) !== undefined)
+          await store.operations.finish(operationId, "succeeded");
+        const ready = await this.states.step("ready", record.id, {
+          connection: report.payload.connection,
+          reason: undefined,
+          reasonCode: undefined,
+          retries: undefined,
+          retryAt: undefined,
+        });
+        if (ready !== undefined) log.info("deployment ready");
+        return;
+      }
+      case "failed": {
+        const reason = report.payload.reason ?? "the worker gave no reason";
+        if (nextState("fail-change", record.state) !== undefined)
+          return this.onChangeFailed(record, reason, log);
+        // Unless it was a teardown that failed, take down what was created and give the reservations
+        // back; the record stays `failed`.
+        const tearDown = record.state !== STATE.deleting;
+        await store.operations.finish(operationId, "failed", { code: "provision-failed", message: reason });
+        const failed = await this.states.step(tearDown ? "fail" : "fail-teardown", record.id, {
+          reason,
+          reasonCode: tearDown ? "provision-failed" : "teardown-failed",
+          dispatchPending: tearDown ? true : undefined,
+        });
+        log.warn({ reason }, "deployment failed");
+        if (failed !== undefined && tearDown) await this.dispatcher.dispatch(failed, report.correlationId);
+        return;
+      }
+      case "deleted":
+        await this.dispatcher.release(record, report.correlationId);
+        if (LEAVING_STATES.includes(record.state)) {
+          await store.operations.finish(operationId, "succeeded"); // also on a redelivery (idempotent)
+          if (await this.states.step("torn-down", record.id, {})) log.info("deployment deleted");
+        }
+        return;
+    }
+  }
+
+  /**
+   * A managed object was deleted or changed behind RANaaS's back: the deployment becomes `degraded`
+   * and, with self-healing on, a new operation provisions it again (server-side apply restores it).
+   */
+  async onDrift(drift: DriftReport): Promise<void> {
+    const { store } = this.deps;
+    const record = await store.deployments.get(drift.deploymentId);
+    if (record === undefined || nextState("heal", record.state) === undefined) return; // being changed by RANaaS itself
+    const reason = `${drift.payload.detail} outside RANaaS`;
+    const log = this.deps.logger.child({ deploymentId: record.id, correlationId: drift.correlationId });
+    if (!this.deps.selfHeal) {
+      await this.states.step("drift", record.id, { reason, reasonCode: "drift" });
+      log.warn({ reason }, "deployment drifted; self-healing is off");
+      return;
+    }
+    if (await this.heal(record, { reason, reasonCode: "drift" }, drift.correlationId))
+      log.warn({ reason }, "deployment drifted; healing");
+  }
+
+  /**
+   * An update or a heal whose provision failed (it could not become ready in time): the deployment
+   * stays, `degraded` with the reason and its resources held — tearing down what may still serve is
+   * not RANaaS's call — and RANaaS tries again with a growing delay, until it is ready, updated or
+   * deleted.
+   */
+  private async onChangeFailed(record: DeploymentRecord, reason: string, log: Logger): Promise<void> {
+    const { store } = this.deps;
+    // Retries of a failed update are heals, but what failed is still the update.
+    const kind = record.state === STATE.updating || record.reasonCode === "update-failed" ? "update" : "heal";
+    const retries = (record.retries ?? 0) + 1;
+    const retryAt = new Date(Date.now() + retryDelayMs(retries));
+    // The operation failed whatever became of the deployment meanwhile; it ends first (see onReport).
+    await store.operations.finish(record.operationId, "failed", {
+      code: "provision-failed",
+      message: reason,
+    });
+    const degraded = await this.states.step(
+      "fail-change",
+      record.id,
+      { reason: `the ${kind} failed: ${reason}`, reasonCode: `${kind}-failed`, retries, retryAt },
+      { current: record.state },
+    );
+    if (degraded === undefined) return;
+    this.onRetryScheduled(retryAt.getTime());
+    log.warn({ reason, retries, retryAt }, `the ${kind} failed; trying again later`);
+  }
+
+  /**
+   * Starts a heal: a new operation provisioning the deployment's definition again (server-side apply
+   * restores what changed). Whether it started: not when the deployment moved on meanwhile.
+   */
+  async heal(
+    record: DeploymentRecord,
+    why: { reason: string; reasonCode: string },
+    correlationId: string,
+  ): Promise<boolean> {
+    const operationId = await this.states.startOperation(record, "heal");
+    const degraded = await this.states.step(
+      "heal",
+      record.id,
+      { ...why, operationId, dispatchPending: true, retryAt: undefined },
+      { revision: record.revision },
+    );
+    if (degraded === undefined) {
+      await this.deps.store.operations.remove(operationId);
+      return false;
+    }
+    await this.dispatcher.dispatch(degraded, correlationId);
+    return true;
+  }
+}
