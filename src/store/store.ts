@@ -1,5 +1,7 @@
 // All repositories over one database, and index creation that retries in the background until the
 // database answers (a database that is down at start must not stop a service from starting).
+import { backoffMs } from "../platform/backoff.ts";
+import { startTicker } from "../platform/ticker.ts";
 import type { Db } from "mongodb";
 import type { HealthCheck } from "../platform/health.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -10,6 +12,9 @@ import { IdempotencyRepository } from "./idempotency-repository.ts";
 import { OperationsRepository } from "./operations-repository.ts";
 import { RadioUnitsRepository } from "./rus-repository.ts";
 import { TenantsRepository } from "./tenants-repository.ts";
+
+/** Index creation is tried again after 0.5 s, 1 s, 2 s … at most 10 s apart until it succeeds. */
+const INDEX_RETRY = { firstMs: 500, maxMs: 10_000 };
 
 export interface Store {
   deployments: DeploymentsRepository;
@@ -35,28 +40,28 @@ export function openStore(db: Db, logger: Logger): Store {
     callbacks: new CallbacksRepository(db),
   };
   let ready = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = async (delayMs: number): Promise<void> => {
-    try {
+  const indexes = startTicker(
+    async () => {
       await Promise.all(Object.values(store).map((repo) => repo.ensureIndexes()));
       ready = true;
-    } catch (err) {
-      if (stopped) return;
-      logger.warn({ err, retryInMs: delayMs }, "creating indexes failed; retrying");
-      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 10_000)), delayMs);
-    }
-  };
-  void attempt(500);
+      return "done";
+    },
+    {
+      delayMs: (failures) => backoffMs(failures, INDEX_RETRY),
+      immediately: true,
+      onError: (err, failures) =>
+        logger.warn(
+          { err, retryInMs: backoffMs(failures, INDEX_RETRY) },
+          "creating indexes failed; retrying",
+        ),
+    },
+  );
   return {
     ...store,
     indexesHealth: {
       name: "mongodb-indexes",
       check: () => (ready ? Promise.resolve() : Promise.reject(new Error("indexes not created yet"))),
     },
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
+    stop: () => indexes.stop(),
   };
 }

@@ -1,6 +1,7 @@
 // Composition root of the API service: the operators' HTTP API, the RPC client to the orchestrator,
 // the work-queue publisher, the reports consumer, and a reconciler that plans what arrived while the
 // orchestrator was away.
+import { startTicker } from "../../platform/ticker.ts";
 import { RpcClient } from "../../bus/rpc-client.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
@@ -88,17 +89,10 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   const callbacks = new CallbackDispatcher(store, logger);
   callbacks.start();
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const reconcile = async (): Promise<void> => {
-    try {
-      await lifecycle.reconcile();
-    } catch (err) {
-      logger.warn({ err }, "reconcile failed; will try again");
-    }
-    if (!stopped) timer = setTimeout(() => void reconcile(), RECONCILE_INTERVAL_MS);
-  };
-  timer = setTimeout(() => void reconcile(), RECONCILE_INTERVAL_MS);
+  const reconciler = startTicker(() => lifecycle.reconcile(), {
+    delayMs: RECONCILE_INTERVAL_MS,
+    onError: (err) => logger.warn({ err }, "reconcile failed; will try again"),
+  });
 
   const metrics = createMetricsRegistry("api");
   new Gauge({
@@ -122,8 +116,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   return {
     ...running,
     close: async () => {
-      stopped = true;
-      clearTimeout(timer);
+      reconciler.stop();
       callbacks.stop();
       await running.close();
       await reports.close();

@@ -2,6 +2,7 @@
 // signed with the tenant's secret (`RANaaS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
 // "<t>.<body>">`), in order per deployment, retried with exponential backoff, never in the way of the
 // pipeline (it runs on its own timer and only reads the outbox).
+import { startTicker, type Ticker } from "../../platform/ticker.ts";
 import { createHmac } from "node:crypto";
 import type { Logger } from "../../platform/logger.ts";
 import type { CallbackEvent } from "../../store/callbacks-repository.ts";
@@ -17,8 +18,7 @@ export function sign(secret: string, timestamp: number, body: string): string {
 }
 
 export class CallbackDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private ticker: Ticker | undefined;
 
   constructor(
     private readonly store: Store,
@@ -27,20 +27,14 @@ export class CallbackDispatcher {
   ) {}
 
   start(): void {
-    const tick = async () => {
-      try {
-        await this.deliverDue();
-      } catch (err) {
-        this.logger.warn({ err }, "callback delivery round failed");
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.intervalMs);
-    };
-    this.timer = setTimeout(() => void tick(), this.intervalMs);
+    this.ticker = startTicker(() => this.deliverDue(), {
+      delayMs: this.intervalMs,
+      onError: (err) => this.logger.warn({ err }, "callback delivery round failed"),
+    });
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.ticker?.stop();
   }
 
   async deliverDue(): Promise<void> {
