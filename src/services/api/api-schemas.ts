@@ -62,6 +62,11 @@ export const EXAMPLE_REQUEST = {
   ],
 };
 
+/** A deployment's id in a path: at most 64 characters (Fastify refuses parameters past 100 outright). */
+export const DeploymentIdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, description: "deployment id" }),
+});
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({ description: "a URI naming the problem type" }),

@@ -44,9 +44,6 @@ function preferredWaitSeconds(prefer: string | undefined): number {
   return match === null ? 0 : Math.min(Number(match[1]), MAX_WAIT_SECONDS);
 }
 
-const IdParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64, description: "deployment id" }),
-});
 const PREFER = Type.Optional(
   Type.String({
     maxLength: 1024,
@@ -216,7 +213,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: "A deployment with its plan, connection details and live status",
       tag: "Deployments",
       access: "tenant",
-      params: IdParams,
+      params: S.DeploymentIdParams,
       responses: {
         200: { description: "the deployment", schema: S.DeploymentSchema, headers: { ETag: '"<revision>"' } },
       },
@@ -252,7 +249,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         '`If-Match: "<revision>"` to refuse the change if someone else changed the deployment first.',
       tag: "Deployments",
       access: "tenant",
-      params: IdParams,
+      params: S.DeploymentIdParams,
       headers: Type.Object({
         "if-match": Type.Optional(
           Type.String({
@@ -315,7 +312,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: "Tear a deployment down and release its RUs and identities (idempotent)",
       tag: "Deployments",
       access: "tenant",
-      params: IdParams,
+      params: S.DeploymentIdParams,
       headers: Type.Object({ prefer: PREFER, "idempotency-key": IDEMPOTENCY_KEY }),
       responses: { 202: { description: "deleting (or deleted)", schema: S.DeploymentSchema } },
       errors: [...IDEMPOTENCY_ERRORS, ...DEPLOYMENT_ERRORS],

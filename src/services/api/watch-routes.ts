@@ -155,9 +155,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
         "the last event; `event: unavailable` while the database is away. Ends after deletion.",
       tag: "Deployments",
       access: "tenant",
-      params: Type.Object({
-        id: Type.String({ minLength: 1, maxLength: 64, description: "deployment id" }),
-      }),
+      params: S.DeploymentIdParams,
       responses: {
         200: { description: "an event stream", contentType: "text/event-stream", schema: EVENTS },
       },
