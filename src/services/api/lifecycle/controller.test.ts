@@ -1,0 +1,253 @@
+// The deployment controller against small in-memory stand-ins for its store, work queue and
+// orchestrator (the integration suites run it on the real local stack): what it writes, sends and asks
+// for each request, report and reconcile, and that it recovers what could not be done at the time.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import type { Publisher } from "rabbitmq-client";
+import { envelope } from "../../../bus/envelopes.ts";
+import type { DeploymentRecord, OperationRecord } from "../../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../../domain/deployment-states.ts";
+import type { OrchestratorRequest, PlanReply, Report, WorkCommand } from "../../../domain/messages.ts";
+import type { ResourceDefinition } from "../../../domain/resource-definition.ts";
+import { createLogger } from "../../../platform/logger.ts";
+import type { Store } from "../../../store/store.ts";
+import { DeploymentLifecycle } from "../deployment-lifecycle.ts";
+
+const DEFINITION = JSON.parse(
+  readFileSync(
+    new URL("../../../../test/golden/n78-one-cell/resource-definition.json", import.meta.url),
+    "utf8",
+  ),
+) as ResourceDefinition;
+
+const REQUEST = {
+  name: "campus",
+  amf: [{ address: "10.0.0.5" }],
+  plmn: "00101",
+  tac: 7,
+  slices: [{ sst: 1 }],
+  cells: [{ band: 78, bandwidthMHz: 20 }],
+};
+
+/** The records the controller keeps, in memory, with the conditional moves the real repository makes. */
+class MemoryStore {
+  readonly records = new Map<string, DeploymentRecord>();
+  readonly operations = new Map<string, OperationRecord>();
+
+  asStore(): Store {
+    const records = this.records;
+    const operations = this.operations;
+    return {
+      deployments: {
+        get: (id: string) => Promise.resolve(records.get(id)),
+        create: (record: DeploymentRecord) => Promise.resolve(void records.set(record.id, record)),
+        remove: (id: string) => Promise.resolve(void records.delete(id)),
+        inStates: (states: readonly DeploymentState[]) =>
+          Promise.resolve([...records.values()].filter((r) => states.includes(r.state))),
+        undispatched: () => Promise.resolve([...records.values()].filter((r) => r.dispatchPending === true)),
+        dispatched: (id: string, revision: number) => {
+          const r = records.get(id);
+          if (r?.revision === revision) delete r.dispatchPending;
+          return Promise.resolve();
+        },
+        transition: (
+          id: string,
+          from: readonly DeploymentState[],
+          changes: Partial<DeploymentRecord>,
+          revision?: number,
+        ) => {
+          const r = records.get(id);
+          if (
+            r === undefined ||
+            !from.includes(r.state) ||
+            (revision !== undefined && r.revision !== revision)
+          )
+            return Promise.resolve(undefined);
+          const next: DeploymentRecord = { ...r, revision: r.revision + 1, updatedAt: new Date() };
+          for (const [key, value] of Object.entries(changes))
+            if (value === undefined) delete (next as unknown as Record<string, unknown>)[key];
+            else (next as unknown as Record<string, unknown>)[key] = value;
+          if (changes.dispatchPending === undefined) delete next.dispatchPending;
+          records.set(id, next);
+          return Promise.resolve(next);
+        },
+      },
+      operations: {
+        create: (op: OperationRecord) => Promise.resolve(void operations.set(op.id, op)),
+        get: (id: string) => Promise.resolve(operations.get(id)),
+        remove: (id: string) => Promise.resolve(void operations.delete(id)),
+        start: (id: string) => {
+          const op = operations.get(id);
+          if (op?.state === "pending") op.state = "running";
+          return Promise.resolve();
+        },
+        finish: (id: string, state: OperationRecord["state"], error?: OperationRecord["error"]) => {
+          const op = operations.get(id);
+          if (op !== undefined && (op.state === "pending" || op.state === "running"))
+            Object.assign(op, { state, ...(error === undefined ? {} : { error }) });
+          return Promise.resolve();
+        },
+      },
+      callbacks: { enqueue: () => Promise.resolve(), discard: () => Promise.resolve() },
+    } as unknown as Store;
+  }
+}
+
+/** An orchestrator that answers as told (or not at all), and a work queue that takes or refuses commands. */
+function controller(
+  options: { orchestrator?: "plans" | "refuses" | "away"; broker?: "takes" | "refuses" } = {},
+) {
+  const store = new MemoryStore();
+  const sent: WorkCommand[] = [];
+  const asked: OrchestratorRequest[] = [];
+  const world = { orchestrator: options.orchestrator ?? "plans", broker: options.broker ?? "takes" };
+  const answer = (request: OrchestratorRequest) => {
+    const context = {
+      correlationId: request.correlationId,
+      deploymentId: request.deploymentId,
+      revision: request.revision,
+    };
+    if (request.type === "plan")
+      return world.orchestrator === "plans"
+        ? envelope<PlanReply>("plan-result", context, { ok: true, definition: DEFINITION })
+        : envelope<PlanReply>("plan-result", context, {
+            ok: false,
+            rejection: { code: "insufficient-rus", message: "no free RU for band n78" },
+          });
+    return envelope("release-result", context, { released: 1 });
+  };
+  const lifecycle = new DeploymentLifecycle({
+    store: store.asStore(),
+    work: {
+      send: (_target: unknown, command: WorkCommand) => {
+        if (world.broker === "refuses") return Promise.reject(new Error("the broker refused the message"));
+        sent.push(command);
+        return Promise.resolve();
+      },
+    } as unknown as Publisher,
+    rpc: {
+      send: (_target: unknown, request: OrchestratorRequest) => {
+        asked.push(request);
+        return Promise.resolve({ body: answer(request) });
+      },
+    } as never,
+    orchestratorListening: () => Promise.resolve(world.orchestrator !== "away"),
+    logger: createLogger("silent"),
+    selfHeal: true,
+    planTimeoutMs: 0,
+    driftSweepMs: 60_000,
+  });
+  const report = (record: DeploymentRecord, outcome: "ready" | "failed" | "deleted", reason?: string) =>
+    lifecycle.onReport(
+      envelope<Report>(
+        "report",
+        { correlationId: "c", deploymentId: record.id, revision: record.revision },
+        { operationId: record.operationId, outcome, ...(reason === undefined ? {} : { reason }) },
+      ),
+    );
+  return { lifecycle, store, sent, asked, world, report };
+}
+
+describe("deployment controller", () => {
+  it("plans a create at once and sends its provision; the operation runs", async () => {
+    const { lifecycle, store, sent } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    assert.equal(record.state, "planned");
+    assert.deepEqual(
+      sent.map((c) => [c.type, c.deploymentId]),
+      [["provision", record.id]],
+    );
+    assert.equal(store.records.get(record.id)?.dispatchPending, undefined, "the broker took it");
+    assert.equal(store.operations.get(record.operationId)?.state, "running");
+  });
+
+  it("leaves nothing behind when the orchestrator refuses a create", async () => {
+    const { lifecycle, store, sent } = controller({ orchestrator: "refuses" });
+    await assert.rejects(lifecycle.create("t1", REQUEST, "c1"), { code: "insufficient-rus" });
+    assert.equal(store.records.size, 0);
+    assert.equal(store.operations.size, 0);
+    assert.equal(sent.length, 0);
+  });
+
+  it("keeps a create requested while no orchestrator listens, and plans it once one does", async () => {
+    const { lifecycle, store, sent, world } = controller({ orchestrator: "away" });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    assert.equal(record.state, "requested");
+    assert.equal(sent.length, 0);
+    await lifecycle.reconcile();
+    assert.equal(store.records.get(record.id)?.state, "requested", "still away: still waiting");
+    world.orchestrator = "plans";
+    await lifecycle.reconcile();
+    assert.equal(store.records.get(record.id)?.state, "planned");
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision"],
+    );
+  });
+
+  it("keeps a command the broker refused in the record and sends it when the broker takes it", async () => {
+    const { lifecycle, store, sent, world } = controller({ broker: "refuses" });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    assert.equal(store.records.get(record.id)?.dispatchPending, true);
+    assert.equal(store.operations.get(record.operationId)?.state, "pending", "not queued yet");
+    world.broker = "takes";
+    await lifecycle.reconcile();
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision"],
+    );
+    assert.equal(store.records.get(record.id)?.dispatchPending, undefined);
+    assert.equal(store.operations.get(record.operationId)?.state, "running");
+  });
+
+  it("ends the operation before the deployment shows ready, and drops a report of an older operation", async () => {
+    const { lifecycle, store, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report({ ...record, operationId: "an-older-operation" }, "ready");
+    assert.equal(store.records.get(record.id)?.state, "planned");
+    await report(record, "ready");
+    assert.equal(store.records.get(record.id)?.state, "ready");
+    assert.equal(store.operations.get(record.operationId)?.state, "succeeded");
+  });
+
+  it("tears down a first provision that failed, and keeps an update that failed, degraded, to try again", async () => {
+    const { lifecycle, store, sent, report } = controller();
+    const first = await lifecycle.create("t1", REQUEST, "c1");
+    await report(first, "failed", "the DU never became ready");
+    assert.equal(store.records.get(first.id)?.state, "failed");
+    assert.equal(store.records.get(first.id)?.reasonCode, "provision-failed");
+    assert.equal(sent.at(-1)?.type, "teardown");
+
+    const second = await lifecycle.create("t1", { ...REQUEST, name: "second" }, "c2");
+    await report(second, "ready");
+    const { record: updating } = await lifecycle.update(undefined, second.id, { tac: 8 }, undefined, "c3");
+    assert.equal(updating.state, "updating");
+    await report(updating, "failed", "the new DU never became ready");
+    const degraded = store.records.get(second.id);
+    assert.equal(degraded?.state, "degraded");
+    assert.equal(degraded?.reasonCode, "update-failed");
+    assert.ok(
+      degraded?.retryAt !== undefined && degraded.retryAt.getTime() > Date.now(),
+      "a retry is due later",
+    );
+  });
+
+  it("deletes: a teardown for what runs, and the reservations given back once it is torn down", async () => {
+    const { lifecycle, store, sent, asked, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    const deleting = await lifecycle.delete(undefined, record.id, "c2");
+    assert.equal(deleting.state, "deleting");
+    assert.equal(sent.at(-1)?.type, "teardown");
+    await report(deleting, "deleted");
+    assert.equal(store.records.get(record.id)?.state, "deleted");
+    assert.equal(asked.at(-1)?.type, "release");
+    const again = await lifecycle.delete(undefined, record.id, "c3");
+    assert.equal(
+      again.revision,
+      store.records.get(record.id)?.revision,
+      "deleting what is gone changes nothing",
+    );
+  });
+});
