@@ -183,9 +183,25 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
   });
 
   it("accepts requests while the orchestrator is down and completes or refuses them when it returns", async () => {
+    const running = await api("POST", "/v1/ran-deployments", cellsRequest("updated-while-down", 1), {
+      prefer: "wait=30",
+    });
+    assert.equal(running.body.state, "ready", JSON.stringify(running.body));
     const orchestrator = ranaas().fleet.processes.find((p) => p.service === "orchestrator");
     assert.ok(orchestrator);
     await ranaas().fleet.stop(orchestrator);
+    // An update takes the create's path: accepted and kept, planned when an orchestrator answers.
+    const update = await api(
+      "PATCH",
+      `/v1/ran-deployments/${running.body.id}`,
+      { tac: 9 },
+      {
+        "content-type": "application/merge-patch+json",
+      },
+    );
+    assert.equal(update.status, 202, JSON.stringify(update.body));
+    assert.equal(update.body.state, "updating");
+    assert.equal((update.body as { pendingSpec?: { tac: number } }).pendingSpec?.tac, 9);
     const accepted = await api(
       "POST",
       "/v1/ran-deployments",
@@ -201,6 +217,13 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
       "ready",
       "the deployment accepted while the orchestrator was down to be ready",
     );
+    const updated = await untilState(
+      running.body.id,
+      "ready",
+      "the update accepted while the orchestrator was down to be ready",
+    );
+    assert.equal((updated as unknown as { spec: { tac: number } }).spec.tac, 9);
+    assert.equal(await operationOf(update), "succeeded");
     const failed = await untilState(doomed.body.id, "failed", "the impossible deployment to fail");
     assert.equal(failed.reasonCode, "insufficient-rus");
     assert.match(failed.reason ?? "", /needs 9 RUs at one site/);

@@ -32,6 +32,13 @@ export interface DeploymentRecord {
   retries?: number | undefined;
   /** When RANaaS tries again to bring a `degraded` deployment back; unset while an attempt runs. */
   retryAt?: Date | undefined;
+  /**
+   * While `updating` and not yet planned: the request as patched. An update takes the create's plan
+   * path — when no orchestrator answers it waits here, and the reconciler plans it later.
+   */
+  pendingSpec?: NormalizedSpec | undefined;
+  /** While `updating`: the state the update started from, where a refused update returns. */
+  updateFrom?: DeploymentState | undefined;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -153,6 +153,8 @@ export class DeploymentsRepository {
         | "dispatchPending"
         | "retries"
         | "retryAt"
+        | "pendingSpec"
+        | "updateFrom"
       >
     >,
     revision?: number,

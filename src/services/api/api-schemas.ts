@@ -206,11 +206,20 @@ export const DeploymentSchema = Type.Object(
       }),
     ),
     spec: Ref("RanDeploymentSpec"),
+    pendingSpec: Type.Optional(
+      Type.Unsafe<unknown>({
+        $ref: "#/components/schemas/RanDeploymentSpec",
+        description:
+          "while updating and not yet planned: the request as patched (no orchestrator answered; RANaaS plans it when one does)",
+      }),
+    ),
     plan: Nullable(PlanSchema),
     connection: Nullable(ConnectionSchema),
     status: Type.Optional(LiveStatusSchema),
     restarts: Type.Optional(
-      Type.Array(Type.String(), { description: "components an update restarted (PATCH only)" }),
+      Type.Array(Type.String(), {
+        description: "components the update restarts (PATCH only; empty while it waits to be planned)",
+      }),
     ),
     operationId: Type.String(),
     revision: Type.Integer({ description: "also the ETag; send it in If-Match to update safely" }),

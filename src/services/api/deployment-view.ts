@@ -10,6 +10,7 @@ export function deploymentView(record: DeploymentRecord, status?: unknown): Reco
     ...(record.reason === undefined ? {} : { reason: record.reason, reasonCode: record.reasonCode }),
     ...(record.retryAt === undefined ? {} : { retryAt: record.retryAt.toISOString() }),
     spec: record.spec,
+    ...(record.pendingSpec === undefined ? {} : { pendingSpec: record.pendingSpec }),
     plan:
       def === undefined
         ? null

@@ -267,7 +267,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       responses: {
         200: { description: "updated (with `Prefer: wait`)", schema: S.DeploymentSchema },
-        202: { description: "the update is under way", schema: S.DeploymentSchema },
+        202: {
+          description:
+            "the update is under way, or waits to be planned (`pendingSpec`) while no orchestrator answers",
+          schema: S.DeploymentSchema,
+        },
       },
       errors: [
         "precondition-failed",

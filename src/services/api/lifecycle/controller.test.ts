@@ -250,4 +250,53 @@ describe("deployment controller", () => {
       "deleting what is gone changes nothing",
     );
   });
+
+  it("keeps an update waiting, updating, while no orchestrator listens, and plans it once one does", async () => {
+    const { lifecycle, store, sent, world, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    world.orchestrator = "away";
+    const { record: waiting, restarts } = await lifecycle.update(
+      undefined,
+      record.id,
+      { tac: 9 },
+      undefined,
+      "c2",
+    );
+    assert.equal(waiting.state, "updating");
+    assert.equal(waiting.pendingSpec?.tac, 9);
+    assert.equal(waiting.spec.tac, 7, "the request in force is unchanged until planned");
+    assert.deepEqual(restarts, []);
+    await lifecycle.reconcile();
+    assert.equal(store.records.get(record.id)?.pendingSpec?.tac, 9, "still away: still waiting");
+    world.orchestrator = "plans";
+    await lifecycle.reconcile();
+    const planned = store.records.get(record.id);
+    assert.equal(planned?.state, "updating");
+    assert.equal(planned?.spec.tac, 9);
+    assert.equal(planned?.pendingSpec, undefined);
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision", "provision"],
+    );
+    assert.ok(planned);
+    await report(planned, "ready");
+    assert.equal(store.records.get(record.id)?.state, "ready");
+  });
+
+  it("returns an update refused once the orchestrator is back to where it started, and fails its operation", async () => {
+    const { lifecycle, store, world, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    world.orchestrator = "away";
+    const { record: waiting } = await lifecycle.update(undefined, record.id, { tac: 9 }, undefined, "c2");
+    world.orchestrator = "refuses";
+    await lifecycle.reconcile();
+    const back = store.records.get(record.id);
+    assert.equal(back?.state, "ready");
+    assert.equal(back?.spec.tac, 7);
+    assert.equal(back?.pendingSpec, undefined);
+    assert.equal(store.operations.get(waiting.operationId)?.state, "failed");
+    assert.equal(store.operations.get(waiting.operationId)?.error?.code, "insufficient-rus");
+  });
 });

@@ -9,7 +9,7 @@ import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import { deploymentNames } from "../../../k8s/render/workloads.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
 import type { PlanPath } from "./plan-path.ts";
-import type { ReportHandler } from "./reports.ts";
+import { retryDelayMs, type ReportHandler } from "./reports.ts";
 import type { StateWriter } from "./state-writer.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 
@@ -25,22 +25,24 @@ const SAFETY_NET_MS = 60_000;
 const DRIFT_GRACE_MS = 10_000;
 
 /**
- * The `requested` records `reconcile` should plan now. Not one a create is still handling (here, or at
- * another replica: one younger than the plan timeout may be, unless this API itself left it waiting) —
- * planning it beside its creator would turn the creator's answer into a 202 and a later refusal
- * into `failed`, where the client should have had its 409.
+ * The records waiting for a plan that `reconcile` should plan now. Not one a request is still handling
+ * (here, or at another replica: one asked for more recently than the plan timeout may be, unless this
+ * API itself left it waiting) — planning it beside its requester would turn the requester's answer
+ * into a 202 and a later refusal into `failed`, where the client should have had its 409. A create is
+ * asked for when its record is made, an update when it moved the record to `updating`.
  */
 export function waitingToPlan<R extends { id: string; createdAt: Date }>(
-  requested: readonly R[],
+  waiting: readonly R[],
   here: { busy: ReadonlySet<string>; leftWaiting: ReadonlySet<string> },
   now: number,
   planTimeoutMs: number,
+  askedAt: (record: R) => Date = (record) => record.createdAt,
 ): { plan: R[]; young: number } {
   const plan: R[] = [];
   let young = 0;
-  for (const record of requested) {
+  for (const record of waiting) {
     if (here.busy.has(record.id)) continue;
-    if (here.leftWaiting.has(record.id) || now - record.createdAt.getTime() >= planTimeoutMs)
+    if (here.leftWaiting.has(record.id) || now - askedAt(record).getTime() >= planTimeoutMs)
       plan.push(record);
     else young++;
   }
@@ -161,21 +163,36 @@ export class Reconciler {
     for (const record of await this.deps.store.deployments.undispatched()) {
       if (!this.plans.inFlight.has(record.id)) await this.dispatcher.dispatch(record, record.operationId);
     }
-    const requested = await this.deps.store.deployments.inStates(TRANSITIONS.plan.from);
-    const stillRequested = new Set(requested.map((r) => r.id));
-    for (const id of this.plans.leftWaiting) if (!stillRequested.has(id)) this.plans.leftWaiting.delete(id);
+    // Creates and updates whose plan no orchestrator gave yet.
+    const unplanned = [
+      ...(await this.deps.store.deployments.inStates(TRANSITIONS.plan.from)),
+      ...(await this.deps.store.deployments.inStates([STATE.updating])).filter(
+        (r) => r.pendingSpec !== undefined && r.dispatchPending !== true,
+      ),
+    ];
+    const stillWaiting = new Set(unplanned.map((r) => r.id));
+    for (const id of this.plans.leftWaiting) if (!stillWaiting.has(id)) this.plans.leftWaiting.delete(id);
     const busy = new Set([...this.plans.inFlight, ...this.plans.creating]);
     const waiting = waitingToPlan(
-      requested,
+      unplanned,
       { busy, leftWaiting: this.plans.leftWaiting },
       Date.now(),
       this.deps.planTimeoutMs,
+      (record) => (record.state === STATE.updating ? record.updatedAt : record.createdAt),
     );
-    if (waiting.young > 0) this.mayBeWaiting = true; // look again: their creators may not get to plan them
+    if (waiting.young > 0) this.mayBeWaiting = true; // look again: their requesters may not get to plan them
     await Promise.all(
       waiting.plan.map(async (record) => {
         const outcome = await this.plans.planAndDispatch(record, record.operationId);
         if (outcome.kind !== "rejected") return;
+        if (record.state === STATE.updating) {
+          const retryAt =
+            record.updateFrom === STATE.degraded && record.retries !== undefined
+              ? new Date(Date.now() + retryDelayMs(record.retries))
+              : undefined;
+          await this.plans.refuseUpdate(record, outcome.rejection, retryAt);
+          return;
+        }
         const { code, message } = outcome.rejection;
         await this.deps.store.operations.finish(record.operationId, "failed", { code, message });
         await this.states.step("refuse", record.id, { reason: message, reasonCode: code });

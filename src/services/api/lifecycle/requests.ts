@@ -5,7 +5,7 @@ import type { Capacity } from "../../../domain/capacity.ts";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import { DELETABLE_STATES, INITIAL_STATE, nextState } from "../../../domain/deployment-states.ts";
 import { RanaasError } from "../../../domain/error-codes.ts";
-import type { CapacityReply, CapacityRequest, PlanReply, PlanRequest } from "../../../domain/messages.ts";
+import type { CapacityReply, CapacityRequest } from "../../../domain/messages.ts";
 import { validateSpec } from "../../../domain/validate-spec.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import { NameTakenError } from "../../../store/deployments-repository.ts";
@@ -128,59 +128,37 @@ export class DeploymentRequests {
     }
     const previous = record.definition;
     const operationId = uuidV7();
+    // The patched request waits on the record for its plan, as a create does: planned now when an
+    // orchestrator answers, else by the reconciler once one does (the answer is then 202 `updating`).
     const updating = await this.states.step(
       "update",
       id,
-      { operationId, retryAt: undefined },
+      { operationId, retryAt: undefined, pendingSpec: validated.spec, updateFrom: record.state },
       { current: record.state, revision: record.revision },
     );
     if (updating === undefined)
       throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
     await this.states.startOperation(record, "update", operationId);
-    const context = { correlationId, deploymentId: id, revision: updating.revision };
-    let reply: PlanReply | undefined;
-    try {
-      reply = await askOrchestrator<PlanReply>(
-        this.deps,
-        envelope<PlanRequest>("plan", context, { tenant: record.tenant, spec: validated.spec, previous }),
-        "plan-result",
-      );
-    } catch (err) {
-      this.deps.logger.warn({ err, deploymentId: id }, "update: orchestrator unreachable");
+    const outcome = await this.plans.planAndDispatch(updating, correlationId);
+    switch (outcome.kind) {
+      case "dispatched":
+        return {
+          record: outcome.record,
+          restarts: changedComponents(previous, outcome.record.definition ?? previous),
+        };
+      case "unreachable":
+        return { record: updating, restarts: [] };
+      case "superseded":
+        // Someone else moved the deployment on while it was being planned; what they did stands.
+        await store.operations.finish(operationId, "failed", {
+          code: "precondition-failed",
+          message: "the deployment changed meanwhile",
+        });
+        throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
+      case "rejected":
+        await this.plans.refuseUpdate(updating, outcome.rejection, record.retryAt);
+        throw new RanaasError(outcome.rejection.code, outcome.rejection.message);
     }
-    if (reply !== undefined && "superseded" in reply.payload) {
-      // Someone else moved the deployment on while it was being planned; what they did stands.
-      await store.operations.finish(operationId, "failed", {
-        code: "precondition-failed",
-        message: "the deployment changed meanwhile",
-      });
-      throw new RanaasError("precondition-failed", "the deployment changed meanwhile; read it again");
-    }
-    if (reply === undefined || !reply.payload.ok) {
-      await this.states.step("refuse-update", id, { retryAt: record.retryAt }, { before: record.state });
-      const rejection =
-        reply !== undefined && "rejection" in reply.payload ? reply.payload.rejection : undefined;
-      await store.operations.finish(operationId, "failed", {
-        code: rejection?.code ?? "unavailable",
-        message: rejection?.message ?? "the orchestrator did not answer",
-      });
-      if (rejection === undefined)
-        throw new RanaasError(
-          "unavailable",
-          "the orchestrator is not answering; the deployment is unchanged",
-        );
-      throw new RanaasError(rejection.code, rejection.message);
-    }
-    const definition = reply.payload.definition;
-    const planned = await this.states.step("plan-update", id, {
-      spec: validated.spec,
-      definition,
-      dispatchPending: true,
-    });
-    if (planned === undefined)
-      throw new RanaasError("precondition-failed", "the deployment changed meanwhile");
-    await this.dispatcher.dispatch(planned, correlationId);
-    return { record: planned, restarts: changedComponents(previous, definition) };
   }
 
   /** Starts deleting a deployment; deleting one that is already going or gone changes nothing. */

@@ -27,7 +27,7 @@ export class StateWriter {
     event: DeploymentEvent,
     id: string,
     changes: Changes,
-    guard: { current?: DeploymentState; revision?: number; before?: DeploymentState } = {},
+    guard: { current?: DeploymentState; revision?: number; before?: DeploymentState | undefined } = {},
   ): Promise<DeploymentRecord | undefined> {
     const { from, to } = TRANSITIONS[event] as {
       from: readonly DeploymentState[];
