@@ -2,15 +2,29 @@
 // gets the first answer; the same key with a different request is refused; failures a retry may fix
 // (5xx) are not remembered.
 import { createHash } from "node:crypto";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CODES, RanaasError } from "../../domain/error-codes.ts";
 import type { IdempotencyRepository, RememberedAnswer } from "../../store/idempotency-repository.ts";
 import { principalOf } from "./authenticate.ts";
 import { problemBody } from "../../platform/problems.ts";
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/**
+ * The Idempotency-Key header of every route that calls `idempotent`: its route schema refuses a
+ * malformed key (422 naming header:Idempotency-Key) before the handler runs.
+ */
+export const IdempotencyKeyHeader = Type.Optional(
+  Type.String({
+    pattern: "^[\\x21-\\x7e]{1,255}$",
+    description:
+      "1–255 visible ASCII characters: a retry with the same key and body gets the first answer again instead of a second change",
+  }),
+);
 
-/** Runs `handle` once per (tenant, Idempotency-Key); without the header it just runs it. */
+/**
+ * Runs `handle` once per (tenant, Idempotency-Key); without the header it just runs it. The key was
+ * validated by the route's schema (IdempotencyKeyHeader).
+ */
 export async function idempotent(
   repo: IdempotencyRepository,
   request: FastifyRequest,
@@ -27,12 +41,7 @@ export async function idempotent(
       .send(answer.body);
   };
   const key = request.headers["idempotency-key"];
-  if (key === undefined) return send(await handle(), false);
-  if (typeof key !== "string" || !KEY.test(key)) {
-    throw new RanaasError("invalid-request", "Idempotency-Key must be 1–255 visible ASCII characters", {
-      problems: [{ path: "header:Idempotency-Key", message: "must be 1–255 visible ASCII characters" }],
-    });
-  }
+  if (typeof key !== "string") return send(await handle(), false);
   const tenant = principalOf(request).tenant;
   const fingerprint = createHash("sha256")
     .update(`${request.method} ${request.url.split("?")[0] ?? ""}\n${JSON.stringify(request.body ?? null)}`)

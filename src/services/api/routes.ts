@@ -18,7 +18,7 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
-import { idempotent } from "./idempotency.ts";
+import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
 import * as S from "./api-schemas.ts";
 import type { RateLimits } from "./rate-limit.ts";
 import { defineRoute } from "./route-contract.ts";
@@ -49,13 +49,6 @@ const PREFER = Type.Optional(
     maxLength: 1024,
     description: "`wait=N` (RFC 7240): hold the answer up to N seconds (≤ 60) until the deployment settles",
     examples: ["wait=30"],
-  }),
-);
-const IDEMPOTENCY_KEY = Type.Optional(
-  Type.String({
-    pattern: "^[\\x21-\\x7e]{1,255}$",
-    description:
-      "1–255 visible ASCII characters: a retry with the same key and body gets the first answer again instead of a second change",
   }),
 );
 const CORRELATOR = Type.Optional(
@@ -107,7 +100,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       access: "tenant",
       headers: Type.Object({
         prefer: PREFER,
-        "idempotency-key": IDEMPOTENCY_KEY,
+        "idempotency-key": IdempotencyKeyHeader,
         "x-correlator": CORRELATOR,
       }),
       body: { schema: S.RanDeploymentRequestSchema, example: S.EXAMPLE_REQUEST },
@@ -258,7 +251,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           }),
         ),
         prefer: PREFER,
-        "idempotency-key": IDEMPOTENCY_KEY,
+        "idempotency-key": IdempotencyKeyHeader,
       }),
       body: {
         schema: S.RanDeploymentPatchSchema,
@@ -317,7 +310,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tag: "Deployments",
       access: "tenant",
       params: S.DeploymentIdParams,
-      headers: Type.Object({ prefer: PREFER, "idempotency-key": IDEMPOTENCY_KEY }),
+      headers: Type.Object({ prefer: PREFER, "idempotency-key": IdempotencyKeyHeader }),
       responses: { 202: { description: "deleting (or deleted)", schema: S.DeploymentSchema } },
       errors: [...IDEMPOTENCY_ERRORS, ...DEPLOYMENT_ERRORS],
     },
