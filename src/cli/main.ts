@@ -10,7 +10,7 @@ import { registerRuCommand } from "./commands/ru.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
 import { registerTenantCommand } from "./commands/tenant.ts";
-import { EXIT_CODES_HELP } from "./client/session.ts";
+import { EXIT_CODES_HELP } from "./support/session.ts";
 import { RANAAS_VERSION } from "../platform/version.ts";
 
 const program = new Command()

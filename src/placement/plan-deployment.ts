@@ -40,7 +40,7 @@ import {
 import { PTP_FRONTHAUL_LABEL, type ClusterNode, type Inventory, type RadioUnit } from "./inventory.ts";
 import { canServe, matchRadioUnits, radiates } from "./match-radio-units.ts";
 
-export interface PlanRequest {
+export interface PlacementRequest {
   deploymentId: string;
   tenant: string;
   revision: number;
@@ -63,7 +63,7 @@ export type PlanResult =
 
 const GNB_DU_ID = 1;
 
-export function planDeployment(request: PlanRequest, inventory: Inventory): PlanResult {
+export function planDeployment(request: PlacementRequest, inventory: Inventory): PlanResult {
   const { spec } = request;
   const profile = request.compute ?? DEFAULT_COMPUTE_PROFILE;
   const sites = [...new Set(inventory.nodes.filter((n) => n.role === "edge").map((n) => n.site))].sort();
@@ -165,7 +165,7 @@ export function planDeployment(request: PlanRequest, inventory: Inventory): Plan
 }
 
 /** For each requested cell, the previous cell it continues (same index and carrier), if any. */
-function keptCells(request: PlanRequest): (PlannedCell | undefined)[] {
+function keptCells(request: PlacementRequest): (PlannedCell | undefined)[] {
   const { previous, spec, carriers } = request;
   return spec.cells.map((cell, i) => {
     const before = previous?.cells[i];
@@ -311,7 +311,7 @@ type BackhaulChoice = ReadonlyMap<string, PlannedCoreNetwork & { mode: "backhaul
  * The address a backhaul CU would get in each zone that has a network with one free. An update keeps
  * the address it has (its reservation was given back, so it shows as free).
  */
-function backhaulChoice(request: PlanRequest, inventory: Inventory): BackhaulChoice {
+function backhaulChoice(request: PlacementRequest, inventory: Inventory): BackhaulChoice {
   const choice = new Map<string, PlannedCoreNetwork & { mode: "backhaul" }>();
   const before = request.previous?.coreNetwork;
   for (const network of request.backhaul ?? []) {
@@ -434,7 +434,7 @@ function insufficientCompute(message: string): { rejection: PlanRejection } {
 }
 
 function planCells(
-  request: PlanRequest,
+  request: PlacementRequest,
   inventory: Inventory,
   site: string,
   gnbId: number,

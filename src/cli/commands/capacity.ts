@@ -2,8 +2,8 @@
 // RU pool, for admins), through the API.
 import type { Command } from "commander";
 import type { Capacity } from "../../domain/capacity.ts";
-import { formatData, formatTable, outputOption, type OutputFormat } from "../client/output.ts";
-import { withClient } from "../client/session.ts";
+import { formatData, formatTable, outputOption, type OutputFormat } from "../support/output.ts";
+import { withClient } from "../support/session.ts";
 
 const cpus = (millis: number) => (millis / 1000).toFixed(1);
 const gib = (mib: number) => `${(mib / 1024).toFixed(0)}Gi`;

@@ -4,14 +4,14 @@ import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parse } from "yaml";
-import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
+import type { DeploymentView, RanaasClient } from "../../api-client/api-client.ts";
 import {
   DELETE_SETTLED_STATES,
   STATE,
   TERMINAL_STATES,
   UPDATE_SETTLED_STATES,
 } from "../../domain/deployment-states.ts";
-import { followDeployment, parseDuration } from "../client/follow.ts";
+import { followDeployment, parseDuration } from "../support/follow.ts";
 import {
   describeConnection,
   describeDeployment,
@@ -19,10 +19,10 @@ import {
   formatData,
   outputOption,
   type OutputFormat,
-} from "../client/output.ts";
-import { Progress } from "../client/progress.ts";
-import { CommandFailure, EXIT, withClient } from "../client/session.ts";
-import { resizeCells, specFromFlags, type CreateFlags } from "../client/spec-from-flags.ts";
+} from "../support/output.ts";
+import { Progress } from "../support/progress.ts";
+import { CommandFailure, EXIT, withClient } from "../support/session.ts";
+import { resizeCells, specFromFlags, type CreateFlags } from "../support/spec-from-flags.ts";
 
 interface OutputOptions {
   output: OutputFormat;

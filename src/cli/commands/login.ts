@@ -1,11 +1,11 @@
 // `ranaas login [url]`: checks an API key against the API and saves endpoint + key for the client
-// commands (see src/client/client-config.ts for where and how it is kept).
+// commands (see src/cli/support/client-config.ts for where and how it is kept).
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { RanaasClient } from "../../client/api-client.ts";
-import { saveClientConfig } from "../../client/client-config.ts";
+import { RanaasClient } from "../../api-client/api-client.ts";
+import { saveClientConfig } from "../support/client-config.ts";
 import { clientSettings } from "../../platform/config.ts";
-import { CommandFailure, EXIT, runCommand } from "../client/session.ts";
+import { CommandFailure, EXIT, runCommand } from "../support/session.ts";
 
 /** Reads a line from the terminal without echoing it. */
 async function promptSecret(question: string): Promise<string> {

@@ -1,6 +1,6 @@
 // Composition root of the API service: the operators' HTTP API, the RPC client to the orchestrator,
-// the work-queue publisher, the reports consumer, and a reconciler that plans what arrived while the
-// orchestrator was away.
+// the work-queue publisher, the reports consumer, and the deployment controller's work queue, fed by the
+// reports and by a periodic resync.
 import { startTicker } from "../../platform/ticker.ts";
 import { RpcClient } from "../../bus/rpc-client.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
@@ -34,7 +34,11 @@ export interface ApiServiceDeps {
   amqp: AmqpConnection;
 }
 
-const RECONCILE_INTERVAL_MS = 2000;
+/** How often the controller's resync is due-checked (it lists records only every drift sweep). */
+const RESYNC_TICK_MS = 1000;
+
+/** Reports applied at once: about different deployments (those about one are applied in order). */
+const REPORT_CONCURRENCY = 16;
 
 export async function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
@@ -80,7 +84,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       queueOptions: apiReportsQueue,
       exchanges: [reportsExchange],
       queueBindings: [apiReportsBinding],
-      qos: { prefetchCount: 1 },
+      concurrency: REPORT_CONCURRENCY,
+      qos: { prefetchCount: 2 * REPORT_CONCURRENCY },
     },
     (message) => lifecycle.onReport(message.body),
   );
@@ -89,9 +94,10 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   const callbacks = new CallbackDispatcher(store, logger);
   callbacks.start();
 
-  const reconciler = startTicker(() => lifecycle.reconcile(), {
-    delayMs: RECONCILE_INTERVAL_MS,
-    onError: (err) => logger.warn({ err }, "reconcile failed; will try again"),
+  const resync = startTicker(() => lifecycle.resync(), {
+    delayMs: RESYNC_TICK_MS,
+    immediately: true,
+    onError: (err) => logger.warn({ err }, "listing the deployments to reconcile failed; will try again"),
   });
 
   const metrics = createMetricsRegistry("api");
@@ -105,6 +111,14 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       for (const state of DEPLOYMENT_STATES) this.set({ state }, counts.get(state) ?? 0);
     },
   });
+  new Gauge({
+    name: "ranaas_controller_queue_depth",
+    help: "Deployments waiting for a round of the API's deployment controller",
+    registers: [metrics],
+    collect() {
+      this.set(lifecycle.queueDepth);
+    },
+  });
   const running = await startServiceApp(
     "api",
     config,
@@ -116,7 +130,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   return {
     ...running,
     close: async () => {
-      reconciler.stop();
+      resync.stop();
+      await lifecycle.stop();
       callbacks.stop();
       await running.close();
       await reports.close();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { waitingToPlan } from "./lifecycle/reconciler.ts";
+import { whenToPlan } from "./lifecycle/reconciler.ts";
 import { retryDelayMs } from "./lifecycle/reports.ts";
 
 describe("retrying a failed update or heal", () => {
@@ -12,40 +12,27 @@ describe("retrying a failed update or heal", () => {
   });
 });
 
-describe("which requested deployments reconcile plans", () => {
+describe("when the controller plans a deployment waiting for its plan", () => {
   const now = Date.parse("2026-12-03T12:00:00Z");
-  const record = (id: string, ageMs: number) => ({ id, createdAt: new Date(now - ageMs) });
-  const records = [
-    record("old", 30_000),
-    record("young", 29_999),
-    record("left", 10),
-    record("busy", 60_000),
-  ];
+  const record = (id: string, ageMs: number) => ({ id, askedAt: new Date(now - ageMs) });
+  const here = { busy: new Set(["busy"]), leftWaiting: new Set(["left"]) };
 
-  it("leaves a young record to its creator, plans an old one and one this API left waiting", () => {
-    const { plan, young } = waitingToPlan(
-      records,
-      { busy: new Set(["busy"]), leftWaiting: new Set(["left"]) },
-      now,
-      30_000,
-    );
-    assert.deepEqual(
-      plan.map((r) => r.id),
-      ["old", "left"],
-    );
-    assert.equal(young, 1);
+  it("plans one asked for longer ago than the plan timeout, and one this API left waiting, at once", () => {
+    assert.deepEqual(whenToPlan(record("old", 30_000), here, now, 30_000), { kind: "now" });
+    assert.deepEqual(whenToPlan(record("left", 10), here, now, 30_000), { kind: "now" });
   });
 
-  it("never plans one whose create or plan is under way here, however old", () => {
-    const { plan } = waitingToPlan(
-      records,
-      { busy: new Set(["busy", "left"]), leftWaiting: new Set(["left"]) },
-      now,
-      0,
-    );
-    assert.deepEqual(
-      plan.map((r) => r.id),
-      ["old", "young"],
-    );
+  it("leaves a younger one to its requester, and looks again when the plan timeout has passed", () => {
+    assert.deepEqual(whenToPlan(record("young", 29_000), here, now, 30_000), {
+      kind: "later",
+      afterMs: 1_000,
+    });
+  });
+
+  it("never plans one whose create is under way here, however old", () => {
+    assert.deepEqual(whenToPlan(record("busy", 60_000), here, now, 0), { kind: "requester" });
+    assert.deepEqual(whenToPlan(record("left", 60_000), { ...here, busy: new Set(["left"]) }, now, 0), {
+      kind: "requester",
+    });
   });
 });

@@ -1,8 +1,9 @@
 // The API's deployment controller (docs/architecture.md §2 and §3): what operators ask for
 // (lifecycle/requests.ts), what the workers and the status service report (lifecycle/reports.ts), and a
-// reconciler that puts right what could not be done at the time (lifecycle/reconciler.ts). Every state
-// change goes through the transition table (lifecycle/state-writer.ts); commands reach the workers
-// through the record's own outbox (lifecycle/dispatcher.ts).
+// reconciler — a keyed work queue of deployment ids — that puts right what could not be done at the
+// time (lifecycle/reconciler.ts). Every state change goes through the transition table
+// (lifecycle/state-writer.ts); commands reach the workers through the record's own outbox
+// (lifecycle/dispatcher.ts).
 import type { Capacity } from "../../domain/capacity.ts";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import { Dispatcher } from "./lifecycle/dispatcher.ts";
@@ -22,11 +23,14 @@ export class DeploymentLifecycle {
 
   constructor(deps: LifecycleDeps) {
     const states = new StateWriter(deps.store);
-    const lookAgain = () => this.reconciler.lookAgain();
-    const dispatcher = new Dispatcher(deps, lookAgain);
-    const plans = new PlanPath(deps, states, dispatcher, lookAgain);
+    // What could not be finished is queued, to be tried again with backoff.
+    const tryAgain = (id: string) => this.reconciler.queue.addRateLimited(id);
+    const dispatcher = new Dispatcher(deps, tryAgain);
+    const plans = new PlanPath(deps, states, dispatcher, tryAgain);
     this.requests = new DeploymentRequests(deps, states, dispatcher, plans);
-    this.reports = new ReportHandler(deps, states, dispatcher, (at) => this.reconciler.retryAt(at));
+    this.reports = new ReportHandler(deps, states, dispatcher, (id, at) =>
+      this.reconciler.queue.addAfter(id, at - Date.now()),
+    );
     this.reconciler = new Reconciler(deps, states, dispatcher, plans, this.reports);
   }
 
@@ -56,13 +60,42 @@ export class DeploymentLifecycle {
     return this.requests.capacity(correlationId);
   }
 
-  /** Applies a message from the reports exchange: a worker's report or the status service's drift. */
-  onReport(body: unknown): Promise<void> {
-    return this.reports.onReport(body);
+  /**
+   * Applies a message from the reports exchange — a worker's report or the status service's drift —
+   * in its turn with the other work on its deployment (messages about one deployment are applied in the
+   * order they came), then queues the deployment to be reconciled.
+   */
+  async onReport(body: unknown): Promise<void> {
+    const message = this.reports.read(body);
+    if (message === undefined) return;
+    const { queue } = this.reconciler;
+    await queue.exclusive(message.deploymentId, message.apply);
+    queue.add(message.deploymentId);
   }
 
-  /** Puts right what could not be done at the time; called on every tick of the API's reconcile loop. */
-  reconcile(now = Date.now()): Promise<void> {
-    return this.reconciler.reconcile(now);
+  /** Queues every deployment that may need the controller, when the last listing is old enough (the API's tick). */
+  resync(now = Date.now()): Promise<void> {
+    return this.reconciler.resync(now);
+  }
+
+  /** Lists every deployment that may need the controller now and reconciles them: resolves once none is left to do now. */
+  async reconcileAll(): Promise<void> {
+    await this.reconciler.resync(Date.now(), true);
+    await this.reconciler.queue.idle();
+  }
+
+  /** How many deployments wait for a round of the controller now. */
+  get queueDepth(): number {
+    return this.reconciler.queue.depth;
+  }
+
+  /** How many rounds in a row could not finish for a deployment (0 after one that did). */
+  failuresOf(deploymentId: string): number {
+    return this.reconciler.queue.failuresOf(deploymentId);
+  }
+
+  /** Starts no more rounds; resolves once those under way have ended. */
+  stop(): Promise<void> {
+    return this.reconciler.queue.stop();
   }
 }

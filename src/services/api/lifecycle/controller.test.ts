@@ -10,6 +10,7 @@ import type { DeploymentRecord, OperationRecord } from "../../../domain/deployme
 import type { DeploymentState } from "../../../domain/deployment-states.ts";
 import type { OrchestratorRequest, PlanReply, Report, WorkCommand } from "../../../domain/messages.ts";
 import type { ResourceDefinition } from "../../../domain/resource-definition.ts";
+import { deploymentNames } from "../../../k8s/render/workloads.ts";
 import { createLogger } from "../../../platform/logger.ts";
 import type { Store } from "../../../store/store.ts";
 import { DeploymentLifecycle } from "../deployment-lifecycle.ts";
@@ -34,13 +35,20 @@ const REQUEST = {
 class MemoryStore {
   readonly records = new Map<string, DeploymentRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** How long the next read of a record takes (a slow database), once. */
+  nextGetMs = 0;
 
   asStore(): Store {
     const records = this.records;
     const operations = this.operations;
     return {
       deployments: {
-        get: (id: string) => Promise.resolve(records.get(id)),
+        get: async (id: string) => {
+          const ms = this.nextGetMs;
+          this.nextGetMs = 0;
+          if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+          return records.get(id);
+        },
         create: (record: DeploymentRecord) => Promise.resolve(void records.set(record.id, record)),
         remove: (id: string) => Promise.resolve(void records.delete(id)),
         inStates: (states: readonly DeploymentState[]) =>
@@ -96,7 +104,12 @@ class MemoryStore {
 
 /** An orchestrator that answers as told (or not at all), and a work queue that takes or refuses commands. */
 function controller(
-  options: { orchestrator?: "plans" | "refuses" | "away"; broker?: "takes" | "refuses" } = {},
+  options: {
+    orchestrator?: "plans" | "refuses" | "away";
+    broker?: "takes" | "refuses";
+    /** What the status service says runs, per deployment (absent: no status service). */
+    live?: Map<string, { stale: boolean; components: { name: string; replicas: number }[] }>;
+  } = {},
 ) {
   const store = new MemoryStore();
   const sent: WorkCommand[] = [];
@@ -137,6 +150,10 @@ function controller(
     selfHeal: true,
     planTimeoutMs: 0,
     driftSweepMs: 60_000,
+    roundBackoff: { firstMs: 5, maxMs: 40 },
+    ...(options.live === undefined
+      ? {}
+      : { liveStatus: (id: string) => Promise.resolve(options.live?.get(id) ?? { stale: true }) }),
   });
   const report = (record: DeploymentRecord, outcome: "ready" | "failed" | "deleted", reason?: string) =>
     lifecycle.onReport(
@@ -147,6 +164,15 @@ function controller(
       ),
     );
   return { lifecycle, store, sent, asked, world, report };
+}
+
+/** Polls until `check` holds, or fails after `timeoutMs`. */
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 describe("deployment controller", () => {
@@ -175,10 +201,10 @@ describe("deployment controller", () => {
     const record = await lifecycle.create("t1", REQUEST, "c1");
     assert.equal(record.state, "requested");
     assert.equal(sent.length, 0);
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     assert.equal(store.records.get(record.id)?.state, "requested", "still away: still waiting");
     world.orchestrator = "plans";
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     assert.equal(store.records.get(record.id)?.state, "planned");
     assert.deepEqual(
       sent.map((c) => c.type),
@@ -192,7 +218,7 @@ describe("deployment controller", () => {
     assert.equal(store.records.get(record.id)?.dispatchPending, true);
     assert.equal(store.operations.get(record.operationId)?.state, "pending", "not queued yet");
     world.broker = "takes";
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     assert.deepEqual(
       sent.map((c) => c.type),
       ["provision"],
@@ -267,10 +293,10 @@ describe("deployment controller", () => {
     assert.equal(waiting.pendingSpec?.tac, 9);
     assert.equal(waiting.spec.tac, 7, "the request in force is unchanged until planned");
     assert.deepEqual(restarts, []);
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     assert.equal(store.records.get(record.id)?.pendingSpec?.tac, 9, "still away: still waiting");
     world.orchestrator = "plans";
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     const planned = store.records.get(record.id);
     assert.equal(planned?.state, "updating");
     assert.equal(planned?.spec.tac, 9);
@@ -291,12 +317,106 @@ describe("deployment controller", () => {
     world.orchestrator = "away";
     const { record: waiting } = await lifecycle.update(undefined, record.id, { tac: 9 }, undefined, "c2");
     world.orchestrator = "refuses";
-    await lifecycle.reconcile();
+    await lifecycle.reconcileAll();
     const back = store.records.get(record.id);
     assert.equal(back?.state, "ready");
     assert.equal(back?.spec.tac, 7);
     assert.equal(back?.pendingSpec, undefined);
     assert.equal(store.operations.get(waiting.operationId)?.state, "failed");
     assert.equal(store.operations.get(waiting.operationId)?.error?.code, "insufficient-rus");
+  });
+  it("plans by itself, trying again with growing delays, a create made while no orchestrator listened", async () => {
+    const { lifecycle, store, asked, world } = controller({ orchestrator: "away" });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    assert.equal(record.state, "requested");
+    await until(() => lifecycle.failuresOf(record.id) >= 3, "three attempts while away");
+    world.orchestrator = "plans";
+    await until(() => store.records.get(record.id)?.state === "planned", "the create planned");
+    assert.equal(
+      asked.filter((r) => r.type === "plan").length,
+      1,
+      "only an orchestrator that listens is asked",
+    );
+    await until(() => lifecycle.failuresOf(record.id) === 0, "the failures forgotten");
+    await lifecycle.stop();
+  });
+
+  it("sends by itself a command the broker refused, once the broker takes it", async () => {
+    const { lifecycle, store, sent, world } = controller({ broker: "refuses" });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await until(() => lifecycle.failuresOf(record.id) >= 2, "two attempts refused");
+    world.broker = "takes";
+    await until(() => store.records.get(record.id)?.dispatchPending === undefined, "the command taken");
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision"],
+    );
+    await lifecycle.stop();
+  });
+
+  it("applies the reports about one deployment in the order they came, however long each takes", async () => {
+    const { lifecycle, store, sent, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    // ready, then failed of the same operation: applied in that order the deployment is ready, and the
+    // failure (of an operation already ended) changes nothing; the other way round it would be torn
+    // down. The first takes longer (its read of the record is slow), so only their turns keep the order.
+    store.nextGetMs = 100;
+    const applying = [report(record, "ready"), report(record, "failed", "came second")];
+    await Promise.all(applying);
+    assert.equal(store.records.get(record.id)?.state, "ready");
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision"],
+    );
+    await lifecycle.stop();
+  });
+
+  it("heals a running deployment whose component the periodic check finds missing", async () => {
+    const live = new Map<string, { stale: boolean; components: { name: string; replicas: number }[] }>();
+    const { lifecycle, store, sent, report } = controller({ live });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    const ready = store.records.get(record.id);
+    assert.ok(ready);
+    const components = deploymentNames(DEFINITION).map((name) => ({ name, replicas: 1 }));
+    assert.ok(components.length >= 2);
+    live.set(record.id, { stale: false, components });
+    ready.updatedAt = new Date(Date.now() - 120_000); // changed long ago: the check no longer waits
+    await lifecycle.reconcileAll();
+    assert.equal(store.records.get(record.id)?.state, "ready", "all there: left alone");
+    live.set(record.id, { stale: false, components: components.slice(0, 1) });
+    await lifecycle.reconcileAll();
+    const healing = store.records.get(record.id);
+    assert.equal(healing?.state, "degraded");
+    assert.equal(healing?.reasonCode, "drift");
+    assert.match(healing?.reason ?? "", /missing \(found by the periodic check\)/);
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision", "provision"],
+    );
+    await lifecycle.stop();
+  });
+
+  it("tries a failed update again once its time has come", async () => {
+    const { lifecycle, store, sent, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    const { record: updating } = await lifecycle.update(undefined, record.id, { tac: 8 }, undefined, "c2");
+    await report(updating, "failed", "the new DU never became ready");
+    await lifecycle.reconcileAll();
+    assert.equal(sent.length, 2, "not before its time");
+    const degraded = store.records.get(record.id);
+    assert.ok(degraded?.retryAt);
+    degraded.retryAt = new Date(Date.now() - 1); // its time has come
+    await lifecycle.reconcileAll();
+    const retrying = store.records.get(record.id);
+    assert.equal(retrying?.state, "degraded");
+    assert.equal(retrying?.retryAt, undefined, "an attempt runs");
+    assert.equal(retrying?.reasonCode, "update-failed", "what went wrong stays the reason");
+    assert.deepEqual(
+      sent.map((c) => c.type),
+      ["provision", "provision", "provision"],
+    );
+    await lifecycle.stop();
   });
 });

@@ -1,6 +1,6 @@
 // Hands the workers the command a record's last move decided, and gives reservations back to the
 // orchestrator. The record is its own outbox: a command the broker did not take stays marked
-// `dispatchPending` and the reconciler sends it again.
+// `dispatchPending`, and the deployment is queued for the reconciler to send it again.
 import { envelope } from "../../../bus/envelopes.ts";
 import { WORK_QUEUE } from "../../../bus/topology.ts";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
@@ -12,8 +12,8 @@ import type { LifecycleDeps } from "./lifecycle-deps.ts";
 export class Dispatcher {
   constructor(
     private readonly deps: LifecycleDeps,
-    /** Told when the broker did not take a command, so the reconciler looks again soon. */
-    private readonly onBrokerAway: () => void,
+    /** Told of a deployment whose command the broker did not take, to be sent again later. */
+    private readonly onBrokerAway: (deploymentId: string) => void,
   ) {}
 
   /**
@@ -32,7 +32,7 @@ export class Dispatcher {
           { err, deploymentId: record.id, command: command.type },
           "the broker did not take the command; it is sent again when the broker is back",
         );
-        this.onBrokerAway();
+        this.onBrokerAway(record.id);
         return;
       }
     }

@@ -1,6 +1,7 @@
 // What the API's deployment controller needs from outside: the records, the work queue, the
 // orchestrator, the status service, and its settings.
 import type { Publisher } from "rabbitmq-client";
+import type { Backoff } from "../../../platform/backoff.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Store } from "../../../store/store.ts";
 import type { OrchestratorLink } from "../orchestrator-client.ts";
@@ -17,4 +18,6 @@ export interface LifecycleDeps extends OrchestratorLink {
   liveStatus?: (deploymentId: string) => Promise<unknown>;
   /** How often running deployments are compared with what their definitions run. */
   driftSweepMs: number;
+  /** The backoff of a controller round that could not finish (default: the reconciler's ROUND_BACKOFF). */
+  roundBackoff?: Backoff;
 }

@@ -31,13 +31,13 @@ export class PlanPath {
     private readonly deps: LifecycleDeps,
     private readonly states: StateWriter,
     private readonly dispatcher: Dispatcher,
-    /** Told when a record was left waiting, so the reconciler looks again soon. */
-    private readonly onLeftWaiting: () => void,
+    /** Told of a record left waiting, to be planned again later. */
+    private readonly onLeftWaiting: (deploymentId: string) => void,
   ) {}
 
   leaveWaiting(id: string): void {
     this.leftWaiting.add(id);
-    this.onLeftWaiting();
+    this.onLeftWaiting(id);
   }
 
   /** Plans a `requested` record, or an `updating` one's pending request, and dispatches its provision. */

@@ -19,16 +19,24 @@ export class ReportHandler {
     private readonly deps: LifecycleDeps,
     private readonly states: StateWriter,
     private readonly dispatcher: Dispatcher,
-    /** Told when a failed change is to be tried again, and when. */
-    private readonly onRetryScheduled: (at: number) => void,
+    /** Told when a deployment's failed change is to be tried again. */
+    private readonly onRetryScheduled: (deploymentId: string, at: number) => void,
   ) {}
 
-  /** Applies a message from the reports exchange: a worker's report or the status service's drift. */
-  async onReport(body: unknown): Promise<void> {
+  /**
+   * Reads a message from the reports exchange — a worker's report or the status service's drift —
+   * into the deployment it is about and how to apply it (undefined: not a report).
+   */
+  read(body: unknown): { deploymentId: string; apply: () => Promise<void> } | undefined {
     const drift = readEnvelope<DriftReport>(body, ["drift"]);
-    if (drift !== undefined) return this.onDrift(drift);
+    if (drift !== undefined) return { deploymentId: drift.deploymentId, apply: () => this.onDrift(drift) };
     const report = readEnvelope<Report>(body, ["report"]);
-    if (report === undefined) return;
+    if (report === undefined) return undefined;
+    return { deploymentId: report.deploymentId, apply: () => this.onWorkerReport(report) };
+  }
+
+  /** Applies a worker's report of an operation: progress, ready, failed or deleted. */
+  private async onWorkerReport(report: Report): Promise<void> {
     const { store } = this.deps;
     const record = await store.deployments.get(report.deploymentId);
     const { operationId, outcome } = report.payload;
@@ -131,7 +139,7 @@ export class ReportHandler {
       { current: record.state },
     );
     if (degraded === undefined) return;
-    this.onRetryScheduled(retryAt.getTime());
+    this.onRetryScheduled(record.id, retryAt.getTime());
     log.warn({ reason, retries, retryAt }, `the ${kind} failed; trying again later`);
   }
 

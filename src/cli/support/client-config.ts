@@ -3,7 +3,7 @@
 // override it, so scripts and CI need no file at all. A file others can read is refused, as ssh does.
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { ClientSettings } from "../platform/config.ts";
+import type { ClientSettings } from "../../platform/config.ts";
 
 export interface ClientConfig {
   url: string;
@@ -11,10 +11,10 @@ export interface ClientConfig {
   tenant?: string;
 }
 
-export class InvalidConfigError extends Error {
+export class InvalidClientConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "InvalidConfigError";
+    this.name = "InvalidClientConfigError";
   }
 }
 
@@ -26,7 +26,9 @@ export async function loadClientConfig(settings: ClientSettings): Promise<Client
     const info = await stat(path);
     if ((info.mode & 0o077) !== 0) {
       const mode = (info.mode & 0o777).toString(8);
-      throw new InvalidConfigError(`${path} can be read by others (mode ${mode}); run: chmod 600 ${path}`);
+      throw new InvalidClientConfigError(
+        `${path} can be read by others (mode ${mode}); run: chmod 600 ${path}`,
+      );
     }
     saved = JSON.parse(await readFile(path, "utf8")) as Partial<ClientConfig>;
   } catch (err) {

@@ -1,6 +1,6 @@
 // What `create --wait` shows while a deployment provisions: a line per step (state changes, each
 // component as it becomes ready) and, on a terminal, a spinner with what is still outstanding.
-import type { DeploymentView } from "../../client/api-client.ts";
+import type { DeploymentView } from "../../api-client/api-client.ts";
 import { LEAVING_STATES } from "../../domain/deployment-states.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -1,8 +1,8 @@
 // Follows one deployment's server-sent events until it reaches one of the wanted states, reconnecting
 // when the stream drops (an API restart, a proxy timeout) until the deadline.
 import { setTimeout as delay } from "node:timers/promises";
-import type { DeploymentView, RanaasClient } from "../../client/api-client.ts";
-import { ApiError, UnreachableError } from "../../client/api-client.ts";
+import type { DeploymentView, RanaasClient } from "../../api-client/api-client.ts";
+import { ApiError, UnreachableError } from "../../api-client/api-client.ts";
 import { CommandFailure, EXIT } from "./session.ts";
 
 export async function followDeployment(

@@ -1,7 +1,7 @@
 // How the client commands print: aligned tables and descriptions for people, JSON or YAML for scripts.
 import { Option } from "commander";
 import { stringify } from "yaml";
-import type { DeploymentView } from "../../client/api-client.ts";
+import type { DeploymentView } from "../../api-client/api-client.ts";
 
 export type OutputFormat = "table" | "json" | "yaml";
 

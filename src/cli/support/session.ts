@@ -1,7 +1,7 @@
 // Runs a client command: finds the login, makes the client, and turns every failure into a message on
 // stderr and an exit code scripts can rely on (documented in `ranaas --help` and the README).
-import { ApiError, RanaasClient, UnreachableError } from "../../client/api-client.ts";
-import { InvalidConfigError, loadClientConfig } from "../../client/client-config.ts";
+import { ApiError, RanaasClient, UnreachableError } from "../../api-client/api-client.ts";
+import { InvalidClientConfigError, loadClientConfig } from "./client-config.ts";
 import { clientSettings } from "../../platform/config.ts";
 
 export const EXIT = {
@@ -60,7 +60,7 @@ function report(command: string, err: unknown): number {
     console.error(`ranaas ${command}: ${err.message}`);
     return EXIT.unavailable;
   }
-  if (err instanceof InvalidConfigError) {
+  if (err instanceof InvalidClientConfigError) {
     console.error(`ranaas ${command}: ${err.message}`);
     return EXIT.unauthorized;
   }
