@@ -22,7 +22,8 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
   const ranaas = ranaasForSuite(
     { "operator-a": "operator", provider: "admin" },
     "ranaas_e2e",
-    { RANAAS_DRIFT_SWEEP_MS: "1000" },
+    // The callbacks' test receiver listens on loopback, which callbacks may reach only when allowed.
+    { RANAAS_DRIFT_SWEEP_MS: "1000", RANAAS_CALLBACK_ALLOW: "127.0.0.1/32" },
     2,
   );
   const api = apiAs(ranaas, "operator-a");

@@ -29,6 +29,40 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads where callbacks may go, and refuses a range or proxy it cannot use, naming the variable", () => {
+    const config = loadConfig({
+      RANAAS_CALLBACK_ALLOW: "10.20.0.0/16, 127.0.0.1/32:9000",
+      RANAAS_CLUSTER_CIDRS: "203.0.114.0/24",
+      RANAAS_CALLBACK_PROXY: "http://egress:3128",
+    });
+    assert.deepEqual(
+      config.outbound.allow.map((r) => [r.text, r.port]),
+      [
+        ["10.20.0.0/16", undefined],
+        ["127.0.0.1/32:9000", 9000],
+      ],
+    );
+    assert.deepEqual(
+      config.outbound.deny.map((r) => r.text),
+      ["203.0.114.0/24"],
+    );
+    assert.equal(config.callbackProxy, "http://egress:3128");
+    assert.equal(loadConfig({}).callbackProxy, undefined);
+    assert.throws(
+      () =>
+        loadConfig({
+          RANAAS_CALLBACK_ALLOW: "10.0.0.0/33",
+          RANAAS_CLUSTER_CIDRS: "svc.cluster.local",
+          RANAAS_CALLBACK_PROXY: "socks5://egress:1080",
+        }),
+      (err: unknown) =>
+        err instanceof InvalidConfigError &&
+        err.problems.includes('RANAAS_CALLBACK_ALLOW: "10.0.0.0/33": the prefix length must be 0-32') &&
+        err.problems.some((p) => p.startsWith('RANAAS_CLUSTER_CIDRS: "svc.cluster.local" is not an IP')) &&
+        err.problems.some((p) => p.startsWith("RANAAS_CALLBACK_PROXY: expected a http URL")),
+    );
+  });
+
   it("refuses an unknown flavour and a partial set of images, naming each variable", () => {
     assert.throws(
       () => loadConfig({ RANAAS_RAN_FLAVOUR: "oai", RANAAS_IMAGE_CU: "r/cu:1" }),

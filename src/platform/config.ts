@@ -2,6 +2,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseBackhaulNetworks, type BackhaulNetwork } from "../domain/backhaul.ts";
+import { parseRanges, type OutboundPolicy } from "../domain/outbound-address.ts";
 import { RAN_FLAVOURS, type ContainerImages, type RanFlavour } from "../domain/resource-definition.ts";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -60,6 +61,14 @@ export interface RanaasConfig {
   selfHeal: boolean;
   /** The API's limits: request body size, and requests per second (sustained and burst) per caller. */
   limits: { maxBodyBytes: number; ratePerSecond: number; rateBurst: number };
+  /**
+   * Where tenants' callbacks may go besides the public internet (RANAAS_CALLBACK_ALLOW: ranges, each
+   * optionally with one port, e.g. `10.20.0.0/16,127.0.0.1/32:9000`) and which public ranges are the
+   * cluster's own (RANAAS_CLUSTER_CIDRS: its Service and Pod CIDRs; private ones are refused anyway).
+   */
+  outbound: OutboundPolicy;
+  /** An HTTP proxy callbacks tunnel through (RANAAS_CALLBACK_PROXY, e.g. http://egress:3128); none by default. */
+  callbackProxy: string | undefined;
 }
 
 export class InvalidConfigError extends Error {
@@ -151,6 +160,11 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     for (const p of parsed.problems) problems.push(`RANAAS_BACKHAUL_NETWORKS${p.path}: ${p.message}`);
     return [];
   };
+  const ranges = (name: string) => {
+    const parsed = parseRanges(text(name, ""));
+    for (const error of parsed.errors) problems.push(`${name}: ${error}`);
+    return parsed.ranges;
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
@@ -186,6 +200,9 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       ratePerSecond: positive("RANAAS_RATE_LIMIT_PER_SECOND", 50),
       rateBurst: positive("RANAAS_RATE_LIMIT_BURST", 200),
     },
+    outbound: { allow: ranges("RANAAS_CALLBACK_ALLOW"), deny: ranges("RANAAS_CLUSTER_CIDRS") },
+    callbackProxy:
+      text("RANAAS_CALLBACK_PROXY", "") === "" ? undefined : url("RANAAS_CALLBACK_PROXY", "", ["http"]),
   };
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return config;

@@ -14,7 +14,17 @@ export interface CallbackEvent {
   nextAttemptAt: Date;
   state: "pending" | "delivered" | "abandoned";
   lastError?: string | undefined;
+  /** When the last attempt ended. */
+  lastAttemptAt?: Date | undefined;
   leaseUntil?: Date | undefined;
+}
+
+/** What became of a deployment's callbacks. */
+export interface CallbackSummary {
+  delivered: number;
+  pending: number;
+  abandoned: number;
+  lastError?: { message: string; at: Date };
 }
 
 interface CallbackDocument extends Omit<CallbackEvent, "id"> {
@@ -30,6 +40,7 @@ export class CallbacksRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ state: 1, deploymentId: 1 }, { name: "state_deployment" });
+    await this.collection.createIndex({ deploymentId: 1 }, { name: "deployment" });
   }
 
   async enqueue(event: CallbackEvent): Promise<void> {
@@ -70,8 +81,30 @@ export class CallbacksRepository {
   async delivered(id: string): Promise<void> {
     await this.collection.updateOne(
       { _id: id },
-      { $set: { state: "delivered" }, $unset: { leaseUntil: "" }, $inc: { attempts: 1 } },
+      {
+        $set: { state: "delivered", lastAttemptAt: new Date() },
+        $unset: { leaseUntil: "" },
+        $inc: { attempts: 1 },
+      },
     );
+  }
+
+  /** What became of a deployment's callbacks (undefined: it has none), and why the newest undelivered one failed. */
+  async summary(deploymentId: string): Promise<CallbackSummary | undefined> {
+    const docs = await this.collection
+      .find({ deploymentId }, { projection: { state: 1, lastError: 1, lastAttemptAt: 1 } })
+      .toArray();
+    if (docs.length === 0) return undefined;
+    const summary: CallbackSummary = { delivered: 0, pending: 0, abandoned: 0 };
+    for (const doc of docs) {
+      summary[doc.state]++;
+      // The reason an event not delivered (yet) failed last; the newest of them.
+      const at = doc.lastAttemptAt;
+      if (doc.state === "delivered" || doc.lastError === undefined || at === undefined) continue;
+      if (summary.lastError === undefined || at >= summary.lastError.at)
+        summary.lastError = { message: doc.lastError, at };
+    }
+    return summary;
   }
 
   async failed(id: string, error: string, nextAttemptAt: Date | undefined): Promise<void> {
@@ -80,6 +113,7 @@ export class CallbacksRepository {
       {
         $set: {
           lastError: error,
+          lastAttemptAt: new Date(),
           ...(nextAttemptAt === undefined ? { state: "abandoned" as const } : { nextAttemptAt }),
         },
         $unset: { leaseUntil: "" },

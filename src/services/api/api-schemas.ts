@@ -186,6 +186,30 @@ export const LiveStatusSchema = Type.Object(
   { description: "Live status of the deployment's pods (from the status service)" },
 );
 
+const CallbacksSchema = Type.Object(
+  {
+    delivered: Type.Integer({ minimum: 0 }),
+    pending: Type.Integer({ minimum: 0, description: "waiting to be sent, or to be sent again" }),
+    abandoned: Type.Integer({ minimum: 0, description: "given up after 10 attempts" }),
+    lastError: Type.Optional(
+      Type.Object(
+        {
+          message: Type.String({
+            description:
+              "why the newest event not delivered (yet) failed at its last attempt: the receiver's answer, a timeout, a redirect (not followed), or `refused: …` when the URL or an address it resolved to may not be reached",
+          }),
+          at: Timestamp,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "What became of the CloudEvents sent to the callback URL (GET of one deployment only)",
+  },
+);
+
 export const DeploymentSchema = Type.Object(
   {
     id: Type.String({ description: "unique id (UUIDv7)" }),
@@ -216,6 +240,7 @@ export const DeploymentSchema = Type.Object(
     plan: Nullable(PlanSchema),
     connection: Nullable(ConnectionSchema),
     status: Type.Optional(LiveStatusSchema),
+    callbacks: Type.Optional(CallbacksSchema),
     restarts: Type.Optional(
       Type.Array(Type.String(), {
         description: "components the update restarts (PATCH only; empty while it waits to be planned)",

@@ -75,6 +75,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     selfHeal: config.selfHeal,
     planTimeoutMs: config.planTimeoutMs,
     driftSweepMs: config.driftSweepMs,
+    outbound: config.outbound,
     liveStatus: (id) => fetchLiveStatus(config.statusUrl, id),
     orchestratorListening,
   });
@@ -91,7 +92,10 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   );
   reports.on("error", (err: unknown) => logger.warn({ err }, "reports consumer error"));
 
-  const callbacks = new CallbackDispatcher(store, logger);
+  const callbacks = new CallbackDispatcher(store, logger, {
+    policy: config.outbound,
+    proxy: config.callbackProxy,
+  });
   callbacks.start();
 
   const resync = startTicker(() => lifecycle.resync(), {

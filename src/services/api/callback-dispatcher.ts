@@ -1,17 +1,24 @@
 // Delivers queued callbacks: CloudEvents (structured JSON) POSTed to the deployment's callbackUrl,
 // signed with the tenant's secret (`RANaaS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
 // "<t>.<body>">`), in order per deployment, retried with exponential backoff, never in the way of the
-// pipeline (it runs on its own timer and only reads the outbox).
+// pipeline (it runs on its own timer and only reads the outbox). Every delivery goes through
+// platform/outbound-http.ts: only to vetted public addresses (or what the admin allowed), no redirects,
+// a deadline and a cap on the answer; why one was refused or failed is the event's `lastError`, which
+// the tenant sees on the deployment.
 import { startTicker, type Ticker } from "../../platform/ticker.ts";
 import { createHmac } from "node:crypto";
 import type { Logger } from "../../platform/logger.ts";
 import type { CallbackEvent } from "../../store/callbacks-repository.ts";
 import type { Store } from "../../store/store.ts";
+import type { OutboundPolicy } from "../../domain/outbound-address.ts";
 import { backoffMs } from "../../platform/backoff.ts";
+import { postOutbound } from "../../platform/outbound-http.ts";
 
 export const SIGNATURE_HEADER = "ranaas-signature";
 const MAX_ATTEMPTS = 10;
 const TIMEOUT_MS = 5000;
+/** The most of a receiver's answer that is read (its body is not used). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export function sign(secret: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
@@ -23,6 +30,7 @@ export class CallbackDispatcher {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly outbound: { policy: OutboundPolicy; proxy?: string | undefined },
     private readonly intervalMs = 250,
   ) {}
 
@@ -50,13 +58,13 @@ export class CallbackDispatcher {
       headers[SIGNATURE_HEADER] = sign(tenant.callbackSecret, timestamp, event.body);
     let error: string;
     try {
-      const response = await fetch(event.url, {
-        method: "POST",
-        headers,
-        body: event.body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+      const response = await postOutbound(event.url, headers, event.body, {
+        policy: this.outbound.policy,
+        proxy: this.outbound.proxy === undefined ? undefined : new URL(this.outbound.proxy),
+        timeoutMs: TIMEOUT_MS,
+        maxResponseBytes: MAX_ANSWER_BYTES,
       });
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         await this.store.callbacks.delivered(event.id);
         return;
       }

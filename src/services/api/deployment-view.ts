@@ -1,7 +1,12 @@
 // What the API answers for a deployment: the record, its plan and connection details, and live status.
 import type { DeploymentRecord, OperationRecord } from "../../domain/deployment-record.ts";
+import type { CallbackSummary } from "../../store/callbacks-repository.ts";
 
-export function deploymentView(record: DeploymentRecord, status?: unknown): Record<string, unknown> {
+export function deploymentView(
+  record: DeploymentRecord,
+  status?: unknown,
+  callbacks?: CallbackSummary,
+): Record<string, unknown> {
   const def = record.definition;
   return {
     id: record.id,
@@ -39,6 +44,16 @@ export function deploymentView(record: DeploymentRecord, status?: unknown): Reco
           },
     connection: record.connection ?? null,
     ...(status === undefined ? {} : { status }),
+    ...(callbacks === undefined
+      ? {}
+      : {
+          callbacks: {
+            ...callbacks,
+            ...(callbacks.lastError === undefined
+              ? {}
+              : { lastError: { ...callbacks.lastError, at: callbacks.lastError.at.toISOString() } }),
+          },
+        }),
     operationId: record.operationId,
     revision: record.revision,
     createdAt: record.createdAt.toISOString(),

@@ -217,7 +217,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const record = await store.deployments.get(id, visibleTenant(request));
       if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
       void reply.header("etag", `"${record.revision}"`);
-      return deploymentView(record, await fetchLiveStatus(deps.statusUrl, id));
+      const [status, callbacks] = await Promise.all([
+        fetchLiveStatus(deps.statusUrl, id),
+        record.spec.callbackUrl === undefined ? undefined : store.callbacks.summary(id),
+      ]);
+      return deploymentView(record, status, callbacks);
     },
   );
 

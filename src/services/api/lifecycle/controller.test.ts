@@ -8,6 +8,7 @@ import type { Publisher } from "rabbitmq-client";
 import { envelope } from "../../../bus/envelopes.ts";
 import type { DeploymentRecord, OperationRecord } from "../../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../../domain/deployment-states.ts";
+import { NO_EXCEPTIONS } from "../../../domain/outbound-address.ts";
 import type { OrchestratorRequest, PlanReply, Report, WorkCommand } from "../../../domain/messages.ts";
 import type { ResourceDefinition } from "../../../domain/resource-definition.ts";
 import { deploymentNames } from "../../../k8s/render/workloads.ts";
@@ -151,6 +152,7 @@ function controller(
     planTimeoutMs: 0,
     driftSweepMs: 60_000,
     roundBackoff: { firstMs: 5, maxMs: 40 },
+    outbound: NO_EXCEPTIONS,
     ...(options.live === undefined
       ? {}
       : { liveStatus: (id: string) => Promise.resolve(options.live?.get(id) ?? { stale: true }) }),

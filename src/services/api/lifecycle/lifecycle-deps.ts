@@ -2,6 +2,7 @@
 // orchestrator, the status service, and its settings.
 import type { Publisher } from "rabbitmq-client";
 import type { Backoff } from "../../../platform/backoff.ts";
+import type { OutboundPolicy } from "../../../domain/outbound-address.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Store } from "../../../store/store.ts";
 import type { OrchestratorLink } from "../orchestrator-client.ts";
@@ -18,6 +19,8 @@ export interface LifecycleDeps extends OrchestratorLink {
   liveStatus?: (deploymentId: string) => Promise<unknown>;
   /** How often running deployments are compared with what their definitions run. */
   driftSweepMs: number;
+  /** Where callbacks may go (a callback URL elsewhere is refused when it is asked for). */
+  outbound: OutboundPolicy;
   /** The backoff of a controller round that could not finish (default: the reconciler's ROUND_BACKOFF). */
   roundBackoff?: Backoff;
 }

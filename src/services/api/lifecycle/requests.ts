@@ -6,7 +6,9 @@ import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import { DELETABLE_STATES, INITIAL_STATE, nextState } from "../../../domain/deployment-states.ts";
 import { RanaasError } from "../../../domain/error-codes.ts";
 import type { CapacityReply, CapacityRequest } from "../../../domain/messages.ts";
-import { validateSpec } from "../../../domain/validate-spec.ts";
+import { callbackUrlRefusal } from "../../../domain/outbound-address.ts";
+import type { Problem } from "../../../domain/problem.ts";
+import { validateSpec, type NormalizedSpec } from "../../../domain/validate-spec.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import { NameTakenError } from "../../../store/deployments-repository.ts";
 import { changedComponents } from "../changed-components.ts";
@@ -25,20 +27,32 @@ export class DeploymentRequests {
     private readonly plans: PlanPath,
   ) {}
 
+  /**
+   * The request, validated, with its callback URL vetted (it may not name an address inside RANaaS's
+   * network); a 422 naming every problem otherwise.
+   */
+  private checked(input: unknown, what: string): NormalizedSpec {
+    const validated = validateSpec(input);
+    const problems: Problem[] = validated.ok ? [] : [...validated.problems];
+    const callbackUrl = (input as { callbackUrl?: unknown } | null)?.callbackUrl;
+    if (typeof callbackUrl === "string" && !problems.some((p) => p.path === "/callbackUrl")) {
+      const refusal = callbackUrlRefusal(callbackUrl, this.deps.outbound);
+      if (refusal !== undefined) problems.push({ path: "/callbackUrl", message: refusal });
+    }
+    if (!validated.ok || problems.length > 0)
+      throw new RanaasError("invalid-request", `${what} has ${problems.length} problem(s)`, { problems });
+    return validated.spec;
+  }
+
   /** Records a valid request and tries to plan it at once; a refusal leaves nothing behind. */
   async create(tenant: string, input: unknown, correlationId: string): Promise<DeploymentRecord> {
-    const validated = validateSpec(input);
-    if (!validated.ok) {
-      throw new RanaasError("invalid-request", `the request has ${validated.problems.length} problem(s)`, {
-        problems: validated.problems,
-      });
-    }
+    const spec = this.checked(input, "the request");
     const now = new Date();
     const record: DeploymentRecord = {
       id: uuidV7(),
       tenant,
-      name: validated.spec.name,
-      spec: validated.spec,
+      name: spec.name,
+      spec,
       state: INITIAL_STATE,
       revision: 1,
       operationId: uuidV7(),
@@ -116,16 +130,7 @@ export class DeploymentRequests {
         problems: [{ path: "/name", message: "cannot change" }],
       });
     }
-    const validated = validateSpec(merged);
-    if (!validated.ok) {
-      throw new RanaasError(
-        "invalid-request",
-        `the updated request has ${validated.problems.length} problem(s)`,
-        {
-          problems: validated.problems,
-        },
-      );
-    }
+    const spec = this.checked(merged, "the updated request");
     const previous = record.definition;
     const operationId = uuidV7();
     // The patched request waits on the record for its plan, as a create does: planned now when an
@@ -133,7 +138,7 @@ export class DeploymentRequests {
     const updating = await this.states.step(
       "update",
       id,
-      { operationId, retryAt: undefined, pendingSpec: validated.spec, updateFrom: record.state },
+      { operationId, retryAt: undefined, pendingSpec: spec, updateFrom: record.state },
       { current: record.state, revision: record.revision },
     );
     if (updating === undefined)
