@@ -76,6 +76,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     planTimeoutMs: config.planTimeoutMs,
     driftSweepMs: config.driftSweepMs,
     outbound: config.outbound,
+    provisionTimeoutMs: config.provisionTimeoutMs,
+    teardownTimeoutMs: config.teardownTimeoutMs,
     liveStatus: (id) => fetchLiveStatus(config.statusUrl, id),
     orchestratorListening,
   });

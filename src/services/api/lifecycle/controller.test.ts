@@ -153,6 +153,8 @@ function controller(
     driftSweepMs: 60_000,
     roundBackoff: { firstMs: 5, maxMs: 40 },
     outbound: NO_EXCEPTIONS,
+    provisionTimeoutMs: 120_000,
+    teardownTimeoutMs: 600_000,
     ...(options.live === undefined
       ? {}
       : { liveStatus: (id: string) => Promise.resolve(options.live?.get(id) ?? { stale: true }) }),
@@ -419,6 +421,28 @@ describe("deployment controller", () => {
       sent.map((c) => c.type),
       ["provision", "provision", "provision"],
     );
+    await lifecycle.stop();
+  });
+  it("sends again the command of an operation the workers said nothing about for too long, once", async () => {
+    const { lifecycle, store, sent, report } = controller();
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await lifecycle.reconcileAll();
+    assert.equal(sent.length, 1, "not while it may still be under way");
+    const planned = store.records.get(record.id);
+    assert.ok(planned);
+    planned.updatedAt = new Date(Date.now() - 2 * 120_000 - 1); // twice the provision deadline, no word
+    await lifecycle.reconcileAll();
+    await lifecycle.reconcileAll();
+    assert.deepEqual(
+      sent.map((c) => [c.type, c.deploymentId, c.revision]),
+      [
+        ["provision", record.id, planned.revision],
+        ["provision", record.id, planned.revision],
+      ],
+      "sent again once, for the same revision",
+    );
+    await report(planned, "ready");
+    assert.equal(store.records.get(record.id)?.state, "ready");
     await lifecycle.stop();
   });
 });

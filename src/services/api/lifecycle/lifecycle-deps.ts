@@ -21,6 +21,10 @@ export interface LifecycleDeps extends OrchestratorLink {
   driftSweepMs: number;
   /** Where callbacks may go (a callback URL elsewhere is refused when it is asked for). */
   outbound: OutboundPolicy;
+  /** A provision's deadline at the workers: twice this without word from them, its command is sent again. */
+  provisionTimeoutMs: number;
+  /** How long a teardown may wait for its namespace: a minute past this without word, it is sent again. */
+  teardownTimeoutMs: number;
   /** The backoff of a controller round that could not finish (default: the reconciler's ROUND_BACKOFF). */
   roundBackoff?: Backoff;
 }

@@ -2,9 +2,10 @@
 // queue of deployment ids (platform/work-queue.ts), fed by the reports and the status service's drift
 // (lifecycle/reports.ts), by what the request path could not finish, and by a periodic resync that
 // lists every record that may need it. Each round reconciles one deployment with what it should be:
-// sends again a command the broker did not take, plans a deployment still waiting for its plan, tries
-// again a failed change whose time has come, and compares a running deployment with what the cluster
-// holds, so drift missed while nobody watched is healed too. A round that could not finish is queued
+// sends again a command the broker did not take, or one whose operation the workers have not reported
+// on for far longer than it may take (a command or its reports lost), plans a deployment still waiting
+// for its plan, tries again a failed change whose time has come, and compares a running deployment
+// with what the cluster holds, so drift missed while nobody watched is healed too. A round that could not finish is queued
 // again with backoff; rounds for one id never overlap, nor overlap a report being applied to it.
 import { envelope } from "../../../bus/envelopes.ts";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
@@ -16,6 +17,7 @@ import { KeyedWorkQueue } from "../../../platform/work-queue.ts";
 import { deploymentNames } from "../../../k8s/render/workloads.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
 import type { PlanPath } from "./plan-path.ts";
+import { commandFor } from "../worker-commands.ts";
 import { retryDelayMs, type ReportHandler } from "./reports.ts";
 import type { StateWriter } from "./state-writer.ts";
 import type { Dispatcher } from "./dispatcher.ts";
@@ -37,7 +39,17 @@ const CONCURRENCY = 8;
 export const ROUND_BACKOFF: Backoff = { firstMs: 500, maxMs: 10_000 };
 
 /** The states whose records the resync queues (with those whose command may not have reached the broker). */
-const RESYNC_STATES = [STATE.requested, STATE.updating, ...TRANSITIONS.heal.from];
+const RESYNC_STATES = [
+  STATE.requested,
+  STATE.planned,
+  STATE.provisioning,
+  STATE.updating,
+  STATE.deleting,
+  ...TRANSITIONS.heal.from,
+];
+
+/** How far past a teardown's own deadline the workers may stay silent before it is sent again. */
+const TEARDOWN_SILENCE_MARGIN_MS = 60_000;
 
 /**
  * Whether to plan now a record waiting for its plan. Not one a request is handling here (its requester
@@ -62,6 +74,8 @@ export function whenToPlan(
 export class Reconciler {
   readonly queue: KeyedWorkQueue;
   private lastResync = Number.NEGATIVE_INFINITY;
+  /** When a silent operation's command was last sent again, per deployment. */
+  private readonly resent = new Map<string, number>();
 
   constructor(
     private readonly deps: LifecycleDeps,
@@ -103,6 +117,7 @@ export class Reconciler {
       await this.dispatcher.dispatch(record, record.operationId); // not taken: queued again with backoff
       return;
     }
+    if (await this.resendIfSilent(record, now)) return;
     if (
       record.state === STATE.requested ||
       (record.state === STATE.updating && record.pendingSpec !== undefined)
@@ -110,6 +125,42 @@ export class Reconciler {
       return this.planWaiting(record, now);
     if (record.retryAt !== undefined) return this.retryDegraded(record, now);
     if (nextState("heal", record.state) !== undefined) return this.checkDrift(record, now);
+  }
+
+  /**
+   * Sends again the command of an operation the workers have said nothing about for far longer than it
+   * may take — the command was lost, or its reports were: a level-triggered controller does not rely on
+   * every message arriving. Harmless when it was only slow: workers apply a revision idempotently and
+   * the API drops reports of an older operation. Whether the record is such an operation's.
+   */
+  private async resendIfSilent(record: DeploymentRecord, now: number): Promise<boolean> {
+    // A provision that reported progress is still the provision it was sent as.
+    const sent = record.state === STATE.provisioning ? { ...record, state: STATE.planned } : record;
+    const command = commandFor(sent, record.operationId);
+    const waiting =
+      record.retryAt !== undefined || (record.state === STATE.updating && record.pendingSpec !== undefined);
+    if (command === undefined || waiting) {
+      this.resent.delete(record.id);
+      return false;
+    }
+    const silenceMs =
+      command.type === "teardown"
+        ? this.deps.teardownTimeoutMs + TEARDOWN_SILENCE_MARGIN_MS
+        : 2 * this.deps.provisionTimeoutMs;
+    const quietMs = now - Math.max(record.updatedAt.getTime(), this.resent.get(record.id) ?? 0);
+    if (quietMs < silenceMs) {
+      this.queue.addAfter(record.id, silenceMs - quietMs);
+      return false;
+    }
+    const operation = await this.deps.store.operations.get(record.operationId);
+    if (operation?.state !== "running") return false;
+    this.resent.set(record.id, now);
+    this.deps.logger.warn(
+      { deploymentId: record.id, operationId: record.operationId, command: command.type, quietMs },
+      "no word from the workers on this operation for too long; sending its command again",
+    );
+    await this.dispatcher.dispatch(sent, record.operationId);
+    return true;
   }
 
   /** Plans a create or an update whose plan no orchestrator gave yet. */
