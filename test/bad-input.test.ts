@@ -3,6 +3,7 @@
 // oversized headers, and property-based requests. Never a 5xx, never a crash, never a half-written
 // record; every error is a problem document, and a refused request names its fields.
 import assert from "node:assert/strict";
+import { uuidV7 } from "../src/platform/uuid-v7.ts";
 import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
@@ -189,6 +190,13 @@ describe("bad input", { timeout: 300_000 }, () => {
       const answer = await post(body);
       assertProblem(answer, body);
       assert.equal(answer.body.code, "invalid-json", body);
+      // …and so it is in a merge patch, before anything is merged.
+      const patched = await send("PATCH", `/v1/ran-deployments/${uuidV7()}`, body, {
+        "content-type": "application/merge-patch+json",
+      });
+      assertProblem(patched, `PATCH ${body}`);
+      assert.equal(patched.status, 400, `PATCH ${body}: ${patched.text}`);
+      assert.equal(patched.body.code, "invalid-json", `PATCH ${body}`);
     }
   });
 
