@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import {
+  AdmissionregistrationV1Api,
   AppsV1Api,
   CoreV1Api,
   RbacAuthorizationV1Api,
@@ -28,6 +29,10 @@ const existing = {
   ...images,
 };
 
+/** Objects that live outside any namespace: the RBAC cluster roles and the worker's admission policy. */
+const isClusterScoped = (o: KubernetesObject) =>
+  (o.kind?.startsWith("Cluster") ?? false) || (o.kind?.startsWith("ValidatingAdmissionPolicy") ?? false);
+
 describe("Helm chart", { timeout: 300_000 }, () => {
   const kc = adminKubeConfig();
   const apps = kc.makeApiClient(AppsV1Api);
@@ -39,11 +44,16 @@ describe("Helm chart", { timeout: 300_000 }, () => {
   after(async () => {
     await deleteNamespaceAndWait(kc, namespace);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const admission = kc.makeApiClient(AdmissionregistrationV1Api);
     for (const o of clusterScoped) {
       const name = o.metadata?.name ?? "";
       if (o.kind === "ClusterRole") await rbac.deleteClusterRole({ name }).catch(() => undefined);
       if (o.kind === "ClusterRoleBinding")
         await rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
+      if (o.kind === "ValidatingAdmissionPolicyBinding")
+        await admission.deleteValidatingAdmissionPolicyBinding({ name }).catch(() => undefined);
+      if (o.kind === "ValidatingAdmissionPolicy")
+        await admission.deleteValidatingAdmissionPolicy({ name }).catch(() => undefined);
     }
   });
 
@@ -112,13 +122,11 @@ describe("Helm chart", { timeout: 300_000 }, () => {
       "nodeSelector.ranaas\\.io/role": "central",
       ...images,
     });
-    clusterScoped = objects.filter((o) => o.kind?.startsWith("Cluster"));
+    clusterScoped = objects.filter(isClusterScoped);
     await applyObjects(kc, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }]);
     await applyObjects(
       kc,
-      objects.map((o) =>
-        o.kind?.startsWith("Cluster") ? o : { ...o, metadata: { ...o.metadata, namespace } },
-      ),
+      objects.map((o) => (isClusterScoped(o) ? o : { ...o, metadata: { ...o.metadata, namespace } })),
     );
 
     const want: Record<string, number> = { api: 2, orchestrator: 2, worker: 1, status: 1 };

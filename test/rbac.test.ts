@@ -2,11 +2,18 @@
 // service each with its own ServiceAccount's token, provision and delete a deployment and read its live
 // status; the worker's identity is refused everything else.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CoreV1Api, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type KubernetesObject,
+  type V1Deployment,
+} from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
 import { stringify } from "yaml";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
@@ -17,6 +24,7 @@ import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { purgeQueues } from "./support/bus.ts";
 import { renderChart } from "./support/helm.ts";
+import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, deleteNamespaceAndWait, statusOf } from "./support/kube.ts";
 import { ServiceFleet } from "./support/services.ts";
 import { SIMULATED_SOFTWARE, stackConfig, uniqueName } from "./support/stack.ts";
@@ -36,7 +44,15 @@ async function chartRbac(): Promise<KubernetesObject[]> {
       kind: "Namespace",
       metadata: { name: "ranaas-system", labels: { "ranaas.io/system": "true" } },
     },
-    ...objects.filter((o) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(o.kind ?? "")),
+    ...objects.filter((o) =>
+      [
+        "ServiceAccount",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+      ].includes(o.kind ?? ""),
+    ),
   ];
 }
 
@@ -157,6 +173,214 @@ describe("services with least-privilege RBAC", () => {
         (err: unknown) => statusOf(err),
       );
       assert.equal(status, 403, `expected 403 for: ${what}`);
+    }
+  });
+  it("confines the worker's identity to RAN namespaces and RAN-shaped pods (the chart's admission policy)", async () => {
+    const worker = new KubeConfig();
+    worker.loadFromFile(workerKubeconfig);
+    const core = worker.makeApiClient(CoreV1Api);
+    const apps = worker.makeApiClient(AppsV1Api);
+    const adminCore = kc.makeApiClient(CoreV1Api);
+    const managed = { "app.kubernetes.io/managed-by": "ranaas" };
+    // Every attempt is a dry run: it goes through authorization and admission but changes nothing, so a
+    // policy that did not hold cannot harm the stack (kube-system included).
+    const dryRun = "All";
+    const outcome = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => ({ status: 200, message: "" }),
+        (err: unknown) => ({
+          status: statusOf(err),
+          message: err instanceof Error ? err.message : String(err),
+        }),
+      );
+    const ranNamespace = `ran-${randomBytes(6).toString("hex")}`;
+    const foreignRan = `ran-${randomBytes(6).toString("hex")}`;
+    const victim = uniqueName("victim");
+    await adminCore.createNamespace({ body: { metadata: { name: ranNamespace, labels: managed } } });
+    await adminCore.createNamespace({ body: { metadata: { name: foreignRan } } }); // not RANaaS's
+    await adminCore.createNamespace({ body: { metadata: { name: victim } } });
+    namespaces.push(ranNamespace, foreignRan, victim);
+
+    const pod = (changes: (d: V1Deployment) => void = () => undefined): V1Deployment => {
+      const deployment: V1Deployment = {
+        metadata: { name: "du", namespace: ranNamespace, labels: managed },
+        spec: {
+          selector: { matchLabels: { "app.kubernetes.io/component": "du" } },
+          template: {
+            metadata: { labels: { ...managed, "app.kubernetes.io/component": "du" } },
+            spec: {
+              containers: [
+                {
+                  name: "du",
+                  image: "simulated.invalid/srsran/du:25.10",
+                  securityContext: {
+                    privileged: false,
+                    capabilities: { drop: ["ALL"], add: ["SYS_NICE", "NET_RAW", "NET_ADMIN"] },
+                  },
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: { medium: "Memory" } }],
+            },
+          },
+        },
+      };
+      changes(deployment);
+      return deployment;
+    };
+    const spec = (d: V1Deployment) =>
+      d.spec?.template.spec as NonNullable<V1Deployment["spec"]>["template"]["spec"] & object;
+
+    // The policy is enforced once the API server has loaded it: wait for the first refusal.
+    await eventually(
+      async () => {
+        const kubeSystem = await outcome(
+          core.createNamespacedConfigMap({
+            namespace: "kube-system",
+            body: { metadata: { name: "ranaas-probe", labels: managed } },
+            dryRun,
+          }),
+        );
+        return kubeSystem.status === 403 ? kubeSystem : undefined;
+      },
+      { timeoutMs: 30_000, what: "the admission policy to refuse a ConfigMap in kube-system" },
+    );
+
+    const refused: [what: string, attempt: () => Promise<unknown>, reason: RegExp][] = [
+      [
+        "relabel kube-system",
+        async () => {
+          const ns = await adminCore.readNamespace({ name: "kube-system" });
+          ns.metadata = {
+            ...ns.metadata,
+            labels: {
+              ...ns.metadata?.labels,
+              ...managed,
+              "pod-security.kubernetes.io/enforce": "privileged",
+            },
+          };
+          return core.replaceNamespace({ name: "kube-system", body: ns, dryRun });
+        },
+        /RAN namespaces/,
+      ],
+      [
+        "delete a namespace that is not RANaaS's",
+        () => core.deleteNamespace({ name: victim, dryRun }),
+        /RAN namespaces/,
+      ],
+      [
+        "create a Service in kube-system",
+        () =>
+          core.createNamespacedService({
+            namespace: "kube-system",
+            body: { metadata: { name: "x", labels: managed }, spec: { ports: [{ port: 80 }] } },
+            dryRun,
+          }),
+        /RAN namespaces/,
+      ],
+      [
+        "create a RAN-named namespace without RANaaS's label",
+        () =>
+          core.createNamespace({
+            body: { metadata: { name: `ran-${randomBytes(6).toString("hex")}` } },
+            dryRun,
+          }),
+        /managed-by=ranaas/,
+      ],
+      [
+        "take over a RAN-named namespace RANaaS did not create",
+        async () => {
+          const ns = await adminCore.readNamespace({ name: foreignRan });
+          ns.metadata = { ...ns.metadata, labels: { ...ns.metadata?.labels, ...managed } };
+          return core.replaceNamespace({ name: foreignRan, body: ns, dryRun });
+        },
+        /never takes over/,
+      ],
+      [
+        "create a privileged pod",
+        () =>
+          apps.createNamespacedDeployment({
+            namespace: ranNamespace,
+            body: pod((d) => {
+              const c = spec(d).containers[0];
+              if (c?.securityContext) c.securityContext.privileged = true;
+            }),
+            dryRun,
+          }),
+        /not privileged/,
+      ],
+      [
+        "add SYS_ADMIN",
+        () =>
+          apps.createNamespacedDeployment({
+            namespace: ranNamespace,
+            body: pod((d) => {
+              const c = spec(d).containers[0];
+              if (c?.securityContext?.capabilities) c.securityContext.capabilities.add = ["SYS_ADMIN"];
+            }),
+            dryRun,
+          }),
+        /adds no capability/,
+      ],
+      [
+        "mount a host path",
+        () =>
+          apps.createNamespacedDeployment({
+            namespace: ranNamespace,
+            body: pod((d) => {
+              spec(d).volumes = [{ name: "root", hostPath: { path: "/" } }];
+            }),
+            dryRun,
+          }),
+        /no hostPath/,
+      ],
+      [
+        "use the host network for a DU",
+        () =>
+          apps.createNamespacedDeployment({
+            namespace: ranNamespace,
+            body: pod((d) => {
+              spec(d).hostNetwork = true;
+            }),
+            dryRun,
+          }),
+        /only a CU pod/,
+      ],
+      [
+        "share the host PID namespace",
+        () =>
+          apps.createNamespacedDeployment({
+            namespace: ranNamespace,
+            body: pod((d) => {
+              spec(d).hostPID = true;
+            }),
+            dryRun,
+          }),
+        /no host PID/,
+      ],
+    ];
+    for (const [what, attempt, reason] of refused) {
+      const answer = await outcome(attempt());
+      assert.equal(answer.status, 403, `expected 403 for: ${what} (${answer.message})`);
+      assert.match(answer.message, reason, what);
+    }
+    // What the worker does for a RAN deployment is still allowed.
+    for (const [what, attempt] of [
+      [
+        "create a RAN namespace",
+        () =>
+          core.createNamespace({
+            body: { metadata: { name: `ran-${randomBytes(6).toString("hex")}`, labels: managed } },
+            dryRun,
+          }),
+      ],
+      [
+        "create a RAN pod",
+        () => apps.createNamespacedDeployment({ namespace: ranNamespace, body: pod(), dryRun }),
+      ],
+      ["delete a RAN namespace", () => core.deleteNamespace({ name: ranNamespace, dryRun })],
+    ] as const) {
+      const answer = await outcome(attempt());
+      assert.equal(answer.status, 200, `expected the worker may ${what} (${answer.message})`);
     }
   });
 });

@@ -153,10 +153,16 @@ export async function waitForLoadBalancerAddress(
  * Asks for the namespace to be deleted (once is enough). Undefined once it is gone; otherwise what
  * Kubernetes says it is still waiting for (the namespace's true conditions, e.g. remaining finalizers).
  */
-export async function deleteNamespaceStep(config: KubeConfig, name: string): Promise<string | undefined> {
+export async function deleteNamespaceStep(
+  config: KubeConfig,
+  name: string,
+  /** Checks the namespace's labels before it is deleted (throws to keep it). */
+  verify: (labels: Record<string, string> | undefined) => void = () => undefined,
+): Promise<string | undefined> {
   const core = config.makeApiClient(CoreV1Api);
   try {
     const ns = await core.readNamespace({ name });
+    verify(ns.metadata?.labels);
     if (ns.metadata?.deletionTimestamp === undefined) await core.deleteNamespace({ name });
     const waiting = (ns.status?.conditions ?? [])
       .filter((c) => c.status === "True")

@@ -3,6 +3,7 @@
 // redelivered command (a worker died mid-way) simply converges again.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { ConnectionDetails } from "../../domain/connection-details.ts";
+import type { WorkCommand } from "../../domain/messages.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
@@ -13,6 +14,8 @@ import {
   waitForLoadBalancerAddress,
   waitForRollout,
 } from "../../k8s/cluster/rollout.ts";
+import { commandScopeProblems, objectScopeProblems } from "../../k8s/render/command-scope.ts";
+import { LABEL_DEPLOYMENT_ID } from "../../k8s/render/labels.ts";
 import { RAN_SERVICE_NAMES } from "../../k8s/render/networking.ts";
 import { CU_DEPLOYMENT, DU_DEPLOYMENT } from "../../k8s/render/workloads.ts";
 import { renderManifests, type RenderOptions } from "../../k8s/render/render-manifests.ts";
@@ -67,6 +70,23 @@ export class ConfigRefusedError extends Error {
   }
 }
 
+/**
+ * A command that reaches beyond its own deployment (another namespace, another deployment's definition,
+ * objects a worker does not write): carrying it out could only do harm.
+ */
+export class CommandRefusedError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`the command was refused: ${problems.join("; ")}`);
+    this.name = "CommandRefusedError";
+  }
+}
+
+/** Refuses a command that reaches beyond its own deployment (k8s/render/command-scope.ts). */
+export function checkCommandScope(command: WorkCommand): void {
+  const problems = commandScopeProblems(command);
+  if (problems.length > 0) throw new CommandRefusedError(problems);
+}
+
 /** Refuses, before anything is applied, configs that would not start (srsran/config-violations.ts). */
 export function checkConfigs(def: ResourceDefinition): void {
   const violations = configViolations(def);
@@ -88,6 +108,8 @@ export async function provisionDeployment(
     upfCidrs: settings.upfCidrs,
   };
   let objects = stampRevision(renderManifests(def, options).objects, revision);
+  const outside = objectScopeProblems(objects, def.namespace);
+  if (outside.length > 0) throw new CommandRefusedError(outside);
   let n3Address: string | undefined;
   if (def.cu.n3ServiceType === "LoadBalancer") {
     // The CU must advertise the load balancer's address, known only once the Service has one.
@@ -149,6 +171,16 @@ export async function provisionDeployment(
  * then what Kubernetes is still waiting for, and the caller looks again later instead of holding a
  * worker while Kubernetes finishes (seconds, or minutes with many at once).
  */
-export async function teardownDeployment(kube: KubeConfig, namespace: string): Promise<string | undefined> {
-  return deleteNamespaceStep(kube, namespace);
+export async function teardownDeployment(
+  kube: KubeConfig,
+  namespace: string,
+  deploymentId: string,
+): Promise<string | undefined> {
+  return deleteNamespaceStep(kube, namespace, (labels) => {
+    // Only a namespace that is this deployment's: RANaaS labelled it when it made it.
+    if (labels?.[LABEL_DEPLOYMENT_ID] !== deploymentId)
+      throw new CommandRefusedError([
+        `namespace ${namespace} is not deployment ${deploymentId}'s (its ${LABEL_DEPLOYMENT_ID} label is ${labels?.[LABEL_DEPLOYMENT_ID] ?? "missing"})`,
+      ]);
+  });
 }

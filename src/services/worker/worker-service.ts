@@ -26,6 +26,8 @@ import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import {
+  checkCommandScope,
+  CommandRefusedError,
   ConfigRefusedError,
   provisionDeployment,
   StaleCommandError,
@@ -58,7 +60,7 @@ function carriedHeaders(message: AsyncMessage): Record<string, unknown> {
 function isPermanent(err: unknown): boolean {
   const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
   if (err instanceof RolloutTimeoutError || cause instanceof RolloutTimeoutError) return true;
-  if (err instanceof ConfigRefusedError) return true;
+  if (err instanceof ConfigRefusedError || err instanceof CommandRefusedError) return true;
   return (
     cause instanceof ApiException && cause.code >= 400 && cause.code < 500 && ![409, 429].includes(cause.code)
   );
@@ -155,6 +157,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
       Number(message.headers?.["x-delivery-count"] ?? 0) +
       1;
     try {
+      checkCommandScope(command);
       if (command.type === "provision") {
         await report({ operationId: command.payload.operationId, outcome: "progress" });
         const started = Date.now();
@@ -173,7 +176,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
         log.info({ attempt, durationMs }, "provisioned");
       } else {
         const { namespace } = command.payload;
-        const remaining = await teardownDeployment(deps.kube.config, namespace);
+        const remaining = await teardownDeployment(deps.kube.config, namespace, command.deploymentId);
         if (remaining !== undefined) {
           // Kubernetes is still removing it: look again in a second, without holding this worker.
           const since = Number(message.headers?.[TEARDOWN_SINCE_HEADER] ?? Date.now());
