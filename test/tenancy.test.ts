@@ -1,9 +1,11 @@
 // Tenancy on the real API (with its real database): every /v1 endpoint needs a valid key (401 without),
 // another tenant's resources answer 404 as if they did not exist, admin-only endpoints answer 403 to
-// operators, and keys from `ranaas tenant` work until rotated.
+// operators, and keys from `ranaas tenant` work until rotated. The event streams, /v1/me, quotas and
+// Idempotency-Key are checked the same way: each tenant against the other, and without a key.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MongoClient } from "mongodb";
+import { readEvents } from "../src/api-client/sse.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { runCli } from "./support/cli.ts";
 import { ServiceFleet } from "./support/services.ts";
@@ -94,6 +96,15 @@ describe("tenants and API keys", () => {
     { method: "POST", path: "/v1/tenants", body: { name: "intruder" }, adminOnly: true, ownedByA: false },
     { method: "POST", path: "/v1/tenants/operator-a/keys", adminOnly: true, ownedByA: false },
     { method: "DELETE", path: "/v1/tenants/operator-a", adminOnly: true, ownedByA: false },
+    {
+      method: "PUT",
+      path: "/v1/tenants/operator-a/quotas",
+      body: { cells: 1000 },
+      adminOnly: true,
+      ownedByA: false,
+    },
+    { method: "GET", path: `/v1/ran-deployments/${deploymentOfA}/events`, adminOnly: false, ownedByA: true },
+    { method: "GET", path: "/v1/me", adminOnly: false, ownedByA: false },
   ];
 
   it("answers 401 to every endpoint without a key or with a forged one", async () => {
@@ -118,6 +129,72 @@ describe("tenants and API keys", () => {
     const stillThere = await as("a", "GET", `/v1/ran-deployments/${deploymentOfA}`);
     assert.equal(stillThere.status, 200);
     assert.notEqual(stillThere.body.state, "deleted", "B's DELETE did nothing");
+  });
+
+  it("tells each key who it is, and nobody without one", async () => {
+    assert.deepEqual((await as("a", "GET", "/v1/me")).body, { tenant: "operator-a", role: "operator" });
+    assert.deepEqual((await as("b", "GET", "/v1/me")).body, { tenant: "operator-b", role: "operator" });
+  });
+
+  it("streams to tenant B only B's own deployments, and nothing to a stream without a key", async () => {
+    const since = new Date(Date.now() - 60 * 60 * 1000).toISOString(); // replays A's create too
+    const open = (key: string | undefined, controller: AbortController) =>
+      fetch(`${fleet.apiUrl}/v1/events?since=${encodeURIComponent(since)}`, {
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+        signal: controller.signal,
+      });
+    const anonymous = new AbortController();
+    const refused = await open(undefined, anonymous);
+    assert.equal(refused.status, 401);
+    anonymous.abort();
+
+    const controller = new AbortController();
+    const streamOfB = await open(keys.b, controller);
+    assert.equal(streamOfB.status, 200);
+    assert.ok(streamOfB.body);
+    const created = await as("b", "POST", "/v1/ran-deployments", cellsRequest("tenant-b-cells", 1));
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    const idOfB = String(created.body.id);
+    const seen: string[] = [];
+    const deadline = setTimeout(() => controller.abort(), 20_000);
+    try {
+      for await (const event of readEvents(streamOfB.body)) {
+        if (event.event !== "deployment") continue;
+        const id = (JSON.parse(event.data) as { id: string }).id;
+        seen.push(id);
+        if (id === idOfB) break;
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) throw err;
+    } finally {
+      clearTimeout(deadline);
+      controller.abort();
+    }
+    assert.ok(seen.includes(idOfB), `B's stream showed B's deployment (saw ${seen.join(", ")})`);
+    assert.ok(!seen.includes(deploymentOfA), "B's stream never showed A's deployment, even replayed");
+  });
+
+  it("keeps the same Idempotency-Key of two tenants apart: B's request is B's, never A's answer", async () => {
+    const key = uniqueName("same-key");
+    const request = cellsRequest("idempotent-cells", 1);
+    const first = await call(fleet.apiUrl, "POST", "/v1/ran-deployments", request, {
+      authorization: `Bearer ${keys.a}`,
+      "idempotency-key": key,
+    });
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    const other = await call(fleet.apiUrl, "POST", "/v1/ran-deployments", request, {
+      authorization: `Bearer ${keys.b}`,
+      "idempotency-key": key,
+    });
+    assert.equal(other.status, 202, JSON.stringify(other.body));
+    assert.notEqual(other.body.id, first.body.id, "B got its own deployment, not A's answer");
+    const again = await call(fleet.apiUrl, "POST", "/v1/ran-deployments", request, {
+      authorization: `Bearer ${keys.a}`,
+      "idempotency-key": key,
+    });
+    assert.equal(again.body.id, first.body.id, "A's repeat still answers A's first");
+    const seenByB = await as("b", "GET", `/v1/ran-deployments/${String(first.body.id)}`);
+    assert.equal(seenByB.status, 404);
   });
 
   it("lets the admin see every tenant's deployments", async () => {

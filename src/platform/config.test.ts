@@ -47,6 +47,12 @@ describe("loadConfig", () => {
       ["203.0.114.0/24"],
     );
     assert.equal(config.callbackProxy, "http://egress:3128");
+    assert.equal(config.trustProxy, undefined, "X-Forwarded-For is ignored unless proxies are named");
+    assert.deepEqual(loadConfig({ RANAAS_TRUST_PROXY: "10.0.0.0/8, 192.0.2.7" }).trustProxy, [
+      "10.0.0.0/8",
+      "192.0.2.7",
+    ]);
+    assert.equal(loadConfig({ RANAAS_TRUST_PROXY: "2" }).trustProxy, 2);
     assert.equal(loadConfig({}).callbackProxy, undefined);
     assert.throws(
       () =>
@@ -54,12 +60,14 @@ describe("loadConfig", () => {
           RANAAS_CALLBACK_ALLOW: "10.0.0.0/33",
           RANAAS_CLUSTER_CIDRS: "svc.cluster.local",
           RANAAS_CALLBACK_PROXY: "socks5://egress:1080",
+          RANAAS_TRUST_PROXY: "ingress.local",
         }),
       (err: unknown) =>
         err instanceof InvalidConfigError &&
         err.problems.includes('RANAAS_CALLBACK_ALLOW: "10.0.0.0/33": the prefix length must be 0-32') &&
         err.problems.some((p) => p.startsWith('RANAAS_CLUSTER_CIDRS: "svc.cluster.local" is not an IP')) &&
-        err.problems.some((p) => p.startsWith("RANAAS_CALLBACK_PROXY: expected a http URL")),
+        err.problems.some((p) => p.startsWith("RANAAS_CALLBACK_PROXY: expected a http URL")) &&
+        err.problems.some((p) => p.startsWith('RANAAS_TRUST_PROXY: "ingress.local" is not an IP')),
     );
   });
 

@@ -67,6 +67,12 @@ export interface RanaasConfig {
    * cluster's own (RANAAS_CLUSTER_CIDRS: its Service and Pod CIDRs; private ones are refused anyway).
    */
   outbound: OutboundPolicy;
+  /**
+   * The proxies in front of the API that may name the client (RANAAS_TRUST_PROXY): their addresses or
+   * CIDR ranges, comma-separated, or a number of hops. Unset: X-Forwarded-For is ignored, so rate limits
+   * count the peer's address (behind an ingress, set this to the ingress's addresses).
+   */
+  trustProxy: string[] | number | undefined;
   /** An HTTP proxy callbacks tunnel through (RANAAS_CALLBACK_PROXY, e.g. http://egress:3128); none by default. */
   callbackProxy: string | undefined;
 }
@@ -165,6 +171,19 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     for (const error of parsed.errors) problems.push(`${name}: ${error}`);
     return parsed.ranges;
   };
+  const trustedProxies = (): string[] | number | undefined => {
+    const raw = text("RANAAS_TRUST_PROXY", "");
+    if (raw === "") return undefined;
+    if (/^\d+$/.test(raw)) {
+      const hops = Number(raw);
+      if (hops >= 1 && hops <= 10) return hops;
+      problems.push(`RANAAS_TRUST_PROXY: "${raw}" hops: expected 1-10`);
+      return undefined;
+    }
+    const proxies = ranges("RANAAS_TRUST_PROXY");
+    if (proxies.some((p) => p.port !== undefined)) problems.push("RANAAS_TRUST_PROXY: ranges without ports");
+    return proxies.map((p) => p.text);
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
@@ -201,6 +220,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       rateBurst: positive("RANAAS_RATE_LIMIT_BURST", 200),
     },
     outbound: { allow: ranges("RANAAS_CALLBACK_ALLOW"), deny: ranges("RANAAS_CLUSTER_CIDRS") },
+    trustProxy: trustedProxies(),
     callbackProxy:
       text("RANAAS_CALLBACK_PROXY", "") === "" ? undefined : url("RANAAS_CALLBACK_PROXY", "", ["http"]),
   };

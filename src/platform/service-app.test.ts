@@ -47,4 +47,35 @@ describe("service app", () => {
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers["content-type"]), /text\/plain/);
   });
+  it("takes the client's address from X-Forwarded-For only when the proxy in front is trusted", async () => {
+    const clientOf = async (
+      trustProxy: readonly string[] | number | undefined,
+      peer: string,
+      forwarded: string,
+    ) => {
+      const app = buildServiceApp({
+        service: "api",
+        logger: createLogger("silent"),
+        metrics: new Registry(),
+        readiness: [],
+        trustProxy,
+      });
+      app.get("/whoami", (request) => ({ ip: request.ip }));
+      const response = await app.inject({
+        method: "GET",
+        url: "/whoami",
+        remoteAddress: peer,
+        headers: { "x-forwarded-for": forwarded },
+      });
+      return response.json<{ ip: string }>().ip;
+    };
+    assert.equal(await clientOf(undefined, "10.0.0.9", "203.0.113.7"), "10.0.0.9", "not trusted by default");
+    assert.equal(await clientOf(["10.0.0.0/8"], "10.0.0.9", "203.0.113.7"), "203.0.113.7");
+    assert.equal(
+      await clientOf(["10.0.0.0/8"], "198.51.100.4", "203.0.113.7"),
+      "198.51.100.4",
+      "not from a stranger",
+    );
+    assert.equal(await clientOf(1, "10.0.0.9", "1.2.3.4, 203.0.113.7"), "203.0.113.7", "one hop");
+  });
 });

@@ -19,6 +19,20 @@ export interface ServiceAppOptions {
   readiness: readonly HealthCheck[];
   /** Largest request body accepted (413 beyond); Fastify's 1 MiB when not given. */
   bodyLimit?: number;
+  /**
+   * Which proxies in front may say who the client is (X-Forwarded-For): their addresses or ranges, or
+   * how many hops to trust. None by default: the peer's own address is the client's.
+   */
+  trustProxy?: readonly string[] | number | undefined;
+}
+
+/** Fastify's trustProxy: the first `hops` proxies from the server's side, or those addresses and ranges. */
+function trustedProxies(
+  proxies: readonly string[] | number,
+): ((address: string, hop: number) => boolean) | string[] {
+  if (typeof proxies !== "number") return [...proxies];
+  const hops = proxies;
+  return (_address, hop) => hop < hops;
 }
 
 export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
@@ -27,6 +41,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: trustedProxies(options.trustProxy) }),
     // One id follows a request through every service's logs: the caller's x-correlator when it is a
     // sane token, else a fresh one; request logs carry it as correlationId.
     requestIdHeader: false,
@@ -108,7 +123,14 @@ export function startServiceApp(
   addRoutes?: (app: FastifyInstance) => void,
   metrics: Registry = createMetricsRegistry(service),
 ): Promise<RunningService> {
-  const app = buildServiceApp({ service, logger, metrics, readiness, bodyLimit: config.limits.maxBodyBytes });
+  const app = buildServiceApp({
+    service,
+    logger,
+    metrics,
+    readiness,
+    bodyLimit: config.limits.maxBodyBytes,
+    trustProxy: config.trustProxy,
+  });
   addRoutes?.(app);
   return listenServiceApp(service, app, config.httpHost, config.httpPorts[service]);
 }
