@@ -91,6 +91,11 @@ describe("ranaas CLI client", { timeout: 300_000 }, () => {
 
     const yaml = parse((await cli("get", id, "-o", "yaml")).stdout) as View;
     assert.equal(yaml.state, "ready");
+    const byName = parse((await cli("get", "cli-campus", "-o", "yaml")).stdout) as View;
+    assert.equal(byName.id, id, "a deployment can be named by its name too");
+    const missing = await cli("get", "no-such-deployment");
+    assert.equal(missing.code, 4, missing.stderr);
+    assert.match(missing.stderr, /no deployment named no-such-deployment/);
     assert.equal(yaml.plan?.cells.length, 2);
     assert.ok(yaml.connection?.n3.address);
   });

@@ -90,6 +90,13 @@ export interface DeploymentView {
     message?: string;
     components?: { name: string; ready: boolean; restarts: number; node?: string; message?: string }[];
   };
+  /** What became of the callbacks (one deployment's GET only, when it has a callback URL). */
+  callbacks?: {
+    delivered: number;
+    pending: number;
+    abandoned: number;
+    lastError?: { message: string; at: string };
+  };
   revision: number;
   createdAt: string;
   updatedAt: string;

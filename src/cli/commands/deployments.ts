@@ -11,6 +11,7 @@ import {
   TERMINAL_STATES,
   UPDATE_SETTLED_STATES,
 } from "../../domain/deployment-states.ts";
+import { isUuid } from "../../domain/ids.ts";
 import { followDeployment, parseDuration } from "../support/follow.ts";
 import {
   describeConnection,
@@ -23,6 +24,19 @@ import {
 import { Progress } from "../support/progress.ts";
 import { CommandFailure, EXIT, withClient } from "../support/session.ts";
 import { resizeCells, specFromFlags, type CreateFlags } from "../support/spec-from-flags.ts";
+
+/** A deployment given by its id, or by its name (the one of that name this key may see that is not deleted). */
+async function deploymentId(client: RanaasClient, ref: string): Promise<string> {
+  if (isUuid(ref)) return ref;
+  const named = (await client.listDeployments()).filter((v) => v.name === ref && v.state !== STATE.deleted);
+  const [only, ...more] = named;
+  if (only !== undefined && more.length === 0) return only.id;
+  if (only === undefined) throw new CommandFailure(`no deployment named ${ref}`, EXIT.notFound);
+  throw new CommandFailure(
+    `${named.length} deployments are named ${ref} (an admin key sees every tenant's); give its id`,
+    EXIT.invalid,
+  );
+}
 
 interface OutputOptions {
   output: OutputFormat;
@@ -135,11 +149,13 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command("get")
-    .argument("<id>", "deployment id")
+    .argument("<deployment>", "the deployment's name or id")
     .description("a deployment with its plan, live component status and connection details")
     .addOption(outputOption())
     .action((id: string, options: OutputOptions) =>
-      withClient("get", async (client) => print(await client.getDeployment(id), options.output)),
+      withClient("get", async (client) =>
+        print(await client.getDeployment(await deploymentId(client, id)), options.output),
+      ),
     );
 
   program
@@ -171,7 +187,7 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command("update")
-    .argument("<id>", "deployment id")
+    .argument("<deployment>", "the deployment's name or id")
     .description("change a deployment with a JSON merge patch (only what changes is restarted)")
     .requiredOption("-f, --file <path>", "the merge patch as JSON or YAML ('-' for stdin)")
     .option("--wait", "wait until the change is done")
@@ -180,23 +196,23 @@ export function registerDeploymentCommands(program: Command): void {
     .action((id: string, options: OutputOptions & { file: string; wait?: boolean; timeout: number }) =>
       withClient("update", async (client) => {
         const patch = await readSpecFile(options.file);
-        await applyChange(client, id, () => patch, options);
+        await applyChange(client, await deploymentId(client, id), () => patch, options);
       }),
     );
 
   program
     .command("scale")
-    .argument("<id>", "deployment id")
+    .argument("<deployment>", "the deployment's name or id")
     .description("change the number of cells; new cells copy the last one")
     .requiredOption("--cells <n>", "number of cells", integer)
     .option("--wait", "wait until the change is done")
     .addOption(timeoutOption())
     .addOption(outputOption())
     .action((id: string, options: OutputOptions & { cells: number; wait?: boolean; timeout: number }) =>
-      withClient("scale", (client) =>
+      withClient("scale", async (client) =>
         applyChange(
           client,
-          id,
+          await deploymentId(client, id),
           (current) => ({
             cells: resizeCells(current.spec.cells as Record<string, unknown>[], options.cells),
           }),
@@ -207,14 +223,14 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command("delete")
-    .argument("<id>", "deployment id")
+    .argument("<deployment>", "the deployment's name or id")
     .description("tear a deployment down and give its RUs and identities back")
     .option("--wait", "wait until it is deleted")
     .addOption(timeoutOption())
     .addOption(outputOption())
     .action((id: string, options: OutputOptions & { wait?: boolean; timeout: number }) =>
       withClient("delete", async (client) => {
-        let view = await client.deleteDeployment(id);
+        let view = await client.deleteDeployment(await deploymentId(client, id));
         if (options.wait === true)
           view = await waitSettled(client, view, options.timeout, DELETE_SETTLED_STATES);
         if (options.output === "table") console.log(`${view.name} (${view.id}) ${view.state}`);
@@ -224,7 +240,10 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command("watch")
-    .argument("[id]", "one deployment (with its components); default: all this key may see")
+    .argument(
+      "[deployment]",
+      "one deployment, by name or id (with its components); default: all this key may see",
+    )
     .description("print state changes as they happen, until interrupted (or the deployment is deleted)")
     .addOption(
       new Option("-o, --output <format>", "table or json (one object per line)")
@@ -235,7 +254,8 @@ export function registerDeploymentCommands(program: Command): void {
       withClient("watch", async (client) => {
         const stop = new AbortController();
         process.once("SIGINT", () => stop.abort());
-        for await (const event of client.events(id, stop.signal)) {
+        const watched = id === undefined ? undefined : await deploymentId(client, id);
+        for await (const event of client.events(watched, stop.signal)) {
           if (event.event === "unavailable") {
             console.error(`(API reports: ${event.data})`);
             continue;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { age, formatData, formatTable } from "./output.ts";
+import type { DeploymentView } from "../../api-client/api-client.ts";
+import { age, describeDeployment, formatData, formatTable } from "./output.ts";
 
 describe("client output", () => {
   it("aligns table columns to the widest cell", () => {
@@ -27,5 +28,29 @@ describe("client output", () => {
   it("prints data as JSON or YAML for scripts", () => {
     assert.equal(formatData({ a: [1] }, "json"), '{\n  "a": [\n    1\n  ]\n}');
     assert.equal(formatData({ a: [1] }, "yaml"), "a:\n  - 1");
+  });
+  it("says what became of a deployment's callbacks, and why the last one failed", () => {
+    const view = {
+      id: "01a241d0-d9a2-7403-9395-a46d765410b7",
+      name: "hooked",
+      state: "ready",
+      revision: 3,
+      plan: null,
+      connection: null,
+      callbacks: {
+        delivered: 2,
+        pending: 4,
+        abandoned: 0,
+        lastError: { message: "hooks.example.com does not resolve", at: "2026-12-04T16:09:03.380Z" },
+      },
+    } as unknown as DeploymentView;
+    assert.match(
+      describeDeployment(view),
+      /\nCallbacks: {2}2 delivered, 4 pending, 0 given up — last failure at 2026-12-04T16:09:03\.380Z: hooks\.example\.com does not resolve$/,
+    );
+    assert.doesNotMatch(
+      describeDeployment({ ...view, callbacks: undefined } as unknown as DeploymentView),
+      /Callbacks/,
+    );
   });
 });

@@ -115,6 +115,15 @@ export function describeDeployment(view: DeploymentView): string {
       ),
     );
   }
+  const callbacks = view.callbacks;
+  if (callbacks !== undefined) {
+    lines.push(
+      `Callbacks:  ${callbacks.delivered} delivered, ${callbacks.pending} pending, ${callbacks.abandoned} given up` +
+        (callbacks.lastError === undefined
+          ? ""
+          : ` — last failure at ${callbacks.lastError.at}: ${callbacks.lastError.message}`),
+    );
+  }
   lines.push(...describeConnection(view));
   return lines.join("\n");
 }
