@@ -227,6 +227,9 @@ describe("services with least-privilege RBAC", () => {
       changes(deployment);
       return deployment;
     };
+    /** A dry-run create of a RAN pod in the RAN namespace, changed as given. */
+    const createPod = (changes?: (d: V1Deployment) => void) =>
+      apps.createNamespacedDeployment({ namespace: ranNamespace, body: pod(changes), dryRun });
     const spec = (d: V1Deployment) =>
       d.spec?.template.spec as NonNullable<V1Deployment["spec"]>["template"]["spec"] & object;
 
@@ -298,62 +301,42 @@ describe("services with least-privilege RBAC", () => {
       [
         "create a privileged pod",
         () =>
-          apps.createNamespacedDeployment({
-            namespace: ranNamespace,
-            body: pod((d) => {
-              const c = spec(d).containers[0];
-              if (c?.securityContext) c.securityContext.privileged = true;
-            }),
-            dryRun,
+          createPod((d) => {
+            const c = spec(d).containers[0];
+            if (c?.securityContext) c.securityContext.privileged = true;
           }),
         /not privileged/,
       ],
       [
         "add SYS_ADMIN",
         () =>
-          apps.createNamespacedDeployment({
-            namespace: ranNamespace,
-            body: pod((d) => {
-              const c = spec(d).containers[0];
-              if (c?.securityContext?.capabilities) c.securityContext.capabilities.add = ["SYS_ADMIN"];
-            }),
-            dryRun,
+          createPod((d) => {
+            const c = spec(d).containers[0];
+            if (c?.securityContext?.capabilities) c.securityContext.capabilities.add = ["SYS_ADMIN"];
           }),
         /adds no capability/,
       ],
       [
         "mount a host path",
         () =>
-          apps.createNamespacedDeployment({
-            namespace: ranNamespace,
-            body: pod((d) => {
-              spec(d).volumes = [{ name: "root", hostPath: { path: "/" } }];
-            }),
-            dryRun,
+          createPod((d) => {
+            spec(d).volumes = [{ name: "root", hostPath: { path: "/" } }];
           }),
         /no hostPath/,
       ],
       [
         "use the host network for a DU",
         () =>
-          apps.createNamespacedDeployment({
-            namespace: ranNamespace,
-            body: pod((d) => {
-              spec(d).hostNetwork = true;
-            }),
-            dryRun,
+          createPod((d) => {
+            spec(d).hostNetwork = true;
           }),
         /only a CU pod/,
       ],
       [
         "share the host PID namespace",
         () =>
-          apps.createNamespacedDeployment({
-            namespace: ranNamespace,
-            body: pod((d) => {
-              spec(d).hostPID = true;
-            }),
-            dryRun,
+          createPod((d) => {
+            spec(d).hostPID = true;
           }),
         /no host PID/,
       ],
@@ -373,10 +356,7 @@ describe("services with least-privilege RBAC", () => {
             dryRun,
           }),
       ],
-      [
-        "create a RAN pod",
-        () => apps.createNamespacedDeployment({ namespace: ranNamespace, body: pod(), dryRun }),
-      ],
+      ["create a RAN pod", () => createPod()],
       ["delete a RAN namespace", () => core.deleteNamespace({ name: ranNamespace, dryRun })],
     ] as const) {
       const answer = await outcome(attempt());

@@ -17,6 +17,7 @@ import { uuidV7 } from "../src/platform/uuid-v7.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "./support/kube.ts";
 import { ranaasForSuite } from "./support/ranaas.ts";
+import { logEntries } from "./support/services.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
 const GOLDEN = JSON.parse(
@@ -83,21 +84,7 @@ describe("a worker confined to its deployment's namespace", { timeout: 180_000 }
       const worker = ranaas().fleet.processes.find((p) => p.service === "worker");
       assert.ok(worker);
       const refusals = () =>
-        worker
-          .output()
-          .split("\n")
-          .flatMap((line) => {
-            try {
-              const entry = JSON.parse(line) as {
-                msg?: string;
-                deploymentId?: string;
-                err?: { message?: string };
-              };
-              return entry.msg === "command failed for good" ? [entry] : [];
-            } catch {
-              return [];
-            }
-          });
+        logEntries<{ deploymentId?: string; err?: { message?: string } }>(worker, "command failed for good");
       for (const [what, command, reason] of forged) {
         const refusal = await eventually(
           () => Promise.resolve(refusals().find((r) => r.deploymentId === command.deploymentId)),

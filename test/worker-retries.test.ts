@@ -11,6 +11,7 @@ import { cellsRequest } from "./support/api-client.ts";
 import { queueDepth } from "./support/bus.ts";
 import { eventually } from "./support/eventually.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
+import { logEntries } from "./support/services.ts";
 
 /** A kubeconfig whose API server nothing answers: every call fails as when the server is away. */
 async function unreachableKubeconfig(): Promise<string> {
@@ -49,19 +50,9 @@ describe("a worker's transient failures", { timeout: 180_000 }, () => {
     );
     // The worker's log, in order: which deployment each failed attempt was for.
     const failures = () =>
-      blind
-        .output()
-        .split("\n")
-        .flatMap((line) => {
-          try {
-            const entry = JSON.parse(line) as { msg?: string; deploymentId?: string; attempt?: number };
-            return entry.msg === "command failed; will retry"
-              ? [`${entry.deploymentId}#${entry.attempt}`]
-              : [];
-          } catch {
-            return [];
-          }
-        });
+      logEntries<{ deploymentId?: string; attempt?: number }>(blind, "command failed; will retry").map(
+        (entry) => `${entry.deploymentId}#${entry.attempt}`,
+      );
     try {
       // Each failed command waits out its backoff in the delay queue, not in the worker.
       await eventually(async () => ((await queueDepth(WORK_DELAY_QUEUE)) > 0 ? true : undefined), {

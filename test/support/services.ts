@@ -24,6 +24,21 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** The JSON log lines a service wrote with message `msg`, in order (other output is skipped). */
+export function logEntries<T extends object>(service: ServiceProcess, msg: string): (T & { msg: string })[] {
+  return service
+    .output()
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as T & { msg?: string };
+        return entry.msg === msg ? [entry as T & { msg: string }] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 export interface ServiceProcess {
   service: ServiceName;
   url: string;
