@@ -4,6 +4,17 @@ source "$(dirname "$0")/lib.sh"
 cat <<ENV
 export MONGODB_URI=mongodb://127.0.0.1:$MONGO_PORT/
 export AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT
+ENV
+# Each service logs in as its own RabbitMQ user, as in production (AMQP_URL, the administrator, is for tools).
+if [[ -s $RABBITMQ_PASSWORDS ]]; then
+  # shellcheck source=/dev/null
+  source "$RABBITMQ_PASSWORDS"
+  for service in "${RANAAS_SERVICES[@]}"; do
+    password_var="RANAAS_AMQP_PASSWORD_${service^^}"
+    echo "export AMQP_URL_${service^^}=amqp://ranaas-$service:${!password_var}@127.0.0.1:$AMQP_PORT"
+  done
+fi
+cat <<ENV
 export KUBECONFIG=$KUBECONFIG_FILE
 export PATH=$K8S_BIN:$(dirname "$HELM"):\$PATH
 # The stack's nodes are simulated (KWOK) and pull nothing: these names (reserved .invalid domain) only

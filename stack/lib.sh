@@ -92,6 +92,9 @@ rabbitmq_env() {
   export HOME="$STACK_DIR/rabbitmq/home"
 }
 rabbitmqctl() { (rabbitmq_env && "$RABBITMQ_LIB/rabbitmqctl" "$@"); }
+# The passwords of the services' RabbitMQ users (RANAAS_AMQP_PASSWORD_<SERVICE>=…), made by `up`.
+RABBITMQ_PASSWORDS="$STACK_DIR/rabbitmq/service-passwords"
+RANAAS_SERVICES=(api orchestrator worker status)
 
 # Daemons started by `up` are tracked by pid files in $RUN_DIR; `down` stops exactly those.
 pid_of() { [[ -f $RUN_DIR/$1.pid ]] && cat "$RUN_DIR/$1.pid"; }

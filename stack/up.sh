@@ -179,6 +179,31 @@ start_kwok() {
     --server-address="127.0.0.1:$KWOK_PORT"
 }
 
+# One RabbitMQ user per service, made as the chart makes them (deploy/helm/ranaas/files/rabbitmq-users.sh):
+# the services run here with the rights they have in production. Passwords are made once (mode 0600).
+rabbitmq_users() {
+  if [[ ! -s $RABBITMQ_PASSWORDS ]]; then
+    (
+      umask 077
+      for service in "${RANAAS_SERVICES[@]}"; do
+        echo "RANAAS_AMQP_PASSWORD_${service^^}=$(openssl rand -hex 16)"
+      done >"$RABBITMQ_PASSWORDS"
+    )
+  fi
+  # Work queues an older RANaaS declared with the default exchange as their dead-letter exchange cannot
+  # be declared again by the worker's user: they are removed (a command in them is sent again by the API).
+  rabbitmqctl -q --no-table-headers list_queues name arguments |
+    awk -F'\t' '($1 == "ranaas.work" || $1 == "ranaas.work.delay") && $2 ~ /"x-dead-letter-exchange",\[\]/ { print $1 }' |
+    while read -r queue; do rabbitmqctl -q delete_queue "$queue" </dev/null >/dev/null && log "removed the old queue $queue"; done
+  (
+    set -a
+    source "$RABBITMQ_PASSWORDS"
+    set +a
+    rabbitmq_env
+    PATH="$RABBITMQ_LIB:$PATH" sh "$PROJECT_DIR/deploy/helm/ranaas/files/rabbitmq-users.sh"
+  ) || die "could not make the services' RabbitMQ users"
+}
+
 make_pki
 write_kubeconfig
 # Independent components start together; each is then awaited.
@@ -212,7 +237,8 @@ wait_for "the controllers to create the default ServiceAccount" 60 \
   crd/network-attachment-definitions.k8s.cni.cncf.io --timeout=30s >/dev/null
 
 wait_for "ferretdb" 60 ferretdb_healthy || die "see $LOG_DIR/ferretdb.log"
-wait_for "rabbitmq" 120 tcp_open "$AMQP_PORT" || die "see $STACK_DIR/rabbitmq/log"
+wait_for "rabbitmq" 120 rabbitmq_healthy || die "see $STACK_DIR/rabbitmq/log"
+rabbitmq_users
 
 log "stack is up in $((SECONDS - started))s ($SITES sites x $EDGE_PER_SITE edge nodes + $CENTRAL central nodes)"
 "$STACK_SRC/env.sh"

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Connection, type AsyncMessage } from "rabbitmq-client";
+import { RoutedPublisher, UnroutableError } from "../src/bus/routed-publisher.ts";
 import { eventually } from "./support/eventually.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
@@ -55,6 +56,25 @@ describe("RabbitMQ", () => {
         (await rabbit.queueDeclare({ queue, passive: true })).messageCount === 0 ? true : undefined,
       { timeoutMs: 5000, what: "the acked message to leave the queue" },
     );
+  });
+
+  it("fails a send that no queue took, where a plain confirm would have called it delivered", async () => {
+    const exchange = uniqueName("ranaas-test-x");
+    await rabbit.exchangeDeclare({ exchange, type: "direct", autoDelete: true });
+    await rabbit.queueBind({ exchange, queue, routingKey: "bound" });
+    const publisher = new RoutedPublisher(rabbit, {});
+    try {
+      await assert.rejects(
+        publisher.send({ exchange, routingKey: "nobody" }, { lost: true }),
+        UnroutableError,
+      );
+      await publisher.send({ exchange, routingKey: "bound", messageId: "m-2" }, { hello: "ran" });
+    } finally {
+      await publisher.close();
+      await rabbit.exchangeDelete({ exchange });
+    }
+    const taken = await rabbit.basicGet({ queue, noAck: true });
+    assert.equal(taken?.messageId, "m-2");
   });
 });
 

@@ -1,10 +1,18 @@
 // RabbitMQ names and declarations (docs/architecture.md, 6): the orchestrator's RPC queue (single active
-// consumer, so decisions are serialized while a standby waits), the durable quorum work queue with its
-// dead-letter queue, and the reports topic exchange with the API's durable queue. Each publisher and
-// consumer declares what it uses, so the client re-declares it after a broker restart and services can
-// start in any order.
+// consumer, so decisions are serialized while a standby waits), the commands exchange with the durable
+// quorum work queue, its delay queue and its dead-letter queue, and the reports topic exchange with the
+// API's durable queue. Each consumer declares what it consumes (and the worker the whole commands
+// topology), so the client re-declares it after a broker restart and services can start in any order.
+//
+// Every service has its own RabbitMQ user with only the rights its part needs (`rabbitmq-users.sh` in
+// the chart's files, used by the chart and the local stack alike). That is why the commands go through a
+// named exchange and dead-letter through it too: declaring a queue whose dead-letter exchange is the
+// default one needs write on the default exchange, which would let the worker publish to any queue,
+// the orchestrator's RPC replies included.
 
 export const ORCHESTRATOR_QUEUE = "ranaas.orchestrator";
+/** Direct exchange of the work commands: `work` now, `delay` later, `dead` for those that failed for good. */
+export const COMMANDS_EXCHANGE = "ranaas.commands";
 export const WORK_QUEUE = "ranaas.work";
 export const WORK_DEAD_LETTER_QUEUE = "ranaas.work.dead";
 /** Commands to look at again shortly: each expires after its own delay back onto the work queue. */
@@ -12,19 +20,24 @@ export const WORK_DELAY_QUEUE = "ranaas.work.delay";
 export const REPORTS_EXCHANGE = "ranaas.reports";
 export const API_REPORTS_QUEUE = "ranaas.reports.api";
 
+/** Routing keys on the commands exchange. */
+export const COMMAND_ROUTES = { work: "work", delay: "delay", dead: "dead" } as const;
+
 export const orchestratorQueue = {
   queue: ORCHESTRATOR_QUEUE,
   durable: true,
   arguments: { "x-single-active-consumer": true },
 } as const;
 
+export const commandsExchange = { exchange: COMMANDS_EXCHANGE, type: "direct", durable: true } as const;
+
 export const workQueue = {
   queue: WORK_QUEUE,
   durable: true,
   arguments: {
     "x-queue-type": "quorum",
-    "x-dead-letter-exchange": "",
-    "x-dead-letter-routing-key": WORK_DEAD_LETTER_QUEUE,
+    "x-dead-letter-exchange": COMMANDS_EXCHANGE,
+    "x-dead-letter-routing-key": COMMAND_ROUTES.dead,
   },
 } as const;
 
@@ -37,8 +50,23 @@ export const workDeadLetterQueue = {
 export const workDelayQueue = {
   queue: WORK_DELAY_QUEUE,
   durable: true,
-  arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": WORK_QUEUE },
+  arguments: {
+    "x-dead-letter-exchange": COMMANDS_EXCHANGE,
+    "x-dead-letter-routing-key": COMMAND_ROUTES.work,
+  },
 } as const;
+
+export const workBinding = {
+  exchange: COMMANDS_EXCHANGE,
+  queue: WORK_QUEUE,
+  routingKey: COMMAND_ROUTES.work,
+} as const;
+
+export const commandsBindings = [
+  workBinding,
+  { exchange: COMMANDS_EXCHANGE, queue: WORK_DELAY_QUEUE, routingKey: COMMAND_ROUTES.delay },
+  { exchange: COMMANDS_EXCHANGE, queue: WORK_DEAD_LETTER_QUEUE, routingKey: COMMAND_ROUTES.dead },
+] as const;
 
 export const reportsExchange = { exchange: REPORTS_EXCHANGE, type: "topic", durable: true } as const;
 
@@ -48,5 +76,5 @@ export const apiReportsQueue = {
   arguments: { "x-queue-type": "quorum" },
 } as const;
 
-/** Every report reaches the API's queue (routing keys are `deployment.<id>`). */
+/** Every report reaches the API's queue (routing keys are `deployment.<id>` and `drift.<id>`). */
 export const apiReportsBinding = { exchange: REPORTS_EXCHANGE, routingKey: "#" } as const;

@@ -104,6 +104,23 @@ describe("loadConfig", () => {
     assert.equal(config.httpPorts.api, 9000);
   });
 
+  it("gives each service its own AMQP URL, AMQP_URL where it has none", () => {
+    const config = loadConfig({
+      AMQP_URL: "amqp://admin:p@127.0.0.1:5672",
+      AMQP_URL_WORKER: "amqp://ranaas-worker:w@127.0.0.1:5672",
+    });
+    assert.deepEqual(config.amqpUrls, {
+      api: "amqp://admin:p@127.0.0.1:5672",
+      orchestrator: "amqp://admin:p@127.0.0.1:5672",
+      worker: "amqp://ranaas-worker:w@127.0.0.1:5672",
+      status: "amqp://admin:p@127.0.0.1:5672",
+    });
+    assert.throws(
+      () => loadConfig({ AMQP_URL_STATUS: "http://x" }),
+      /AMQP_URL_STATUS: expected a amqp or amqps URL/,
+    );
+  });
+
   it("reports every problem at once, naming the variable, without leaking passwords", () => {
     assert.throws(
       () =>

@@ -15,8 +15,13 @@ export interface RanaasConfig {
   mongodbUri: string;
   /** Database name inside the MongoDB server. */
   mongodbDatabase: string;
-  /** AMQP 0-9-1 URL of RabbitMQ. */
+  /** AMQP 0-9-1 URL of RabbitMQ (AMQP_URL): the default of every service's own. */
   amqpUrl: string;
+  /**
+   * Each service's AMQP URL (AMQP_URL_API, _ORCHESTRATOR, _WORKER, _STATUS; default AMQP_URL): each
+   * service logs in as its own RabbitMQ user, with only the rights its part needs (SECURITY.md).
+   */
+  amqpUrls: Record<ServiceName, string>;
   /** Path of the kubeconfig; undefined means in-cluster or the client's default lookup. */
   kubeconfig: string | undefined;
   logLevel: LogLevel;
@@ -185,11 +190,20 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     return proxies.map((p) => p.text);
   };
   const kubeconfig = env.KUBECONFIG?.trim();
+  const amqpUrl = url("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", ["amqp", "amqps"]);
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
   const config: RanaasConfig = {
     mongodbUri: url("MONGODB_URI", "mongodb://127.0.0.1:27017/", ["mongodb", "mongodb+srv"]),
     mongodbDatabase: text("RANAAS_MONGODB_DATABASE", "ranaas"),
-    amqpUrl: url("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", ["amqp", "amqps"]),
+    amqpUrl,
+    amqpUrls: Object.fromEntries(
+      RANAAS_SERVICES.map((service) => [
+        service,
+        text(`AMQP_URL_${service.toUpperCase()}`, "") === ""
+          ? amqpUrl
+          : url(`AMQP_URL_${service.toUpperCase()}`, amqpUrl, ["amqp", "amqps"]),
+      ]),
+    ) as Record<ServiceName, string>,
     kubeconfig: kubeconfig === undefined || kubeconfig === "" ? undefined : kubeconfig,
     logLevel,
     httpHost: text("RANAAS_HTTP_HOST", "127.0.0.1"),

@@ -32,7 +32,8 @@ function parseServiceList(service: string): ServiceName[] {
 /** Opens each dependency once, on first need, and shares it between the services of this process. */
 class Dependencies {
   private mongoConnection: MongoConnection | undefined;
-  private amqpConnection: AmqpConnection | undefined;
+  /** One connection per AMQP URL: each service logs in as its own RabbitMQ user. */
+  private readonly amqpConnections = new Map<string, AmqpConnection>();
   private kubeCluster: KubeCluster | undefined;
 
   constructor(
@@ -50,13 +51,15 @@ class Dependencies {
     return this.mongoConnection;
   }
 
-  get amqp(): AmqpConnection {
-    if (this.amqpConnection === undefined) {
-      const amqp = openAmqp(this.config.amqpUrl, this.logger);
-      this.shutdown.add("rabbitmq", amqp.close);
-      this.amqpConnection = amqp;
+  amqp(service: ServiceName): AmqpConnection {
+    const url = this.config.amqpUrls[service];
+    let amqp = this.amqpConnections.get(url);
+    if (amqp === undefined) {
+      amqp = openAmqp(url, this.logger);
+      this.shutdown.add(`rabbitmq (${service})`, amqp.close);
+      this.amqpConnections.set(url, amqp);
     }
-    return this.amqpConnection;
+    return amqp;
   }
 
   get kube(): KubeCluster {
@@ -77,11 +80,17 @@ async function serve(services: ServiceName[]): Promise<void> {
   const deps = new Dependencies(config, root, shutdown);
 
   const starters: Record<ServiceName, (logger: Logger) => Promise<RunningService>> = {
-    api: (logger) => startApiService({ config, logger, mongo: deps.mongo, amqp: deps.amqp }),
+    api: (logger) => startApiService({ config, logger, mongo: deps.mongo, amqp: deps.amqp("api") }),
     orchestrator: (logger) =>
-      startOrchestratorService({ config, logger, mongo: deps.mongo, amqp: deps.amqp, kube: deps.kube }),
-    worker: (logger) => startWorkerService({ config, logger, amqp: deps.amqp, kube: deps.kube }),
-    status: (logger) => startStatusService({ config, logger, amqp: deps.amqp, kube: deps.kube }),
+      startOrchestratorService({
+        config,
+        logger,
+        mongo: deps.mongo,
+        amqp: deps.amqp("orchestrator"),
+        kube: deps.kube,
+      }),
+    worker: (logger) => startWorkerService({ config, logger, amqp: deps.amqp("worker"), kube: deps.kube }),
+    status: (logger) => startStatusService({ config, logger, amqp: deps.amqp("status"), kube: deps.kube }),
   };
 
   for (const service of services) {

@@ -2,6 +2,7 @@
 // the work-queue publisher, the reports consumer, and the deployment controller's work queue, fed by the
 // reports and by a periodic resync.
 import { startTicker } from "../../platform/ticker.ts";
+import { RoutedPublisher } from "../../bus/routed-publisher.ts";
 import { RpcClient } from "../../bus/rpc-client.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
@@ -9,10 +10,7 @@ import {
   apiReportsBinding,
   ORCHESTRATOR_QUEUE,
   apiReportsQueue,
-  orchestratorQueue,
   reportsExchange,
-  workDeadLetterQueue,
-  workQueue,
 } from "../../bus/topology.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -43,15 +41,11 @@ const REPORT_CONCURRENCY = 16;
 export async function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
   const store = openStore(deps.mongo.db, logger);
-  const rpc = new RpcClient(amqp.connection, {
-    timeoutMs: config.planTimeoutMs,
-    declare: async (ch) => void (await ch.queueDeclare(orchestratorQueue)),
-  });
-  const work = amqp.connection.createPublisher({
-    confirm: true,
-    maxAttempts: 2,
-    queues: [workDeadLetterQueue, workQueue],
-  });
+  // The orchestrator declares its queue and the worker the commands topology: the API may neither
+  // consume nor reshape them (its RabbitMQ user has no rights to). A command sent before any worker
+  // declared them is refused (unroutable) and sent again later, like one sent while the broker is away.
+  const rpc = new RpcClient(amqp.connection, { timeoutMs: config.planTimeoutMs });
+  const work = new RoutedPublisher(amqp.connection, { maxAttempts: 2 });
   // A busy orchestrator is waited for (up to the plan timeout); an absent one is not: the request is
   // kept as `requested` and planned when an orchestrator consumes its queue again.
   // Asked afresh each time — an answer kept even 250 ms sent a create to an orchestrator that had just

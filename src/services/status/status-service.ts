@@ -3,6 +3,7 @@
 // behind RANaaS's back) to the reports exchange; /readyz reports when the cache may be stale.
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import { envelope } from "../../bus/envelopes.ts";
+import { RoutedPublisher } from "../../bus/routed-publisher.ts";
 import { REPORTS_EXCHANGE, reportsExchange } from "../../bus/topology.ts";
 import type { DriftReport } from "../../domain/messages.ts";
 import { ManagedObjectsCache } from "../../k8s/cluster/managed-informers.ts";
@@ -24,11 +25,7 @@ export interface StatusServiceDeps {
 
 export async function startStatusService(deps: StatusServiceDeps): Promise<RunningService> {
   const cache = new ManagedObjectsCache(deps.kube.config, deps.logger);
-  const drifts = deps.amqp.connection.createPublisher({
-    confirm: true,
-    maxAttempts: 3,
-    exchanges: [reportsExchange],
-  });
+  const drifts = new RoutedPublisher(deps.amqp.connection, { maxAttempts: 3, exchanges: [reportsExchange] });
   cache.onDrift((drift) => {
     const message = envelope<DriftReport>(
       "drift",

@@ -7,13 +7,18 @@ import { ApiException } from "@kubernetes/client-node";
 import { ConsumerStatus, type AsyncMessage } from "rabbitmq-client";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import { envelope } from "../../bus/envelopes.ts";
+import { RoutedPublisher } from "../../bus/routed-publisher.ts";
 import {
+  COMMAND_ROUTES,
+  COMMANDS_EXCHANGE,
+  commandsBindings,
+  commandsExchange,
   REPORTS_EXCHANGE,
   reportsExchange,
   WORK_QUEUE,
-  WORK_DELAY_QUEUE,
   workDeadLetterQueue,
   workDelayQueue,
+  workBinding,
   workQueue,
 } from "../../bus/topology.ts";
 import { readEnvelope, type Report, type WorkCommand } from "../../domain/messages.ts";
@@ -79,12 +84,21 @@ function describe(err: unknown): string {
 
 export async function startWorkerService(deps: WorkerServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
-  const publisher = amqp.connection.createPublisher({
-    confirm: true,
-    maxAttempts: 3,
-    exchanges: [reportsExchange],
-    queues: [workDeadLetterQueue, workDelayQueue],
-  });
+  // The worker declares the whole commands topology (its RabbitMQ user may; the API's may not): at start
+  // and on every reconnection, so a command sent through the exchange always has its queues.
+  const declareCommands = async () => {
+    try {
+      await amqp.connection.exchangeDeclare(commandsExchange);
+      for (const queue of [workQueue, workDeadLetterQueue, workDelayQueue])
+        await amqp.connection.queueDeclare(queue);
+      for (const binding of commandsBindings) await amqp.connection.queueBind(binding);
+    } catch (err) {
+      logger.warn({ err }, "could not declare the commands exchange and queues; tried again on reconnection");
+    }
+  };
+  amqp.connection.on("connection", () => void declareCommands());
+  if (amqp.connection.ready) void declareCommands();
+  const publisher = new RoutedPublisher(amqp.connection, { maxAttempts: 3, exchanges: [reportsExchange] });
   const publish = (report: Report) =>
     publisher.send(
       {
@@ -114,7 +128,8 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
   ) =>
     publisher.send(
       {
-        routingKey: WORK_DELAY_QUEUE,
+        exchange: COMMANDS_EXCHANGE,
+        routingKey: COMMAND_ROUTES.delay,
         durable: true,
         expiration: String(delayMs),
         messageId: command.id,
@@ -219,6 +234,8 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
     {
       queue: WORK_QUEUE,
       queueOptions: workQueue,
+      exchanges: [commandsExchange],
+      queueBindings: [workBinding],
       // No more prefetched than carried out: a command waiting in one worker's buffer is not available
       // to an idle worker.
       concurrency: config.workerConcurrency,

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import type { Publisher } from "rabbitmq-client";
 import { envelope } from "../../../bus/envelopes.ts";
 import type { DeploymentRecord, OperationRecord } from "../../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../../domain/deployment-states.ts";
@@ -139,7 +138,7 @@ function controller(
         sent.push(command);
         return Promise.resolve();
       },
-    } as unknown as Publisher,
+    },
     rpc: {
       send: (_target: unknown, request: OrchestratorRequest) => {
         asked.push(request);

@@ -2,7 +2,7 @@
 // orchestrator. The record is its own outbox: a command the broker did not take stays marked
 // `dispatchPending`, and the deployment is queued for the reconciler to send it again.
 import { envelope } from "../../../bus/envelopes.ts";
-import { WORK_QUEUE } from "../../../bus/topology.ts";
+import { COMMAND_ROUTES, COMMANDS_EXCHANGE } from "../../../bus/topology.ts";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import type { ReleaseReply, ReleaseRequest } from "../../../domain/messages.ts";
 import { askOrchestrator } from "../orchestrator-client.ts";
@@ -26,7 +26,15 @@ export class Dispatcher {
     const command = commandFor(record, correlationId);
     if (command !== undefined) {
       try {
-        await this.deps.work.send({ routingKey: WORK_QUEUE, durable: true }, command);
+        await this.deps.work.send(
+          {
+            exchange: COMMANDS_EXCHANGE,
+            routingKey: COMMAND_ROUTES.work,
+            durable: true,
+            messageId: command.id,
+          },
+          command,
+        );
       } catch (err) {
         this.deps.logger.warn(
           { err, deploymentId: record.id, command: command.type },

@@ -1,6 +1,6 @@
 // What the API's deployment controller needs from outside: the records, the work queue, the
 // orchestrator, the status service, and its settings.
-import type { Publisher } from "rabbitmq-client";
+import type { MessageSender } from "../../../bus/routed-publisher.ts";
 import type { Backoff } from "../../../platform/backoff.ts";
 import type { OutboundPolicy } from "../../../domain/outbound-address.ts";
 import type { Logger } from "../../../platform/logger.ts";
@@ -9,7 +9,7 @@ import type { OrchestratorLink } from "../orchestrator-client.ts";
 
 export interface LifecycleDeps extends OrchestratorLink {
   store: Store;
-  work: Publisher;
+  work: MessageSender;
   logger: Logger;
   /** Restore deployments that drifted (else they only become `degraded`). */
   selfHeal: boolean;
