@@ -2,6 +2,7 @@
 // applies to a real API server, where the RANaaS pods (and the bundled MongoDB and RabbitMQ) are
 // scheduled on the simulated central nodes and become Ready.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import {
   AdmissionregistrationV1Api,
@@ -10,6 +11,7 @@ import {
   RbacAuthorizationV1Api,
   type KubernetesObject,
   type V1Deployment,
+  type V1LabelSelector,
   type V1StatefulSet,
 } from "@kubernetes/client-node";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
@@ -112,6 +114,106 @@ describe("Helm chart", { timeout: 300_000 }, () => {
     );
   });
 
+  it("runs the bundled backends with authentication, one RabbitMQ user per service, behind NetworkPolicies", async () => {
+    const objects = await renderChart(release, namespace, {
+      "mongodb.install": "true",
+      "rabbitmq.install": "true",
+      ...images,
+    });
+    const named = <T>(kind: string, name: string) =>
+      objects.find((o) => o.kind === kind && o.metadata?.name === `${release}-${name}`) as T;
+    const secret = named<{ stringData: Record<string, string> }>("Secret", "connections").stringData;
+    assert.match(
+      secret["mongodb-uri"] ?? "",
+      /^mongodb:\/\/ranaas:\w{32}@rc-mongodb:27017\/ranaas\?authSource=ranaas$/,
+    );
+    assert.equal(secret["amqp-url"], undefined, "no administrator's URL for the services");
+    const passwords = new Set<string>();
+    for (const service of ["api", "orchestrator", "worker", "status"]) {
+      const password = secret[`rabbitmq-password-${service}`] ?? "";
+      assert.match(password, /^\w{32}$/);
+      passwords.add(password);
+      assert.equal(secret[`amqp-url-${service}`], `amqp://ranaas-${service}:${password}@rc-rabbitmq:5672`);
+    }
+    assert.equal(passwords.size, 4, "a password of its own for each service");
+
+    // Each service sees only its own RabbitMQ login, and only the API and the orchestrator the database's.
+    for (const service of ["api", "orchestrator", "worker", "status"]) {
+      const env = named<V1Deployment>("Deployment", service).spec?.template.spec?.containers[0]?.env ?? [];
+      const names = env.map((e) => e.name).filter((n) => /^(AMQP_URL|MONGODB_URI)/.test(n));
+      const database = service === "api" || service === "orchestrator" ? ["MONGODB_URI"] : [];
+      assert.deepEqual(names.sort(), [...database, `AMQP_URL_${service.toUpperCase()}`].sort(), service);
+      const amqp = env.find((e) => e.name.startsWith("AMQP_URL"));
+      assert.equal(amqp?.valueFrom?.secretKeyRef?.key, `amqp-url-${service}`);
+    }
+
+    const mongodb = named<V1StatefulSet>("StatefulSet", "mongodb").spec?.template.spec;
+    assert.deepEqual(mongodb?.containers[0]?.args, ["--bind_ip_all", "--auth"]);
+    const mongoEnv = mongodb?.containers[0]?.env ?? [];
+    assert.equal(
+      mongoEnv.find((e) => e.name === "MONGO_INITDB_ROOT_PASSWORD")?.valueFrom?.secretKeyRef?.key,
+      "mongodb-root-password",
+    );
+    assert.equal(
+      mongoEnv.find((e) => e.name === "RANAAS_MONGODB_PASSWORD")?.valueFrom?.secretKeyRef?.key,
+      "mongodb-password",
+    );
+    assert.ok(
+      mongodb?.containers[0]?.volumeMounts?.some((m) => m.mountPath === "/docker-entrypoint-initdb.d"),
+    );
+    const rabbitmq = named<V1StatefulSet>("StatefulSet", "rabbitmq").spec?.template.spec?.containers[0];
+    assert.match(
+      rabbitmq?.lifecycle?.postStart?.exec?.command?.join(" ") ?? "",
+      /sh \/ranaas\/rabbitmq-users\.sh/,
+    );
+    const backends = named<{ data: Record<string, string> }>("ConfigMap", "backends").data;
+    assert.equal(
+      backends["rabbitmq-users.sh"]?.trimEnd(),
+      readFileSync(
+        new URL("../deploy/helm/ranaas/files/rabbitmq-users.sh", import.meta.url),
+        "utf8",
+      ).trimEnd(),
+      "the chart makes the users the local stack makes",
+    );
+    assert.match(backends["create-user.js"] ?? "", /role: "readWrite", db: name/);
+
+    // The NetworkPolicies admit exactly the services that use each backend (judged by the policies' own
+    // selectors against the rendered pods' labels; the local stack has no CNI that enforces them).
+    const podLabels = objects
+      .filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")
+      .map((o) => (o as V1Deployment).spec?.template.metadata?.labels ?? {});
+    for (const [backend, port, admitted] of [
+      ["mongodb", 27017, ["api", "orchestrator"]],
+      ["rabbitmq", 5672, ["api", "orchestrator", "status", "worker"]],
+    ] as const) {
+      const policy = named<{ spec?: RenderedPolicy }>("NetworkPolicy", backend).spec;
+      assert.deepEqual(policy?.policyTypes, ["Ingress"]);
+      const selected = podLabels.filter((l) => selects(policy?.podSelector ?? {}, l));
+      assert.deepEqual(
+        selected.map((l) => l["app.kubernetes.io/component"]),
+        [backend],
+      );
+      const rules = policy?.ingress ?? [];
+      assert.equal(rules.length, 1);
+      assert.deepEqual(rules[0]?.ports, [{ protocol: "TCP", port }]);
+      const from = podLabels
+        .filter((l) =>
+          rules[0]?.from?.some(
+            (peer) => peer.namespaceSelector === undefined && selects(peer.podSelector ?? {}, l),
+          ),
+        )
+        .map((l) => l["app.kubernetes.io/component"])
+        .sort();
+      assert.deepEqual(from, admitted, backend);
+      // Another release's pods, or anything else in the namespace, are not admitted.
+      assert.ok(
+        !rules[0]?.from?.some((peer) =>
+          selects(peer.podSelector ?? {}, { "app.kubernetes.io/component": "api" }),
+        ),
+      );
+    }
+  });
+
   it("applies to the local stack, where every pod is scheduled and becomes Ready", async () => {
     const objects = await renderChart(release, namespace, {
       "mongodb.install": "true",
@@ -178,3 +280,32 @@ describe("Helm chart", { timeout: 300_000 }, () => {
     assert.ok(hpa, "the worker autoscaler is rendered and accepted by the API server");
   });
 });
+
+/** A NetworkPolicy as rendered (YAML's `from`, which the client's types call `_from`). */
+interface RenderedPolicy {
+  podSelector?: V1LabelSelector;
+  policyTypes?: string[];
+  ingress?: {
+    from?: { podSelector?: V1LabelSelector; namespaceSelector?: V1LabelSelector }[];
+    ports?: unknown[];
+  }[];
+}
+
+/** Whether a label selector (matchLabels and matchExpressions) selects these labels. */
+function selects(selector: V1LabelSelector, labels: Record<string, string>): boolean {
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpression = (selector.matchExpressions ?? []).every((e) => {
+    const value = labels[e.key];
+    switch (e.operator) {
+      case "In":
+        return value !== undefined && (e.values ?? []).includes(value);
+      case "NotIn":
+        return value === undefined || !(e.values ?? []).includes(value);
+      case "Exists":
+        return value !== undefined;
+      default:
+        return value === undefined;
+    }
+  });
+  return byLabel && byExpression;
+}

@@ -49,18 +49,8 @@ seccompProfile:
   value: "0.0.0.0"
 - name: RANAAS_LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
-- name: MONGODB_URI
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.mongodb.existingSecret | default (include "ranaas.secretName" .) }}
-      key: {{ if .Values.mongodb.existingSecret }}{{ .Values.mongodb.existingSecretKey }}{{ else }}mongodb-uri{{ end }}
 - name: RANAAS_MONGODB_DATABASE
   value: {{ .Values.mongodb.database | quote }}
-- name: AMQP_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.rabbitmq.existingSecret | default (include "ranaas.secretName" .) }}
-      key: {{ if .Values.rabbitmq.existingSecret }}{{ .Values.rabbitmq.existingSecretKey }}{{ else }}amqp-url{{ end }}
 - name: RANAAS_STATUS_URL
   value: "http://{{ include "ranaas.name" . }}-status:8083"
 - name: RANAAS_BACKHAUL_NETWORKS
@@ -83,4 +73,44 @@ seccompProfile:
   value: {{ .Values.ran.images.du | quote }}
 - name: RANAAS_IMAGE_RU_EMULATOR
   value: {{ .Values.ran.images.ruEmulator | quote }}
+{{- end -}}
+
+{{/*
+The connections one component needs, from Secrets: the database only for the API and the orchestrator,
+and RabbitMQ as the component's own user. With the bundled RabbitMQ each component gets only its own URL
+(no administrator's); with another, AMQP_URL plus, when the Secret has it, amqp-url-<component>.
+*/}}
+{{- define "ranaas.connectionEnv" -}}
+{{- $v := .root.Values -}}
+{{- $secret := include "ranaas.secretName" .root -}}
+{{- if has .component (list "api" "orchestrator") }}
+- name: MONGODB_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.mongodb.existingSecret | default $secret }}
+      key: {{ if $v.mongodb.existingSecret }}{{ $v.mongodb.existingSecretKey }}{{ else }}mongodb-uri{{ end }}
+{{- end }}
+{{- if $v.rabbitmq.install }}
+- name: AMQP_URL_{{ upper .component }}
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: amqp-url-{{ .component }} }
+{{- else }}
+- name: AMQP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.rabbitmq.existingSecret | default $secret }}
+      key: {{ if $v.rabbitmq.existingSecret }}{{ $v.rabbitmq.existingSecretKey }}{{ else }}amqp-url{{ end }}
+- name: AMQP_URL_{{ upper .component }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.rabbitmq.existingSecret | default $secret }}
+      key: amqp-url-{{ .component }}
+      optional: true
+{{- end }}
+{{- end -}}
+
+{{/* A password generated once and kept across upgrades: the one under `key` in `previous` (a Secret), or a new one. */}}
+{{- define "ranaas.keptPassword" -}}
+{{- $old := dig "data" .key "" .previous -}}
+{{- ternary ($old | b64dec) (randAlphaNum 32) (ne $old "") -}}
 {{- end -}}
