@@ -103,6 +103,13 @@ describe("tenants and API keys", () => {
       adminOnly: true,
       ownedByA: false,
     },
+    {
+      method: "PUT",
+      path: "/v1/tenants/operator-a/capabilities",
+      body: { n3ServiceTypes: ["LoadBalancer"] },
+      adminOnly: true,
+      ownedByA: false,
+    },
     { method: "GET", path: `/v1/ran-deployments/${deploymentOfA}/events`, adminOnly: false, ownedByA: true },
     { method: "GET", path: "/v1/me", adminOnly: false, ownedByA: false },
   ];
@@ -132,8 +139,9 @@ describe("tenants and API keys", () => {
   });
 
   it("tells each key who it is, and nobody without one", async () => {
-    assert.deepEqual((await as("a", "GET", "/v1/me")).body, { tenant: "operator-a", role: "operator" });
-    assert.deepEqual((await as("b", "GET", "/v1/me")).body, { tenant: "operator-b", role: "operator" });
+    const me = { role: "operator", capabilities: {} };
+    assert.deepEqual((await as("a", "GET", "/v1/me")).body, { tenant: "operator-a", ...me });
+    assert.deepEqual((await as("b", "GET", "/v1/me")).body, { tenant: "operator-b", ...me });
   });
 
   it("streams to tenant B only B's own deployments, and nothing to a stream without a key", async () => {
@@ -243,5 +251,75 @@ describe("tenants and API keys", () => {
     assert.equal((await as("admin", "POST", "/v1/tenants", { name: "operator-c" })).status, 409);
     assert.equal((await as("admin", "POST", "/v1/tenants", { name: "Not Valid" })).status, 422);
     assert.equal((await runCli(["tenant", "bootstrap"], cliEnv)).code, 2, "a second bootstrap is refused");
+  });
+  it("lets an operator expose N3 outside the cluster only once an admin allowed it, and only that way", async () => {
+    const exposed = (name: string, n3ServiceType: string) => ({ ...cellsRequest(name, 1), n3ServiceType });
+    const refused = await as("b", "POST", "/v1/ran-deployments", exposed("b-lb", "LoadBalancer"));
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "forbidden");
+    const [problem] = refused.body.problems as { path: string; message: string }[];
+    assert.equal(problem?.path, "/n3ServiceType");
+    assert.match(
+      problem?.message ?? "",
+      /may not expose its CU with a LoadBalancer.*PUT \/v1\/tenants\/operator-b\/capabilities/,
+    );
+    const listOfB = (await as("b", "GET", "/v1/ran-deployments")).body.items as { name: string }[];
+    assert.ok(!listOfB.some((d) => d.name === "b-lb"), "nothing was kept");
+    const patched = await as("a", "PATCH", `/v1/ran-deployments/${deploymentOfA}`, {
+      n3ServiceType: "NodePort",
+    });
+    assert.equal(patched.status, 403, JSON.stringify(patched.body));
+
+    const granted = await as("admin", "PUT", "/v1/tenants/operator-b/capabilities", {
+      n3ServiceTypes: ["LoadBalancer"],
+    });
+    assert.deepEqual(granted.body, {
+      name: "operator-b",
+      capabilities: { n3ServiceTypes: ["LoadBalancer"] },
+    });
+    assert.deepEqual((await as("b", "GET", "/v1/me")).body.capabilities, {
+      n3ServiceTypes: ["LoadBalancer"],
+    });
+    const accepted = await as("b", "POST", "/v1/ran-deployments", exposed("b-lb", "LoadBalancer"));
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal((await as("b", "POST", "/v1/ran-deployments", exposed("b-np", "NodePort"))).status, 403);
+    const bad = await as("admin", "PUT", "/v1/tenants/operator-b/capabilities", {
+      n3ServiceTypes: ["ExternalName"],
+    });
+    assert.equal(bad.status, 422, "only the exposed N3 types can be granted");
+    assert.equal(
+      (await as("admin", "POST", "/v1/ran-deployments", exposed("admin-np", "NodePort"))).status,
+      202,
+    );
+
+    // The CLI grants them too, at creation or later, and `tenant list` shows them.
+    assert.equal(
+      (await runCli(["tenant", "create", "operator-d", "--quiet", "--n3-service-types", "NodePort"], cliEnv))
+        .code,
+      0,
+    );
+    const granting = await runCli(
+      ["tenant", "capabilities", "operator-a", "--n3-service-types", "NodePort,LoadBalancer"],
+      cliEnv,
+    );
+    assert.equal(granting.code, 0, granting.stderr);
+    const tenants = (await as("admin", "GET", "/v1/tenants")).body.items as {
+      name: string;
+      capabilities: unknown;
+    }[];
+    assert.deepEqual(tenants.find((t) => t.name === "operator-d")?.capabilities, {
+      n3ServiceTypes: ["NodePort"],
+    });
+    assert.deepEqual(tenants.find((t) => t.name === "operator-a")?.capabilities, {
+      n3ServiceTypes: ["NodePort", "LoadBalancer"],
+    });
+    const listed = await runCli(["tenant", "list"], cliEnv);
+    assert.match(listed.stdout, /operator-d\toperator\tno quotas\tN3: NodePort/);
+    const badType = await runCli(
+      ["tenant", "capabilities", "operator-a", "--n3-service-types", "ExternalName"],
+      cliEnv,
+    );
+    assert.notEqual(badType.code, 0);
+    assert.match(badType.stderr, /"ExternalName" is not one of NodePort, LoadBalancer/);
   });
 });

@@ -1,5 +1,7 @@
 // Tenants: core-network operators (who see and change only their own deployments) and admins (the
 // provider: everything, plus the RU pool and tenants).
+import type { Problem } from "./problem.ts";
+
 export type TenantRole = "operator" | "admin";
 
 export interface ApiKeyRecord {
@@ -18,6 +20,37 @@ export interface TenantQuotas {
   cpuMillis?: number | undefined;
 }
 
+/**
+ * What an operator may ask for beyond the default, granted by an admin (admins may everything). Not a
+ * quota: an absent quota is no limit, an absent capability is not granted.
+ */
+export interface TenantCapabilities {
+  /**
+   * N3 Service types besides ClusterIP the tenant may expose its CU with. Each opens the cluster to
+   * traffic from outside it (a port on every node, or a load balancer).
+   */
+  n3ServiceTypes?: ExposedN3ServiceType[] | undefined;
+}
+
+export const EXPOSED_N3_SERVICE_TYPES = ["NodePort", "LoadBalancer"] as const;
+export type ExposedN3ServiceType = (typeof EXPOSED_N3_SERVICE_TYPES)[number];
+
+/** Why this tenant may not ask for this spec, as a problem at its field; undefined when it may. */
+export function capabilityRefusal(
+  tenant: { name: string; role: TenantRole; capabilities: TenantCapabilities },
+  spec: { n3ServiceType: string },
+): Problem | undefined {
+  if (tenant.role === "admin" || spec.n3ServiceType === "ClusterIP") return undefined;
+  if ((tenant.capabilities.n3ServiceTypes as readonly string[] | undefined)?.includes(spec.n3ServiceType))
+    return undefined;
+  return {
+    path: "/n3ServiceType",
+    message:
+      `tenant ${tenant.name} may not expose its CU with a ${spec.n3ServiceType} Service; ` +
+      `an admin can allow it (PUT /v1/tenants/${tenant.name}/capabilities)`,
+  };
+}
+
 export interface TenantUsage {
   deployments: number;
   cells: number;
@@ -29,6 +62,7 @@ export interface TenantRecord {
   role: TenantRole;
   keys: ApiKeyRecord[];
   quotas: TenantQuotas;
+  capabilities: TenantCapabilities;
   /** Signs the tenant's callbacks (HMAC-SHA256); shown to the tenant when it is created. */
   callbackSecret?: string | undefined;
   createdAt: Date;

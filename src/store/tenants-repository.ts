@@ -1,6 +1,12 @@
 // Tenants and their API keys (hashes only).
 import type { Collection, Db } from "mongodb";
-import type { ApiKeyRecord, TenantQuotas, TenantRecord, TenantRole } from "../domain/tenant.ts";
+import type {
+  ApiKeyRecord,
+  TenantCapabilities,
+  TenantQuotas,
+  TenantRecord,
+  TenantRole,
+} from "../domain/tenant.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
 interface TenantDocument extends Omit<TenantRecord, "name"> {
@@ -31,14 +37,24 @@ export class TenantsRepository {
     key: ApiKeyRecord,
     quotas: TenantQuotas = {},
     callbackSecret?: string,
+    capabilities: TenantCapabilities = {},
   ): Promise<TenantRecord> {
-    const record: TenantRecord = { name, role, keys: [key], quotas, callbackSecret, createdAt: new Date() };
+    const record: TenantRecord = {
+      name,
+      role,
+      keys: [key],
+      quotas,
+      capabilities,
+      callbackSecret,
+      createdAt: new Date(),
+    };
     try {
       await this.collection.insertOne({
         _id: name,
         role,
         keys: [key],
         quotas,
+        capabilities,
         ...(callbackSecret === undefined ? {} : { callbackSecret }),
         createdAt: record.createdAt,
       });
@@ -72,6 +88,10 @@ export class TenantsRepository {
     return (await this.collection.updateOne({ _id: name }, { $set: { keys: [key] } })).matchedCount === 1;
   }
 
+  async setCapabilities(name: string, capabilities: TenantCapabilities): Promise<boolean> {
+    return (await this.collection.updateOne({ _id: name }, { $set: { capabilities } })).matchedCount === 1;
+  }
+
   async setQuotas(name: string, quotas: TenantQuotas): Promise<boolean> {
     return (await this.collection.updateOne({ _id: name }, { $set: { quotas } })).matchedCount === 1;
   }
@@ -83,5 +103,5 @@ export class TenantsRepository {
 
 function toRecord(doc: TenantDocument): TenantRecord {
   const { _id, ...rest } = doc;
-  return { name: _id, ...rest, quotas: rest.quotas ?? {} };
+  return { name: _id, ...rest, quotas: rest.quotas ?? {}, capabilities: rest.capabilities ?? {} };
 }

@@ -1,9 +1,16 @@
-// `ranaas tenant create|list|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
+// `ranaas tenant create|list|capabilities|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
 // database (for the provider's operators; the API's /v1/tenants does the same for an admin key).
 // A key is printed once and stored only as a hash.
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
-import { isValidTenantName, type TenantQuotas, type TenantRole } from "../../domain/tenant.ts";
+import {
+  EXPOSED_N3_SERVICE_TYPES,
+  isValidTenantName,
+  type ExposedN3ServiceType,
+  type TenantCapabilities,
+  type TenantQuotas,
+  type TenantRole,
+} from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import { TenantExistsError, TenantsRepository } from "../../store/tenants-repository.ts";
 import { withDatabase } from "../with-database.ts";
@@ -30,6 +37,24 @@ function wholeNumber(text: string): number {
   return value;
 }
 
+const N3_TYPES_HELP = `capability: N3 Service types besides ClusterIP it may ask for (${EXPOSED_N3_SERVICE_TYPES.join(", ")}; comma-separated, empty for none)`;
+
+function n3ServiceTypes(text: string): ExposedN3ServiceType[] {
+  const types = text
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  for (const t of types)
+    if (!(EXPOSED_N3_SERVICE_TYPES as readonly string[]).includes(t))
+      throw new InvalidArgumentError(`"${t}" is not one of ${EXPOSED_N3_SERVICE_TYPES.join(", ")}`);
+  return [...new Set(types)] as ExposedN3ServiceType[];
+}
+
+function describeCapabilities(capabilities: TenantCapabilities): string {
+  const n3 = capabilities.n3ServiceTypes ?? [];
+  return n3.length === 0 ? "" : `\tN3: ${n3.join(",")}`;
+}
+
 function fail(message: string): void {
   console.error(`ranaas tenant: ${message}`);
   process.exitCode = 2;
@@ -47,6 +72,7 @@ export function registerTenantCommand(program: Command): void {
     .option("--max-deployments <n>", "quota: deployments held at once", wholeNumber)
     .option("--max-cells <n>", "quota: cells (RUs) held at once", wholeNumber)
     .option("--max-cpu <cpus>", "quota: CPUs requested by the tenant's pods", wholeNumber)
+    .option("--n3-service-types <types>", N3_TYPES_HELP, n3ServiceTypes)
     .option("-q, --quiet", "print only the key")
     .description("create a tenant and print its first API key")
     .action(
@@ -58,6 +84,7 @@ export function registerTenantCommand(program: Command): void {
           maxDeployments?: number;
           maxCells?: number;
           maxCpu?: number;
+          n3ServiceTypes?: ExposedN3ServiceType[];
         },
       ) => {
         if (!isValidTenantName(name)) return fail(`"${name}" is not a valid tenant name (a DNS label)`);
@@ -70,7 +97,9 @@ export function registerTenantCommand(program: Command): void {
         const issued = issueApiKey();
         const callbackSecret = randomBytes(32).toString("base64url");
         try {
-          await withTenants((t) => t.create(name, role, issued.record, quotas, callbackSecret));
+          const capabilities: TenantCapabilities =
+            options.n3ServiceTypes === undefined ? {} : { n3ServiceTypes: options.n3ServiceTypes };
+          await withTenants((t) => t.create(name, role, issued.record, quotas, callbackSecret, capabilities));
         } catch (err) {
           if (err instanceof TenantExistsError) return fail(err.message);
           throw err;
@@ -108,8 +137,22 @@ export function registerTenantCommand(program: Command): void {
           Object.entries(t.quotas)
             .map(([k, v]) => `${k}=${String(v)}`)
             .join(",") || "no quotas";
-        console.log(`${t.name}\t${t.role}\t${quotas}\tkeys: ${t.keys.map((k) => k.id).join(", ")}`);
+        console.log(
+          `${t.name}\t${t.role}\t${quotas}${describeCapabilities(t.capabilities)}\tkeys: ${t.keys.map((k) => k.id).join(", ")}`,
+        );
       }
+    });
+
+  tenant
+    .command("capabilities")
+    .argument("<name>")
+    .requiredOption("--n3-service-types <types>", N3_TYPES_HELP, n3ServiceTypes)
+    .description("set what an operator may ask for beyond the default (new requests and updates are checked)")
+    .action(async (name: string, options: { n3ServiceTypes: ExposedN3ServiceType[] }) => {
+      const capabilities: TenantCapabilities = { n3ServiceTypes: options.n3ServiceTypes };
+      if (!(await withTenants((t) => t.setCapabilities(name, capabilities))))
+        return fail(`no tenant ${name}`);
+      console.log(`${name}: N3 ${["ClusterIP", ...options.n3ServiceTypes].join(", ")}`);
     });
 
   tenant

@@ -5,7 +5,7 @@ import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { ERROR_CODES } from "../../domain/error-codes.ts";
 import { AmfEndpointSchema, RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
 import { RadioUnitSchema } from "../../domain/ru-pool.ts";
-import { TENANT_NAME_PATTERN } from "../../domain/tenant.ts";
+import { EXPOSED_N3_SERVICE_TYPES, TENANT_NAME_PATTERN } from "../../domain/tenant.ts";
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: "date-time" });
@@ -333,10 +333,28 @@ export const RadioUnitListSchema = Type.Object({
   ),
 });
 
+/** What an admin granted an operator beyond the default (admins may everything); absent is not granted. */
+export const CapabilitiesSchema = Type.Object(
+  {
+    n3ServiceTypes: Type.Optional(
+      Type.Array(Type.Union(EXPOSED_N3_SERVICE_TYPES.map((t) => Type.Literal(t))), {
+        uniqueItems: true,
+        description:
+          "N3 Service types besides ClusterIP the tenant may ask for (each opens the cluster to outside)",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "what the tenant may ask for beyond the default; a capability left out is not granted",
+  },
+);
+
 export const TenantSchema = Type.Object({
   name: Type.String(),
   role: Type.Union([Type.Literal("operator"), Type.Literal("admin")]),
   keys: Type.Array(Type.Object({ id: Type.String(), createdAt: Timestamp })),
+  capabilities: CapabilitiesSchema,
   createdAt: Timestamp,
 });
 
@@ -355,6 +373,7 @@ export const TenantCreateSchema = Type.Object(
     }),
     role: Type.Optional(Type.Union([Type.Literal("operator"), Type.Literal("admin")])),
     quotas: Type.Optional(QuotasSchema),
+    capabilities: Type.Optional(CapabilitiesSchema),
   },
   { additionalProperties: false },
 );
@@ -370,6 +389,7 @@ export const NewKeySchema = Type.Object({ name: Type.String(), apiKey: Type.Stri
 export const MeSchema = Type.Object({
   tenant: Type.String(),
   role: Type.Union([Type.Literal("operator"), Type.Literal("admin")]),
+  capabilities: CapabilitiesSchema,
 });
 
 export const HealthSchema = Type.Object({

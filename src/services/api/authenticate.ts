@@ -2,13 +2,14 @@
 // see only their own resources (another tenant's look as if they did not exist); admins see all.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RanaasError } from "../../domain/error-codes.ts";
-import type { TenantRole } from "../../domain/tenant.ts";
+import { capabilityRefusal, type TenantCapabilities, type TenantRole } from "../../domain/tenant.ts";
 import { keyMatches, parseApiKey } from "../../platform/api-keys.ts";
 import type { TenantsRepository } from "../../store/tenants-repository.ts";
 
 export interface Principal {
   tenant: string;
   role: TenantRole;
+  capabilities: TenantCapabilities;
 }
 
 declare module "fastify" {
@@ -39,7 +40,7 @@ export function registerAuthentication(app: FastifyInstance, tenants: TenantsRep
       void reply.header("www-authenticate", 'Bearer realm="ranaas", error="invalid_token"');
       throw new RanaasError("unauthorized", "the API key is not valid");
     }
-    request.principal = { tenant: tenant.name, role: tenant.role };
+    request.principal = { tenant: tenant.name, role: tenant.role, capabilities: tenant.capabilities };
   });
 }
 
@@ -52,6 +53,18 @@ export function principalOf(request: FastifyRequest): Principal {
 export function visibleTenant(request: FastifyRequest): string | undefined {
   const principal = principalOf(request);
   return principal.role === "admin" ? undefined : principal.tenant;
+}
+
+/**
+ * Refuses (403, naming the field) a request body that asks for what the caller's tenant was not granted,
+ * e.g. an N3 Service reachable from outside the cluster.
+ */
+export function requireCapabilities(request: FastifyRequest, body: unknown): void {
+  const n3ServiceType = (body as { n3ServiceType?: unknown } | null)?.n3ServiceType;
+  if (typeof n3ServiceType !== "string") return;
+  const { tenant, role, capabilities } = principalOf(request);
+  const problem = capabilityRefusal({ name: tenant, role, capabilities }, { n3ServiceType });
+  if (problem !== undefined) throw new RanaasError("forbidden", problem.message, { problems: [problem] });
 }
 
 export function requireAdmin(request: FastifyRequest): Principal {

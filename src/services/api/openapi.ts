@@ -24,6 +24,7 @@ export const SCHEMAS: Record<string, TSchema> = {
   TenantCreate: S.TenantCreateSchema,
   TenantCreated: S.TenantCreatedSchema,
   Quotas: S.QuotasSchema,
+  Capabilities: S.CapabilitiesSchema,
   QuotasAnswer: S.QuotasAnswerSchema,
   NewKey: S.NewKeySchema,
   Me: S.MeSchema,

@@ -15,7 +15,7 @@ import {
 import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
 import { RadioUnitSchema, validateRuPool } from "../../domain/ru-pool.ts";
 import type { Store } from "../../store/store.ts";
-import { principalOf, requireAdmin, visibleTenant } from "./authenticate.ts";
+import { principalOf, requireAdmin, requireCapabilities, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
@@ -118,6 +118,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       errors: [
         "unauthorized",
+        "forbidden",
         "name-taken",
         ...PLACEMENT_ERRORS,
         "unknown-site",
@@ -128,6 +129,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) =>
       idempotent(store.idempotency, request, reply, async () => {
+        requireCapabilities(request, request.body);
         let record = await lifecycle.create(
           principalOf(request).tenant,
           request.body,
@@ -270,6 +272,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         },
       },
       errors: [
+        "forbidden",
         "precondition-failed",
         "not-ready",
         ...PLACEMENT_ERRORS,
@@ -285,6 +288,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           ? undefined
           : Number(/"(\d+)"/.exec(ifMatch)?.[1]);
       return idempotent(store.idempotency, request, reply, async () => {
+        requireCapabilities(request, request.body);
         const { record, restarts } = await lifecycle.update(
           visibleTenant(request),
           id,

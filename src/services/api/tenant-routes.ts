@@ -4,11 +4,17 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
 import { HOLDING_STATES, INITIAL_STATE } from "../../domain/deployment-states.ts";
-import { TENANT_NAME_PATTERN, type TenantQuotas, type TenantRecord } from "../../domain/tenant.ts";
+import {
+  TENANT_NAME_PATTERN,
+  type TenantCapabilities,
+  type TenantQuotas,
+  type TenantRecord,
+} from "../../domain/tenant.ts";
 import { issueApiKey } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";
 import { TenantExistsError } from "../../store/tenants-repository.ts";
 import {
+  CapabilitiesSchema,
   NewKeySchema,
   QuotasAnswerSchema,
   QuotasSchema,
@@ -24,6 +30,7 @@ function tenantView(t: TenantRecord): Record<string, unknown> {
     name: t.name,
     role: t.role,
     keys: t.keys.map((k) => ({ id: k.id, createdAt: k.createdAt.toISOString() })),
+    capabilities: t.capabilities,
     createdAt: t.createdAt.toISOString(),
   };
 }
@@ -76,7 +83,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
     },
     async (request, reply) => {
       requireAdmin(request);
-      const { name, role, quotas } = request.body;
+      const { name, role, quotas, capabilities } = request.body;
       const issued = issueApiKey();
       const callbackSecret = randomBytes(32).toString("base64url");
       try {
@@ -86,6 +93,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
           issued.record,
           quotas ?? {},
           callbackSecret,
+          capabilities ?? {},
         );
         return reply.code(201).send({ ...tenantView(tenant), apiKey: issued.key, callbackSecret });
       } catch (err) {
@@ -116,6 +124,38 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
       if (!(await store.tenants.setQuotas(name, quotas)))
         throw new RanaasError("not-found", `no tenant ${name}`);
       return { name, quotas, usage: await store.allocations.usageOf(name) };
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "PUT",
+      url: "/v1/tenants/:name/capabilities",
+      operationId: "setTenantCapabilities",
+      summary: "Set what a tenant may ask for beyond the default (absent = not granted)",
+      description:
+        'E.g. `n3ServiceTypes: ["LoadBalancer"]` lets the tenant expose its CUs\' N3 through a load ' +
+        "balancer. Deployments that have it already keep it; new requests and updates are checked.",
+      tag: "Tenants",
+      access: "admin",
+      params: TenantParams,
+      body: { schema: CapabilitiesSchema, example: { n3ServiceTypes: ["LoadBalancer"] } },
+      responses: {
+        200: {
+          description: "the capabilities",
+          schema: Type.Object({ name: Type.String(), capabilities: CapabilitiesSchema }),
+        },
+      },
+      errors: TENANT_ERRORS,
+    },
+    async (request) => {
+      requireAdmin(request);
+      const { name } = request.params;
+      const capabilities: TenantCapabilities = request.body;
+      if (!(await store.tenants.setCapabilities(name, capabilities)))
+        throw new RanaasError("not-found", `no tenant ${name}`);
+      return { name, capabilities };
     },
   );
 
