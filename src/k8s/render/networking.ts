@@ -23,20 +23,21 @@ export interface NetworkAttachmentDefinition extends KubernetesObject {
  * A NetworkPolicy as the API takes it. (The client library's V1NetworkPolicy names the `from` field
  * `_from` and renames it only when it serializes, so rendered objects use this shape instead.)
  */
+type PolicyPeer =
+  { podSelector: V1LabelSelector } | { namespaceSelector: V1LabelSelector } | { ipBlock: { cidr: string } };
+type PolicyPort = { protocol: "TCP" | "UDP" | "SCTP"; port: number };
+
 export interface NetworkPolicy extends KubernetesObject {
   spec: {
     podSelector: V1LabelSelector;
     policyTypes: ("Ingress" | "Egress")[];
-    ingress: {
-      from: (
-        | { podSelector: V1LabelSelector }
-        | { namespaceSelector: V1LabelSelector }
-        | { ipBlock: { cidr: string } }
-      )[];
-      ports?: { protocol: "TCP" | "UDP" | "SCTP"; port: number }[];
-    }[];
+    ingress?: { from: PolicyPeer[]; ports?: PolicyPort[] }[];
+    /** A rule without `to` allows the ports to any destination. */
+    egress?: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
   };
 }
+
+const IPV4_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 export const FRONTHAUL_NETWORK = "fronthaul";
 /** Namespaces labelled so are RANaaS's own (the status service reads srsRAN's metrics port). */
@@ -217,6 +218,58 @@ export function networkPolicies(def: ResourceDefinition, upfCidrs: readonly stri
         ingress: [
           {
             from: upfCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: "UDP", port: N3_PORT }],
+          },
+        ],
+      },
+    },
+    // Egress: a RAN pod reaches the other pods of its deployment (F1, the RU emulators) and the
+    // cluster's DNS, nothing else; the CU also its AMFs (N2) and the UPFs (N3). A compromised gNB
+    // cannot reach the control plane, other tenants or the internet. (Fronthaul and backhaul run on
+    // Multus networks, and a host-network CU on the node's: NetworkPolicies do not apply there.)
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: metadata("egress"),
+      spec: {
+        podSelector: { matchLabels: { [LABEL_INSTANCE]: def.shortId } },
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [{ podSelector: {} }] },
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: metadata("egress-core"),
+      spec: {
+        podSelector: { matchLabels: componentSelector(def, "cu") },
+        policyTypes: ["Egress"],
+        egress: [
+          // An AMF named by DNS may be at any address: then only its port limits N2.
+          {
+            ...(def.amf.every((a) => IPV4_ADDRESS.test(a.address))
+              ? {
+                  to: [...new Set(def.amf.map((a) => a.address))].map((a) => ({
+                    ipBlock: { cidr: `${a}/32` },
+                  })),
+                }
+              : {}),
+            ports: [...new Set(def.amf.map((a) => a.port))].map((port) => ({
+              protocol: "SCTP" as const,
+              port,
+            })),
+          },
+          {
+            to: upfCidrs.map((cidr) => ({ ipBlock: { cidr } })),
             ports: [{ protocol: "UDP", port: N3_PORT }],
           },
         ],

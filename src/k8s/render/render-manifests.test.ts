@@ -13,6 +13,7 @@ import { validateRuPool } from "../../domain/ru-pool.ts";
 import type { CuConfig, DuConfig } from "../../srsran/config-types.ts";
 import { configViolations } from "../../srsran/config-violations.ts";
 import { ENTRYPOINT_SCRIPT } from "./entrypoint-script.ts";
+import type { NetworkPolicy } from "./networking.ts";
 import { DEFAULT_RENDER_OPTIONS, renderManifests } from "./render-manifests.ts";
 
 function definition(extra: Record<string, unknown> = {}): ResourceDefinition {
@@ -227,6 +228,53 @@ describe("renderManifests", () => {
         (e) => e.name === "RANAAS_ADDR_N3_EXT_ADDR" && e.value === "203.0.113.7",
       ),
     );
+  });
+
+  it("lets RAN pods send only inside their deployment and to DNS, and the CU to its AMFs and the UPFs", () => {
+    const policiesOf = (def: ResourceDefinition) =>
+      new Map(
+        renderManifests(def, { ...DEFAULT_RENDER_OPTIONS, upfCidrs: ["198.51.100.0/24"] })
+          .objects.filter((o): o is NetworkPolicy => o.kind === "NetworkPolicy")
+          .map((p) => [p.metadata?.name, p.spec]),
+      );
+    const policies = policiesOf(definition());
+    const all = policies.get("egress");
+    assert.deepEqual(all?.podSelector, { matchLabels: { "app.kubernetes.io/instance": "0000000000bb" } });
+    assert.deepEqual(all?.policyTypes, ["Egress"]);
+    assert.deepEqual(all?.egress, [
+      { to: [{ podSelector: {} }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ]);
+    const core = policies.get("egress-core");
+    assert.equal(core?.podSelector.matchLabels?.["app.kubernetes.io/component"], "cu");
+    // One AMF is named by DNS (amf.core): N2 may go to any address, on the SCTP port only.
+    assert.deepEqual(core?.egress?.[0], { ports: [{ protocol: "SCTP", port: 38412 }] });
+    assert.deepEqual(core?.egress?.[1], {
+      to: [{ ipBlock: { cidr: "198.51.100.0/24" } }],
+      ports: [{ protocol: "UDP", port: 2152 }],
+    });
+    // With AMFs at addresses, N2 goes only there.
+    const byAddress = policiesOf(
+      definition({
+        amf: [
+          { address: "10.0.0.5", port: 38413, plmns: ["00101"] },
+          { address: "10.0.0.6", plmns: ["00102"] },
+        ],
+      }),
+    ).get("egress-core");
+    assert.deepEqual(byAddress?.egress?.[0], {
+      to: [{ ipBlock: { cidr: "10.0.0.5/32" } }, { ipBlock: { cidr: "10.0.0.6/32" } }],
+      ports: [
+        { protocol: "SCTP", port: 38413 },
+        { protocol: "SCTP", port: 38412 },
+      ],
+    });
   });
 
   it("changes only the changed component's config fingerprint", () => {
