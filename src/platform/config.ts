@@ -64,8 +64,19 @@ export interface RanaasConfig {
   statusUrl: string;
   /** Whether a deployment that drifted (objects deleted or changed behind RANaaS's back) is restored. */
   selfHeal: boolean;
-  /** The API's limits: request body size, and requests per second (sustained and burst) per caller. */
-  limits: { maxBodyBytes: number; ratePerSecond: number; rateBurst: number };
+  /**
+   * The API's limits: request body size; requests per second (sustained and burst) per caller; per
+   * tenant and API replica, open event streams and requests held by `Prefer: wait`; and how often a
+   * long event stream checks that its key still works (RANAAS_STREAM_KEY_RECHECK_MS).
+   */
+  limits: {
+    maxBodyBytes: number;
+    ratePerSecond: number;
+    rateBurst: number;
+    streamsPerTenant: number;
+    waitsPerTenant: number;
+    keyRecheckMs: number;
+  };
   /**
    * Where tenants' callbacks may go besides the public internet (RANAAS_CALLBACK_ALLOW: ranges, each
    * optionally with one port, e.g. `10.20.0.0/16,127.0.0.1/32:9000`) and which public ranges are the
@@ -232,6 +243,9 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
       maxBodyBytes: positive("RANAAS_MAX_BODY_BYTES", 256 * 1024),
       ratePerSecond: positive("RANAAS_RATE_LIMIT_PER_SECOND", 50),
       rateBurst: positive("RANAAS_RATE_LIMIT_BURST", 200),
+      streamsPerTenant: positive("RANAAS_STREAMS_PER_TENANT", 20),
+      waitsPerTenant: positive("RANAAS_WAITS_PER_TENANT", 50),
+      keyRecheckMs: milliseconds("RANAAS_STREAM_KEY_RECHECK_MS", 5_000),
     },
     outbound: { allow: ranges("RANAAS_CALLBACK_ALLOW"), deny: ranges("RANAAS_CLUSTER_CIDRS") },
     trustProxy: trustedProxies(),

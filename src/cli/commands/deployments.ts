@@ -260,6 +260,11 @@ export function registerDeploymentCommands(program: Command): void {
             console.error(`(API reports: ${event.data})`);
             continue;
           }
+          if (event.event === "revoked")
+            throw new CommandFailure(
+              "the API key no longer works (rotated, or its tenant deleted): log in with a new one",
+              EXIT.unauthorized,
+            );
           if (event.event === "transition") {
             // A state it passed through between two looks of the API.
             const passed = JSON.parse(event.data) as Pick<

@@ -411,6 +411,11 @@ export const TransitionEventSchema = Type.Object(
   { description: "`event: transition`: a state the deployment passed through since the stream's last event" },
 );
 
+export const RevokedEventSchema = Type.Object(
+  { detail: Type.String() },
+  { description: "`event: revoked`: the key was rotated or its tenant deleted; the stream ends" },
+);
+
 export const UnavailableEventSchema = Type.Object(
   { detail: Type.String() },
   { description: "`event: unavailable`: the database could not be read; the stream goes on when it is back" },

@@ -10,6 +10,8 @@ export interface Principal {
   tenant: string;
   role: TenantRole;
   capabilities: TenantCapabilities;
+  /** The public id of the key the request came with: a long stream checks that it still works. */
+  keyId: string;
 }
 
 declare module "fastify" {
@@ -40,7 +42,12 @@ export function registerAuthentication(app: FastifyInstance, tenants: TenantsRep
       void reply.header("www-authenticate", 'Bearer realm="ranaas", error="invalid_token"');
       throw new RanaasError("unauthorized", "the API key is not valid");
     }
-    request.principal = { tenant: tenant.name, role: tenant.role, capabilities: tenant.capabilities };
+    request.principal = {
+      tenant: tenant.name,
+      role: tenant.role,
+      capabilities: tenant.capabilities,
+      keyId: key.id,
+    };
   });
 }
 

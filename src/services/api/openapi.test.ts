@@ -45,7 +45,13 @@ async function api(): Promise<{ app: FastifyInstance; routes: string[]; contract
   registerApi(app, {
     store: { tenants: {} },
     statusUrl: "",
-    limits: { ratePerSecond: 1000, rateBurst: 1000 },
+    limits: {
+      ratePerSecond: 1000,
+      rateBurst: 1000,
+      streamsPerTenant: 5,
+      waitsPerTenant: 5,
+      keyRecheckMs: 5000,
+    },
   } as unknown as RouteDeps);
   await app.ready();
   return { app, routes, contracts };

@@ -31,6 +31,7 @@ export const SCHEMAS: Record<string, TSchema> = {
   Health: S.HealthSchema,
   TransitionEvent: S.TransitionEventSchema,
   UnavailableEvent: S.UnavailableEventSchema,
+  RevokedEvent: S.RevokedEventSchema,
   Problem: S.ProblemSchema,
 };
 

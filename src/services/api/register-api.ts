@@ -10,7 +10,8 @@ import { SHELL_ROUTES } from "./openapi.ts";
 import { problemFromError } from "./problem-details.ts";
 import { registerRateLimits } from "./rate-limit.ts";
 import { collectContracts, validateWithContracts } from "./route-contract.ts";
-import { registerRoutes, type RouteDeps } from "./routes.ts";
+import { Slots } from "../../platform/slots.ts";
+import { registerRoutes, type RouteDeps, type TenantHolds } from "./routes.ts";
 import { registerTenantRoutes } from "./tenant-routes.ts";
 import { registerWatchRoutes } from "./watch-routes.ts";
 
@@ -32,9 +33,13 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
   registerRateLimits(app, deps.limits); // before authentication: its per-address limit comes first
   registerAuthentication(app, deps.store.tenants);
   refuseUnknownMethods(app, methodsOf);
-  registerRoutes(app, deps);
+  const holds: TenantHolds = {
+    streams: new Slots(deps.limits.streamsPerTenant),
+    waits: new Slots(deps.limits.waitsPerTenant),
+  };
+  registerRoutes(app, deps, holds);
   registerTenantRoutes(app, deps.store);
-  registerWatchRoutes(app, deps);
+  registerWatchRoutes(app, { ...deps, holds, keyRecheckMs: deps.limits.keyRecheckMs });
   registerDocsRoutes(app, contracts);
   registerDashboard(app);
 }

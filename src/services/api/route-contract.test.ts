@@ -26,7 +26,13 @@ async function apiWithOneKey() {
       tenants: { byKeyId: (id: string) => Promise.resolve(id === issued.record.id ? tenant : undefined) },
     },
     statusUrl: "",
-    limits: { ratePerSecond: 1000, rateBurst: 1000 },
+    limits: {
+      ratePerSecond: 1000,
+      rateBurst: 1000,
+      streamsPerTenant: 5,
+      waitsPerTenant: 5,
+      keyRecheckMs: 5000,
+    },
   } as unknown as RouteDeps);
   await app.ready();
   return app;

@@ -20,7 +20,8 @@ import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
 import * as S from "./api-schemas.ts";
-import type { RateLimits } from "./rate-limit.ts";
+import type { RanaasConfig } from "../../platform/config.ts";
+import type { Slots } from "../../platform/slots.ts";
 import { defineRoute } from "./route-contract.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
@@ -30,7 +31,13 @@ export interface RouteDeps {
   store: Store;
   lifecycle: DeploymentLifecycle;
   statusUrl: string;
-  limits: RateLimits;
+  limits: RanaasConfig["limits"];
+}
+
+/** What each tenant holds at once on this API replica: open event streams, and answers held by `Prefer: wait`. */
+export interface TenantHolds {
+  streams: Slots;
+  waits: Slots;
 }
 
 /** The request's correlation id (the caller's x-correlator or a fresh one; see service-app.ts). */
@@ -67,6 +74,35 @@ const PLACEMENT_ERRORS: ErrorCode[] = [
 ];
 const IDEMPOTENCY_ERRORS: ErrorCode[] = ["idempotency-key-reused", "idempotency-in-progress"];
 
+/**
+ * The record once it settled, held up to the `Prefer: wait` seconds: only while the tenant has a wait
+ * left on this replica (RANAAS_WAITS_PER_TENANT); past that, answered at once, as a preference may be.
+ */
+async function settledIfWaited(
+  request: FastifyRequest,
+  holds: TenantHolds,
+  store: Store,
+  record: DeploymentRecord,
+  settled: readonly DeploymentState[],
+): Promise<DeploymentRecord> {
+  const seconds = preferredWaitSeconds(request.headers.prefer as string | undefined);
+  if (seconds === 0) return record;
+  const tenant = principalOf(request).tenant;
+  const release = holds.waits.take(tenant);
+  if (release === undefined) {
+    request.log.info(
+      { tenant },
+      "Prefer: wait not honoured: the tenant holds its most waits on this replica",
+    );
+    return record;
+  }
+  try {
+    return await waitUntilSettled(store, record, seconds, settled);
+  } finally {
+    release();
+  }
+}
+
 async function waitUntilSettled(
   store: Store,
   record: DeploymentRecord,
@@ -82,7 +118,7 @@ async function waitUntilSettled(
   return current;
 }
 
-export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: TenantHolds): void {
   const { store, lifecycle } = deps;
 
   defineRoute(
@@ -135,8 +171,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           request.body,
           correlationIdOf(request),
         );
-        const wait = preferredWaitSeconds(request.headers.prefer);
-        if (wait > 0) record = await waitUntilSettled(store, record, wait, TERMINAL_STATES);
+        record = await settledIfWaited(request, holds, store, record, TERMINAL_STATES);
         return {
           status: record.state === STATE.ready ? 201 : 202,
           body: deploymentView(record),
@@ -296,9 +331,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           revision,
           correlationIdOf(request),
         );
-        let current = record;
-        const wait = preferredWaitSeconds(request.headers.prefer);
-        if (wait > 0) current = await waitUntilSettled(store, record, wait, UPDATE_SETTLED_STATES);
+        const current = await settledIfWaited(request, holds, store, record, UPDATE_SETTLED_STATES);
         return {
           status: current.state === STATE.ready ? 200 : 202,
           body: { ...deploymentView(current), restarts },
@@ -324,9 +357,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     async (request, reply) => {
       const { id } = request.params;
       return idempotent(store.idempotency, request, reply, async () => {
-        let record = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
-        const wait = preferredWaitSeconds(request.headers.prefer);
-        if (wait > 0) record = await waitUntilSettled(store, record, wait, DELETE_SETTLED_STATES);
+        const deleting = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
+        const record = await settledIfWaited(request, holds, store, deleting, DELETE_SETTLED_STATES);
         return { status: 202, body: deploymentView(record) };
       });
     },

@@ -13,6 +13,7 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import * as S from "./api-schemas.ts";
 import { deploymentView } from "./deployment-view.ts";
+import type { TenantHolds } from "./routes.ts";
 import { defineRoute } from "./route-contract.ts";
 import { fetchLiveStatus } from "./status-client.ts";
 
@@ -21,6 +22,10 @@ export interface WatchDeps {
   statusUrl: string;
   /** How often a stream looks for changes. */
   pollMs?: number;
+  /** Open streams per tenant on this replica. */
+  holds: Pick<TenantHolds, "streams">;
+  /** How often a stream checks that its key still works (rotated or deleted: the stream ends). */
+  keyRecheckMs: number;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -30,19 +35,55 @@ const EVENTS = S.eventStream({
   deployment: S.DeploymentSchema,
   transition: S.TransitionEventSchema,
   unavailable: S.UnavailableEventSchema,
+  revoked: S.RevokedEventSchema,
 });
 
 type Sender = (event: string, data: unknown) => void;
 
+/** How a stream stays allowed: its key is checked again every `everyMs`. */
+interface StreamGuard {
+  holds: Pick<TenantHolds, "streams">;
+  keyStillWorks: () => Promise<boolean>;
+  everyMs: number;
+}
+
 /**
  * Answers with an event stream: calls `tick` every `pollMs` until it says the stream is done or the
  * client goes away, with a heartbeat comment when nothing was sent for a while. A failing tick (the
- * database is down) sends an `unavailable` event and the stream carries on once it recovers.
+ * database is down) sends an `unavailable` event and the stream carries on once it recovers. A tenant
+ * holds at most RANAAS_STREAMS_PER_TENANT streams on a replica (429 beyond), and a stream whose key
+ * stops working (rotated, or its tenant deleted) gets `event: revoked` and ends.
  */
 async function stream(
   request: FastifyRequest,
   reply: FastifyReply,
   pollMs: number,
+  guard: StreamGuard,
+  tick: (send: Sender) => Promise<"more" | "done">,
+): Promise<void> {
+  const tenant = principalOf(request).tenant;
+  const release = guard.holds.streams.take(tenant);
+  if (release === undefined) {
+    void reply.header("retry-after", "5");
+    throw new RanaasError(
+      "rate-limited",
+      `tenant ${tenant} has ${guard.holds.streams.limit} event streams open on this API replica, the most ` +
+        "it may; close one first",
+      { retryAfterSeconds: 5 },
+    );
+  }
+  try {
+    await streamEvents(request, reply, pollMs, guard, tick);
+  } finally {
+    release();
+  }
+}
+
+async function streamEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pollMs: number,
+  guard: StreamGuard,
   tick: (send: Sender) => Promise<"more" | "done">,
 ): Promise<void> {
   const closer = new AbortController();
@@ -64,7 +105,16 @@ async function stream(
     lastWrite = Date.now();
     reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
+  let keyCheckedAt = Date.now();
   while (!closer.signal.aborted) {
+    if (Date.now() - keyCheckedAt >= guard.everyMs) {
+      keyCheckedAt = Date.now();
+      // A database that cannot answer says nothing about the key: the ticks report it as `unavailable`.
+      if (!(await guard.keyStillWorks().catch(() => true))) {
+        send("revoked", { detail: "the API key no longer works (rotated, or its tenant deleted)" });
+        break;
+      }
+    }
     try {
       if ((await tick(send)) === "done") break;
     } catch (err) {
@@ -122,6 +172,14 @@ function fingerprint(view: Record<string, unknown>): string {
 
 export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void {
   const { store, statusUrl } = deps;
+  const guardOf = (request: FastifyRequest): StreamGuard => {
+    const { tenant, keyId } = principalOf(request);
+    return {
+      holds: deps.holds,
+      everyMs: deps.keyRecheckMs,
+      keyStillWorks: async () => (await store.tenants.byKeyId(keyId))?.name === tenant,
+    };
+  };
   const pollMs = deps.pollMs ?? 500;
 
   // Who the key belongs to: the CLI's login and the dashboard's sign-in check a key with it.
@@ -137,7 +195,10 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       responses: { 200: { description: "the caller", schema: S.MeSchema } },
       errors: ["unauthorized", "unavailable", "internal"],
     },
-    (request) => principalOf(request),
+    (request) => {
+      const { tenant, role, capabilities } = principalOf(request);
+      return { tenant, role, capabilities };
+    },
   );
 
   // One deployment: an event with the full view (incl. live status) whenever it changes; the stream
@@ -168,7 +229,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
       let seenPrint = "";
       let seen: Seen | undefined;
-      await stream(request, reply, pollMs, async (send) => {
+      await stream(request, reply, pollMs, guardOf(request), async (send) => {
         const record = await store.deployments.get(id, tenant);
         if (record === undefined) return "done";
         const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
@@ -220,7 +281,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       const sent = new Map<string, Seen>();
       const given = request.query.since;
       let since = given === undefined ? new Date() : new Date(given);
-      await stream(request, reply, pollMs, async (send) => {
+      await stream(request, reply, pollMs, guardOf(request), async (send) => {
         const changed = await store.deployments.changedSince(since, tenant);
         for (const record of changed) {
           const seen = sent.get(record.id);
