@@ -41,6 +41,12 @@ export class CallbacksRepository {
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ state: 1, deploymentId: 1 }, { name: "state_deployment" });
     await this.collection.createIndex({ deploymentId: 1 }, { name: "deployment" });
+    await this.collection.createIndex({ state: 1, tenant: 1 }, { name: "state_tenant" });
+  }
+
+  /** The tenants with events to deliver. */
+  async tenantsWithPending(): Promise<string[]> {
+    return this.collection.distinct("tenant", { state: "pending" });
   }
 
   async enqueue(event: CallbackEvent): Promise<void> {
@@ -52,14 +58,30 @@ export class CallbacksRepository {
     await this.collection.deleteMany({ deploymentId, state: "pending" });
   }
 
-  /** For each deployment, its oldest pending event if it is due and not leased; each is leased to the caller. */
-  async claimDue(now: Date, leaseMs: number, limit = 50): Promise<CallbackEvent[]> {
-    const pending = await this.collection.find({ state: "pending" }).sort({ _id: 1 }).limit(1000).toArray();
+  /**
+   * Of one tenant's deployments, up to `limit` whose oldest pending event is due and not leased (nor
+   * `busy`: being delivered here), each such event leased to the caller. Only the tenant's own backlog
+   * (its oldest 1,000 pending events) is looked at: another tenant's never hides it.
+   */
+  async claimDue(
+    tenant: string,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+    busy: ReadonlySet<string> = new Set(),
+  ): Promise<CallbackEvent[]> {
+    if (limit <= 0) return [];
+    const pending = await this.collection
+      .find({ state: "pending", tenant })
+      .sort({ _id: 1 })
+      .limit(1000)
+      .toArray();
     const heads = new Map<string, CallbackDocument>();
     for (const doc of pending) if (!heads.has(doc.deploymentId)) heads.set(doc.deploymentId, doc);
     const claimed: CallbackEvent[] = [];
     for (const head of heads.values()) {
       if (claimed.length >= limit) break;
+      if (busy.has(head.deploymentId)) continue;
       if (head.nextAttemptAt > now || (head.leaseUntil !== undefined && head.leaseUntil > now)) continue;
       const doc = await this.collection.findOneAndUpdate(
         {

@@ -132,7 +132,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     close: async () => {
       resync.stop();
       await lifecycle.stop();
-      callbacks.stop();
+      await callbacks.stop();
       await running.close();
       await reports.close();
       await work.close();

@@ -1,7 +1,10 @@
 // Delivers queued callbacks: CloudEvents (structured JSON) POSTed to the deployment's callbackUrl,
 // signed with the tenant's secret (`RANaaS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
 // "<t>.<body>">`), in order per deployment, retried with exponential backoff, never in the way of the
-// pipeline (it runs on its own timer and only reads the outbox). Every delivery goes through
+// pipeline (it runs on its own timer and only reads the outbox). Fair between tenants: each tenant's
+// backlog is read on its own, tenants take turns, and each has at most PER_TENANT deliveries under way
+// (IN_ALL in all). A delivery is not waited for by the next look, so one tenant's slow or dead receiver
+// holds only its own slots while everyone else's events go out. Every delivery goes through
 // platform/outbound-http.ts: only to vetted public addresses (or what the admin allowed), no redirects,
 // a deadline and a cap on the answer; why one was refused or failed is the event's `lastError`, which
 // the tenant sees on the deployment.
@@ -17,6 +20,8 @@ import { postOutbound } from "../../platform/outbound-http.ts";
 export const SIGNATURE_HEADER = "ranaas-signature";
 const MAX_ATTEMPTS = 10;
 const TIMEOUT_MS = 5000;
+/** Deliveries under way at once for one tenant, and in all (per API replica). */
+export const CALLBACK_CONCURRENCY = { perTenant: 4, inAll: 64 };
 /** The most of a receiver's answer that is read (its body is not used). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -26,6 +31,11 @@ export function sign(secret: string, timestamp: number, body: string): string {
 
 export class CallbackDispatcher {
   private ticker: Ticker | undefined;
+  /** Deliveries under way, by deployment (one at a time per deployment keeps its events in order). */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perTenant = new Map<string, number>();
+  /** Which tenant goes first in the next look (round robin). */
+  private turn = 0;
 
   constructor(
     private readonly store: Store,
@@ -41,13 +51,46 @@ export class CallbackDispatcher {
     });
   }
 
-  stop(): void {
+  /** Stops looking for events and waits for the deliveries under way (each has a deadline). */
+  async stop(): Promise<void> {
     this.ticker?.stop();
+    await Promise.allSettled(this.inFlight.values());
   }
 
+  /** Starts the deliveries that are due and fit, tenants taking turns; does not wait for them. */
   async deliverDue(): Promise<void> {
-    const due = await this.store.callbacks.claimDue(new Date(), TIMEOUT_MS * 2);
-    await Promise.all(due.map((event) => this.deliver(event)));
+    let room = CALLBACK_CONCURRENCY.inAll - this.inFlight.size;
+    if (room <= 0) return;
+    const tenants = (await this.store.callbacks.tenantsWithPending()).sort();
+    if (tenants.length === 0) return;
+    const first = this.turn++ % tenants.length;
+    for (const tenant of [...tenants.slice(first), ...tenants.slice(0, first)]) {
+      const fits = Math.min(room, CALLBACK_CONCURRENCY.perTenant - (this.perTenant.get(tenant) ?? 0));
+      if (fits <= 0) continue;
+      const busy = new Set(this.inFlight.keys());
+      const due = await this.store.callbacks.claimDue(tenant, new Date(), TIMEOUT_MS * 2, fits, busy);
+      for (const event of due) this.launch(event);
+      room -= due.length;
+      if (room <= 0) break;
+    }
+  }
+
+  private launch(event: CallbackEvent): void {
+    this.perTenant.set(event.tenant, (this.perTenant.get(event.tenant) ?? 0) + 1);
+    const delivery = this.deliver(event)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, deploymentId: event.deploymentId },
+          "callback delivery could not be recorded",
+        ),
+      )
+      .finally(() => {
+        this.inFlight.delete(event.deploymentId);
+        const left = (this.perTenant.get(event.tenant) ?? 1) - 1;
+        if (left === 0) this.perTenant.delete(event.tenant);
+        else this.perTenant.set(event.tenant, left);
+      });
+    this.inFlight.set(event.deploymentId, delivery);
   }
 
   private async deliver(event: CallbackEvent): Promise<void> {
