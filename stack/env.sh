@@ -14,6 +14,8 @@ if [[ -s $RABBITMQ_PASSWORDS ]]; then
     echo "export AMQP_URL_${service^^}=amqp://ranaas-$service:${!password_var}@127.0.0.1:$AMQP_PORT"
   done
 fi
+# The key callback secrets are sealed with (RANAAS_SECRETS_KEY), made by `up`.
+[[ -s $SECRETS_KEY_FILE ]] && echo "export RANAAS_SECRETS_KEY=$(cat "$SECRETS_KEY_FILE")"
 cat <<ENV
 export KUBECONFIG=$KUBECONFIG_FILE
 export PATH=$K8S_BIN:$(dirname "$HELM"):\$PATH

@@ -95,6 +95,7 @@ rabbitmqctl() { (rabbitmq_env && "$RABBITMQ_LIB/rabbitmqctl" "$@"); }
 # The passwords of the services' RabbitMQ users (RANAAS_AMQP_PASSWORD_<SERVICE>=…), made by `up`.
 RABBITMQ_PASSWORDS="$STACK_DIR/rabbitmq/service-passwords"
 RANAAS_SERVICES=(api orchestrator worker status)
+SECRETS_KEY_FILE="$STACK_DIR/secrets-key"
 
 # Daemons started by `up` are tracked by pid files in $RUN_DIR; `down` stops exactly those.
 pid_of() { [[ -f $RUN_DIR/$1.pid ]] && cat "$RUN_DIR/$1.pid"; }

@@ -204,6 +204,12 @@ rabbitmq_users() {
   ) || die "could not make the services' RabbitMQ users"
 }
 
+# The key RANaaS seals tenants' callback secrets with (RANAAS_SECRETS_KEY), made once (mode 0600).
+secrets_key() {
+  [[ -s $SECRETS_KEY_FILE ]] || (umask 077 && openssl rand -base64 32 >"$SECRETS_KEY_FILE")
+}
+
+secrets_key
 make_pki
 write_kubeconfig
 # Independent components start together; each is then awaited.

@@ -15,6 +15,7 @@ import {
   type V1StatefulSet,
 } from "@kubernetes/client-node";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
+import { parseSecretKey } from "../src/platform/secret-box.ts";
 import { eventually } from "./support/eventually.ts";
 import { lintChart, renderChart, templateChart } from "./support/helm.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "./support/kube.ts";
@@ -176,6 +177,23 @@ describe("Helm chart", { timeout: 300_000 }, () => {
       "the chart makes the users the local stack makes",
     );
     assert.match(backends["create-user.js"] ?? "", /role: "readWrite", db: name/);
+
+    // The API seals callback secrets with a generated key that survives an uninstall; only it gets the key.
+    const keySecret = named<{
+      data: Record<string, string>;
+      metadata: { annotations: Record<string, string> };
+    }>("Secret", "secrets-key");
+    assert.equal(keySecret.metadata.annotations["helm.sh/resource-policy"], "keep");
+    const key = parseSecretKey(Buffer.from(keySecret.data["secrets-key"] ?? "", "base64").toString());
+    assert.notEqual(typeof key, "string", `a 32-byte key: ${typeof key === "string" ? key : key.id}`);
+    for (const service of ["api", "orchestrator", "worker", "status"]) {
+      const env = named<V1Deployment>("Deployment", service).spec?.template.spec?.containers[0]?.env ?? [];
+      const given = env.find((e) => e.name === "RANAAS_SECRETS_KEY")?.valueFrom?.secretKeyRef;
+      assert.deepEqual(
+        given,
+        service === "api" ? { name: `${release}-secrets-key`, key: "secrets-key" } : undefined,
+      );
+    }
 
     // The NetworkPolicies admit exactly the services that use each backend (judged by the policies' own
     // selectors against the rendered pods' labels; the local stack has no CNI that enforces them).

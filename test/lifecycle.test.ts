@@ -9,6 +9,7 @@ import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { Connection } from "rabbitmq-client";
 import { WORK_QUEUE } from "../src/bus/topology.ts";
 import { issueApiKey } from "../src/platform/api-keys.ts";
+import { SecretBox } from "../src/platform/secret-box.ts";
 import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
 import { eventually } from "./support/eventually.ts";
@@ -190,7 +191,7 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
   it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {
     const issued = issueApiKey();
     const secret = "test-callback-secret";
-    await new TenantsRepository(ranaas().db).create(
+    await new TenantsRepository(ranaas().db, new SecretBox(stackConfig().secretsKeys)).create(
       "callback-operator",
       "operator",
       issued.record,

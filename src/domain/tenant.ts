@@ -63,8 +63,6 @@ export interface TenantRecord {
   keys: ApiKeyRecord[];
   quotas: TenantQuotas;
   capabilities: TenantCapabilities;
-  /** Signs the tenant's callbacks (HMAC-SHA256); shown to the tenant when it is created. */
-  callbackSecret?: string | undefined;
   createdAt: Date;
 }
 

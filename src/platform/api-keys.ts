@@ -32,3 +32,8 @@ export function keyMatches(secret: string, record: ApiKeyRecord): boolean {
   const stored = Buffer.from(record.hash, "hex");
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
+
+/** A tenant's callback signing secret (HMAC-SHA256 key): 32 random bytes, base64url. */
+export function newCallbackSecret(): string {
+  return randomBytes(32).toString("base64url");
+}

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseBackhaulNetworks, type BackhaulNetwork } from "../domain/backhaul.ts";
 import { parseRanges, type OutboundPolicy } from "../domain/outbound-address.ts";
 import { RAN_FLAVOURS, type ContainerImages, type RanFlavour } from "../domain/resource-definition.ts";
+import { parseSecretKey, type SecretKey } from "./secret-box.ts";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -89,6 +90,12 @@ export interface RanaasConfig {
    * count the peer's address (behind an ingress, set this to the ingress's addresses).
    */
   trustProxy: string[] | number | undefined;
+  /**
+   * The keys callback secrets are sealed with: RANAAS_SECRETS_KEY (seals; 32 bytes, base64), then
+   * RANAAS_SECRETS_PREVIOUS_KEYS (comma-separated; open what they sealed, after a key rotation). Empty
+   * when unset: only the API and `ranaas tenant` need it.
+   */
+  secretsKeys: SecretKey[];
   /** An HTTP proxy callbacks tunnel through (RANAAS_CALLBACK_PROXY, e.g. http://egress:3128); none by default. */
   callbackProxy: string | undefined;
 }
@@ -200,6 +207,25 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     if (proxies.some((p) => p.port !== undefined)) problems.push("RANAAS_TRUST_PROXY: ranges without ports");
     return proxies.map((p) => p.text);
   };
+  const secretsKeys = (): SecretKey[] => {
+    const current = text("RANAAS_SECRETS_KEY", "");
+    const previous = text("RANAAS_SECRETS_PREVIOUS_KEYS", "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== "");
+    if (current === "") {
+      if (previous.length > 0) problems.push("RANAAS_SECRETS_PREVIOUS_KEYS: set RANAAS_SECRETS_KEY too");
+      return [];
+    }
+    const keys: SecretKey[] = [];
+    for (const [i, raw] of [current, ...previous].entries()) {
+      const parsed = parseSecretKey(raw);
+      const name = i === 0 ? "RANAAS_SECRETS_KEY" : `RANAAS_SECRETS_PREVIOUS_KEYS[${i - 1}]`;
+      if (typeof parsed === "string") problems.push(`${name}: ${parsed}`);
+      else keys.push(parsed);
+    }
+    return keys;
+  };
   const kubeconfig = env.KUBECONFIG?.trim();
   const amqpUrl = url("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", ["amqp", "amqps"]);
   const statusPort = port("RANAAS_STATUS_PORT", DEFAULT_PORTS.status);
@@ -249,6 +275,7 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     },
     outbound: { allow: ranges("RANAAS_CALLBACK_ALLOW"), deny: ranges("RANAAS_CLUSTER_CIDRS") },
     trustProxy: trustedProxies(),
+    secretsKeys: secretsKeys(),
     callbackProxy:
       text("RANAAS_CALLBACK_PROXY", "") === "" ? undefined : url("RANAAS_CALLBACK_PROXY", "", ["http"]),
   };

@@ -1,5 +1,6 @@
 // All repositories over one database, and index creation that retries in the background until the
 // database answers (a database that is down at start must not stop a service from starting).
+import type { SecretBox } from "../platform/secret-box.ts";
 import { backoffMs } from "../platform/backoff.ts";
 import { startTicker } from "../platform/ticker.ts";
 import type { Db } from "mongodb";
@@ -29,13 +30,14 @@ export interface Store {
   stop: () => void;
 }
 
-export function openStore(db: Db, logger: Logger): Store {
+/** `box` seals and opens tenants' callback secrets (only the API needs one). */
+export function openStore(db: Db, logger: Logger, box?: SecretBox): Store {
   const store = {
     deployments: new DeploymentsRepository(db),
     operations: new OperationsRepository(db),
     rus: new RadioUnitsRepository(db),
     allocations: new AllocationsRepository(db),
-    tenants: new TenantsRepository(db),
+    tenants: new TenantsRepository(db, box),
     idempotency: new IdempotencyRepository(db),
     callbacks: new CallbacksRepository(db),
   };

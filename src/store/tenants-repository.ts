@@ -1,5 +1,6 @@
-// Tenants and their API keys (hashes only).
+// Tenants, their API keys (hashes only) and their callback signing secrets (sealed: platform/secret-box.ts).
 import type { Collection, Db } from "mongodb";
+import { SecretBox } from "../platform/secret-box.ts";
 import type {
   ApiKeyRecord,
   TenantCapabilities,
@@ -9,8 +10,19 @@ import type {
 } from "../domain/tenant.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
+/** A callback signing secret as stored: sealed; an old one signs alongside its successor until `retiresAt`. */
+interface StoredSecret {
+  sealed: string;
+  createdAt: Date;
+  retiresAt?: Date;
+}
+
 interface TenantDocument extends Omit<TenantRecord, "name"> {
   _id: string;
+  /** Newest first. */
+  callbackSecrets?: StoredSecret[];
+  /** Before secrets were sealed: the secret in plain text (sealed by `resealSecrets`). */
+  callbackSecret?: string;
 }
 
 export class TenantExistsError extends Error {
@@ -23,7 +35,11 @@ export class TenantExistsError extends Error {
 export class TenantsRepository {
   private readonly collection: Collection<TenantDocument>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Seals and opens callback secrets; without a key, tenants can be read and made without one. */
+    private readonly box = new SecretBox([]),
+  ) {
     this.collection = db.collection<TenantDocument>("tenants");
   }
 
@@ -39,15 +55,11 @@ export class TenantsRepository {
     callbackSecret?: string,
     capabilities: TenantCapabilities = {},
   ): Promise<TenantRecord> {
-    const record: TenantRecord = {
-      name,
-      role,
-      keys: [key],
-      quotas,
-      capabilities,
-      callbackSecret,
-      createdAt: new Date(),
-    };
+    const record: TenantRecord = { name, role, keys: [key], quotas, capabilities, createdAt: new Date() };
+    const secrets: StoredSecret[] =
+      callbackSecret === undefined
+        ? []
+        : [{ sealed: this.box.seal(callbackSecret), createdAt: record.createdAt }];
     try {
       await this.collection.insertOne({
         _id: name,
@@ -55,7 +67,7 @@ export class TenantsRepository {
         keys: [key],
         quotas,
         capabilities,
-        ...(callbackSecret === undefined ? {} : { callbackSecret }),
+        callbackSecrets: secrets,
         createdAt: record.createdAt,
       });
     } catch (err) {
@@ -96,12 +108,94 @@ export class TenantsRepository {
     return (await this.collection.updateOne({ _id: name }, { $set: { quotas } })).matchedCount === 1;
   }
 
+  /** The secrets the tenant's callbacks are signed with now: the newest first, then those not yet retired. */
+  async signingSecrets(name: string, now = new Date()): Promise<string[]> {
+    const doc = await this.collection.findOne(
+      { _id: name },
+      { projection: { callbackSecrets: 1, callbackSecret: 1 } },
+    );
+    if (doc === null) return [];
+    return [
+      ...(doc.callbackSecrets ?? [])
+        .filter((s) => s.retiresAt === undefined || s.retiresAt > now)
+        .map((s) => this.box.open(s.sealed)),
+      ...(doc.callbackSecret === undefined ? [] : [doc.callbackSecret]),
+    ];
+  }
+
+  /**
+   * Makes `secret` the tenant's signing secret; the ones in use go on signing beside it for `graceMs`
+   * (so receivers can switch over), then retire. False when there is no such tenant.
+   */
+  async rotateCallbackSecret(
+    name: string,
+    secret: string,
+    graceMs: number,
+    now = new Date(),
+  ): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: name });
+    if (doc === null) return false;
+    const retiresAt = new Date(now.getTime() + graceMs);
+    const previous = [
+      ...(doc.callbackSecrets ?? []),
+      ...(doc.callbackSecret === undefined
+        ? []
+        : [{ sealed: this.box.seal(doc.callbackSecret), createdAt: doc.createdAt }]),
+    ]
+      .map((s) => ({
+        ...s,
+        retiresAt: s.retiresAt !== undefined && s.retiresAt < retiresAt ? s.retiresAt : retiresAt,
+      }))
+      .filter((s) => s.retiresAt > now);
+    const callbackSecrets = [{ sealed: this.box.seal(secret), createdAt: now }, ...previous];
+    const result = await this.collection.updateOne(
+      { _id: name },
+      { $set: { callbackSecrets }, $unset: { callbackSecret: "" } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Seals again what is stored in plain text (by an older RANaaS) or under a previous key, with the
+   * current key; drops retired secrets. Returns how many tenants changed.
+   */
+  async resealSecrets(now = new Date()): Promise<number> {
+    let changed = 0;
+    const docs = await this.collection
+      .find({}, { projection: { callbackSecrets: 1, callbackSecret: 1, createdAt: 1 } })
+      .toArray();
+    for (const doc of docs) {
+      const stored = doc.callbackSecrets ?? [];
+      const live = stored.filter((s) => s.retiresAt === undefined || s.retiresAt > now);
+      if (
+        doc.callbackSecret === undefined &&
+        live.length === stored.length &&
+        !live.some((s) => this.box.needsResealing(s.sealed))
+      )
+        continue;
+      const callbackSecrets = [
+        ...live.map((s) =>
+          this.box.needsResealing(s.sealed) ? { ...s, sealed: this.box.seal(this.box.open(s.sealed)) } : s,
+        ),
+        ...(doc.callbackSecret === undefined
+          ? []
+          : [{ sealed: this.box.seal(doc.callbackSecret), createdAt: doc.createdAt }]),
+      ];
+      await this.collection.updateOne(
+        { _id: doc._id },
+        { $set: { callbackSecrets }, $unset: { callbackSecret: "" } },
+      );
+      changed++;
+    }
+    return changed;
+  }
+
   async delete(name: string): Promise<boolean> {
     return (await this.collection.deleteOne({ _id: name })).deletedCount === 1;
   }
 }
 
 function toRecord(doc: TenantDocument): TenantRecord {
-  const { _id, ...rest } = doc;
+  const { _id, callbackSecrets, callbackSecret, ...rest } = doc;
   return { name: _id, ...rest, quotas: rest.quotas ?? {}, capabilities: rest.capabilities ?? {} };
 }

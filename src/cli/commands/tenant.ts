@@ -1,7 +1,6 @@
 // `ranaas tenant create|list|capabilities|rotate-key|delete|bootstrap`: tenants and their API keys, straight in the
 // database (for the provider's operators; the API's /v1/tenants does the same for an admin key).
 // A key is printed once and stored only as a hash.
-import { randomBytes } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
 import {
   EXPOSED_N3_SERVICE_TYPES,
@@ -11,15 +10,16 @@ import {
   type TenantQuotas,
   type TenantRole,
 } from "../../domain/tenant.ts";
-import { issueApiKey } from "../../platform/api-keys.ts";
+import { issueApiKey, newCallbackSecret } from "../../platform/api-keys.ts";
+import { SecretBox, SecretsKeyMissingError } from "../../platform/secret-box.ts";
 import { TenantExistsError, TenantsRepository } from "../../store/tenants-repository.ts";
 import { withDatabase } from "../with-database.ts";
 
-function withTenants<T>(work: (tenants: TenantsRepository) => Promise<T>): Promise<T> {
-  return withDatabase(async (db) => {
-    const tenants = new TenantsRepository(db);
+function withTenants<T>(work: (tenants: TenantsRepository, canSeal: boolean) => Promise<T>): Promise<T> {
+  return withDatabase(async (db, config) => {
+    const tenants = new TenantsRepository(db, new SecretBox(config.secretsKeys));
     await tenants.ensureIndexes();
-    return work(tenants);
+    return work(tenants, config.secretsKeys.length > 0);
   });
 }
 
@@ -54,6 +54,8 @@ function describeCapabilities(capabilities: TenantCapabilities): string {
   const n3 = capabilities.n3ServiceTypes ?? [];
   return n3.length === 0 ? "" : `\tN3: ${n3.join(",")}`;
 }
+
+const SIGNING = 'HMAC-SHA256 of "<t>.<body>", header RANaaS-Signature';
 
 function fail(message: string): void {
   console.error(`ranaas tenant: ${message}`);
@@ -95,20 +97,27 @@ export function registerTenantCommand(program: Command): void {
           ...(options.maxCpu === undefined ? {} : { cpuMillis: options.maxCpu * 1000 }),
         };
         const issued = issueApiKey();
-        const callbackSecret = randomBytes(32).toString("base64url");
+        const capabilities: TenantCapabilities =
+          options.n3ServiceTypes === undefined ? {} : { n3ServiceTypes: options.n3ServiceTypes };
+        let callbackSecret: string | undefined;
         try {
-          const capabilities: TenantCapabilities =
-            options.n3ServiceTypes === undefined ? {} : { n3ServiceTypes: options.n3ServiceTypes };
-          await withTenants((t) => t.create(name, role, issued.record, quotas, callbackSecret, capabilities));
+          // The callback secret is kept sealed: without RANAAS_SECRETS_KEY the tenant gets one later.
+          await withTenants((t, canSeal) => {
+            callbackSecret = canSeal ? newCallbackSecret() : undefined;
+            return t.create(name, role, issued.record, quotas, callbackSecret, capabilities);
+          });
         } catch (err) {
           if (err instanceof TenantExistsError) return fail(err.message);
           throw err;
         }
         printKey(name, issued.key, options.quiet);
-        if (options.quiet !== true)
+        if (options.quiet === true) return;
+        if (callbackSecret === undefined)
           console.log(
-            `callback signing secret (HMAC-SHA256 of "<t>.<body>", header RANaaS-Signature):\n${callbackSecret}`,
+            "no callback signing secret yet (RANAAS_SECRETS_KEY is not set here): the tenant makes one with " +
+              "POST /v1/me/callback-secret, or run 'ranaas tenant rotate-callback-secret' where it is set",
           );
+        else console.log(`callback signing secret (${SIGNING}):\n${callbackSecret}`);
       },
     );
 
@@ -153,6 +162,32 @@ export function registerTenantCommand(program: Command): void {
       if (!(await withTenants((t) => t.setCapabilities(name, capabilities))))
         return fail(`no tenant ${name}`);
       console.log(`${name}: N3 ${["ClusterIP", ...options.n3ServiceTypes].join(", ")}`);
+    });
+
+  tenant
+    .command("rotate-callback-secret")
+    .argument("<name>")
+    .option(
+      "--grace-seconds <n>",
+      "how long the secrets in use go on signing beside the new one",
+      wholeNumber,
+      86_400,
+    )
+    .option("-q, --quiet", "print only the secret")
+    .description("give the tenant a new callback signing secret (printed once; kept sealed)")
+    .action(async (name: string, options: { graceSeconds: number; quiet?: boolean }) => {
+      const secret = newCallbackSecret();
+      const rotated = await withTenants((t, canSeal) => {
+        if (!canSeal) throw new SecretsKeyMissingError();
+        return t.rotateCallbackSecret(name, secret, options.graceSeconds * 1000);
+      });
+      if (!rotated) return fail(`no tenant ${name}`);
+      if (options.quiet === true) console.log(secret);
+      else
+        console.log(
+          `new callback signing secret for ${name} (${SIGNING}; the previous ones sign beside it for ` +
+            `${options.graceSeconds} s):\n${secret}`,
+        );
     });
 
   tenant

@@ -384,6 +384,14 @@ export const QuotasAnswerSchema = Type.Object({
   usage: Type.Object({ deployments: Type.Integer(), cells: Type.Integer(), cpuMillis: Type.Integer() }),
 });
 
+export const CallbackSecretSchema = Type.Object({
+  tenant: Type.String(),
+  callbackSecret: Type.String({ description: "shown once; RANaaS keeps it sealed" }),
+  previousRetireAt: Nullable(
+    Type.String({ format: "date-time", description: "until when the secrets before it go on signing" }),
+  ),
+});
+
 export const NewKeySchema = Type.Object({ name: Type.String(), apiKey: Type.String(), keyId: Type.String() });
 
 export const MeSchema = Type.Object({

@@ -3,6 +3,7 @@
 // reports and by a periodic resync.
 import { startTicker } from "../../platform/ticker.ts";
 import { RoutedPublisher } from "../../bus/routed-publisher.ts";
+import { SecretBox, SecretsKeyMissingError } from "../../platform/secret-box.ts";
 import { RpcClient } from "../../bus/rpc-client.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
@@ -40,7 +41,22 @@ const REPORT_CONCURRENCY = 16;
 
 export async function startApiService(deps: ApiServiceDeps): Promise<RunningService> {
   const { config, logger, amqp } = deps;
-  const store = openStore(deps.mongo.db, logger);
+  // Tenants' callback secrets are kept sealed: no API without the key (the chart and the stack make one).
+  if (config.secretsKeys.length === 0) throw new SecretsKeyMissingError();
+  const store = openStore(deps.mongo.db, logger, new SecretBox(config.secretsKeys));
+  // Secrets stored in plain text by an older RANaaS, or sealed under a previous key, are sealed again.
+  const reseal = startTicker(
+    async () => {
+      const resealed = await store.tenants.resealSecrets();
+      if (resealed > 0) logger.info({ tenants: resealed }, "callback secrets sealed with the current key");
+      return "done";
+    },
+    {
+      delayMs: 30_000,
+      immediately: true,
+      onError: (err) => logger.warn({ err }, "could not seal stored callback secrets; trying again"),
+    },
+  );
   // The orchestrator declares its queue and the worker the commands topology: the API may neither
   // consume nor reshape them (its RabbitMQ user has no rights to). A command sent before any worker
   // declared them is refused (unroutable) and sent again later, like one sent while the broker is away.
@@ -131,6 +147,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     ...running,
     close: async () => {
       resync.stop();
+      reseal.stop();
       await lifecycle.stop();
       await callbacks.stop();
       await running.close();

@@ -25,8 +25,15 @@ export const CALLBACK_CONCURRENCY = { perTenant: 4, inAll: 64 };
 /** The most of a receiver's answer that is read (its body is not used). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+/**
+ * The signature header: `t=<unix seconds>`, then a `v1=` HMAC-SHA256 of "<t>.<body>" per secret the
+ * tenant signs with (two while a rotated secret is in its grace period: a receiver accepts either).
+ */
+export function sign(secrets: readonly string[], timestamp: number, body: string): string {
+  const macs = secrets.map(
+    (s) => `v1=${createHmac("sha256", s).update(`${timestamp}.${body}`).digest("hex")}`,
+  );
+  return [`t=${timestamp}`, ...macs].join(",");
 }
 
 export class CallbackDispatcher {
@@ -94,11 +101,10 @@ export class CallbackDispatcher {
   }
 
   private async deliver(event: CallbackEvent): Promise<void> {
-    const tenant = await this.store.tenants.get(event.tenant);
+    const secrets = await this.store.tenants.signingSecrets(event.tenant);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { "content-type": "application/cloudevents+json" };
-    if (tenant?.callbackSecret !== undefined)
-      headers[SIGNATURE_HEADER] = sign(tenant.callbackSecret, timestamp, event.body);
+    if (secrets.length > 0) headers[SIGNATURE_HEADER] = sign(secrets, timestamp, event.body);
     let error: string;
     try {
       const response = await postOutbound(event.url, headers, event.body, {

@@ -27,6 +27,7 @@ export const SCHEMAS: Record<string, TSchema> = {
   Capabilities: S.CapabilitiesSchema,
   QuotasAnswer: S.QuotasAnswerSchema,
   NewKey: S.NewKeySchema,
+  CallbackSecret: S.CallbackSecretSchema,
   Me: S.MeSchema,
   Health: S.HealthSchema,
   TransitionEvent: S.TransitionEventSchema,

@@ -1,5 +1,4 @@
 // Admin endpoints for tenants: create (the API key is shown once), list, rotate a key, delete.
-import { randomBytes } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { RanaasError, type ErrorCode } from "../../domain/error-codes.ts";
@@ -10,10 +9,11 @@ import {
   type TenantQuotas,
   type TenantRecord,
 } from "../../domain/tenant.ts";
-import { issueApiKey } from "../../platform/api-keys.ts";
+import { issueApiKey, newCallbackSecret } from "../../platform/api-keys.ts";
 import type { Store } from "../../store/store.ts";
 import { TenantExistsError } from "../../store/tenants-repository.ts";
 import {
+  CallbackSecretSchema,
   CapabilitiesSchema,
   NewKeySchema,
   QuotasAnswerSchema,
@@ -22,7 +22,7 @@ import {
   TenantCreateSchema,
   TenantSchema,
 } from "./api-schemas.ts";
-import { requireAdmin } from "./authenticate.ts";
+import { principalOf, requireAdmin } from "./authenticate.ts";
 import { defineRoute } from "./route-contract.ts";
 
 function tenantView(t: TenantRecord): Record<string, unknown> {
@@ -85,7 +85,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
       requireAdmin(request);
       const { name, role, quotas, capabilities } = request.body;
       const issued = issueApiKey();
-      const callbackSecret = randomBytes(32).toString("base64url");
+      const callbackSecret = newCallbackSecret();
       try {
         const tenant = await store.tenants.create(
           name,
@@ -156,6 +156,50 @@ export function registerTenantRoutes(app: FastifyInstance, store: Store): void {
       if (!(await store.tenants.setCapabilities(name, capabilities)))
         throw new RanaasError("not-found", `no tenant ${name}`);
       return { name, capabilities };
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/v1/me/callback-secret",
+      operationId: "rotateCallbackSecret",
+      summary: "A new secret to sign the caller's callbacks with, shown once",
+      description:
+        "The secrets in use go on signing beside the new one for `graceSeconds` (default a day), so " +
+        "receivers can switch over: meanwhile `RANaaS-Signature` carries a `v1=` per secret, and a receiver " +
+        "accepts the event when any of them verifies. RANaaS keeps secrets sealed (SECURITY.md).",
+      tag: "Tenants",
+      access: "tenant",
+      querystring: Type.Object(
+        {
+          graceSeconds: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 7 * 86_400,
+              description: "how long the secrets in use go on signing (0: they stop at once)",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 201: { description: "the new secret, shown once", schema: CallbackSecretSchema } },
+      errors: ["unauthorized", "unavailable", "internal"],
+    },
+    async (request, reply) => {
+      const { tenant } = principalOf(request);
+      const graceSeconds = request.query.graceSeconds ?? 86_400;
+      const callbackSecret = newCallbackSecret();
+      const now = new Date();
+      if (!(await store.tenants.rotateCallbackSecret(tenant, callbackSecret, graceSeconds * 1000, now)))
+        throw new RanaasError("unauthorized", "the tenant no longer exists");
+      return reply.code(201).send({
+        tenant,
+        callbackSecret,
+        previousRetireAt:
+          graceSeconds === 0 ? null : new Date(now.getTime() + graceSeconds * 1000).toISOString(),
+      });
     },
   );
 
