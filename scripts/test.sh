@@ -22,4 +22,6 @@ if [[ ${1:-} == --long ]]; then
 else
   mapfile -t test_files < <(find src test -name '*.test.ts' | sort)
 fi
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${test_files[@]}"
+# Every file runs with the exit watchdog: one that cannot exit after its tests is ended, named, failing.
+node --import tsx --import ./test/support/exit-watchdog.ts --test --test-concurrency=1 --test-reporter=spec \
+  "${test_files[@]}"

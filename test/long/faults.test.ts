@@ -96,8 +96,13 @@ describe("faults", { timeout: 900_000 }, () => {
   });
 
   after(async () => {
-    await ranaas.stop();
-    await removeNodes();
+    // The load nodes go whatever the rest of the cleanup does (a namespace past its deadline included):
+    // left behind, they would be sites in the next suite's cluster.
+    try {
+      await ranaas.stop();
+    } finally {
+      await removeNodes();
+    }
   });
 
   it("fails a provision that can never become ready within its deadline, with the reason, and releases its reservations", async (t) => {

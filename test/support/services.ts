@@ -39,6 +39,29 @@ export function logEntries<T extends object>(service: ServiceProcess, msg: strin
     });
 }
 
+/** Service processes started by this process and still running. */
+const live = new Set<ChildProcess>();
+let reaping = false;
+
+/**
+ * Ends the services this process started when it ends: an interrupted test or benchmark run (SIGINT,
+ * SIGTERM, SIGHUP, or the test runner ending a file) must not leave services behind that go on consuming
+ * the shared queues of the next run. They get SIGTERM and stop on their own; then the signal takes its
+ * usual course.
+ */
+function reapServicesOnExit(): void {
+  if (reaping) return;
+  reaping = true;
+  process.on("exit", () => {
+    for (const child of live) child.kill("SIGTERM");
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.once(signal, () => {
+      for (const child of live) child.kill("SIGTERM");
+      process.kill(process.pid, signal);
+    });
+}
+
 export interface ServiceProcess {
   service: ServiceName;
   url: string;
@@ -118,6 +141,9 @@ export class ServiceFleet {
     };
     child.stdout?.on("data", capture);
     child.stderr?.on("data", capture);
+    reapServicesOnExit();
+    live.add(child);
+    child.once("exit", () => live.delete(child));
     const handle: ServiceProcess = { service, url: `http://127.0.0.1:${port}`, child, output: () => output };
     this.processes.push(handle);
     await eventually(
