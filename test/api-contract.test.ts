@@ -191,6 +191,14 @@ describe("API contract", { timeout: 300_000 }, () => {
     await call("provider", "PUT", "/v1/tenants/{name}/quotas", "/v1/tenants/contract-t/quotas", {
       cells: -1,
     });
+    await call("provider", "PUT", "/v1/tenants/{name}/capabilities", "/v1/tenants/contract-t/capabilities", {
+      n3ServiceTypes: ["LoadBalancer"],
+    });
+    await call("provider", "PUT", "/v1/tenants/{name}/capabilities", "/v1/tenants/contract-t/capabilities", {
+      n3ServiceTypes: ["ExternalName"],
+    });
+    await call("provider", "POST", "/v1/me/callback-secret", "/v1/me/callback-secret?graceSeconds=60");
+    await call("provider", "POST", "/v1/me/callback-secret", "/v1/me/callback-secret?graceSeconds=-1");
     await call("provider", "POST", "/v1/tenants/{name}/keys", "/v1/tenants/contract-t/keys");
     await call("provider", "DELETE", "/v1/tenants/{name}", "/v1/tenants/contract-t");
     await call("provider", "DELETE", "/v1/tenants/{name}", "/v1/tenants/contract-t");
