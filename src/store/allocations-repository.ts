@@ -156,7 +156,10 @@ export function usageIn(docs: Iterable<AllocationDocument>, tenant: string): Ten
   return usage;
 }
 
-/** Reservations in the form placement reads. */
+/**
+ * Reservations in the form placement reads, folded from all of them (the active orchestrator keeps an
+ * AllocationIndex current instead; this fold is what the index is checked against).
+ */
 export function viewOf(docs: Iterable<AllocationDocument>): AllocationView {
   const gnbIds = new Set<number>();
   const pcisBySite = new Map<string, Set<number>>();

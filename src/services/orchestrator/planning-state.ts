@@ -7,9 +7,8 @@
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import type { TenantUsage } from "../../domain/tenant.ts";
 import type { RadioUnitRecord } from "../../store/rus-repository.ts";
+import { AllocationIndex } from "../../store/allocation-index.ts";
 import {
-  usageIn,
-  viewOf,
   type AllocationDocument,
   type AllocationView,
   type HeldPlan,
@@ -21,6 +20,10 @@ import type { Db } from "mongodb";
 interface Snapshot {
   generation: number;
   reservations: Map<string, AllocationDocument>;
+  /** The reservations in the form placement reads, kept current with them (no fold per plan). */
+  index: AllocationIndex;
+  /** Each deployment's reservation keys (a release touches only its own). */
+  keysOf: Map<string, Set<string>>;
   rus: RadioUnitRecord[];
 }
 
@@ -40,7 +43,13 @@ export class PlanningState {
     const generation = await this.generation.current();
     if (this.snapshot?.generation === generation) return;
     const [reservations, rus] = await Promise.all([this.store.allocations.all(), this.store.rus.list()]);
-    this.snapshot = { generation, reservations: new Map(reservations.map((d) => [d._id, d])), rus };
+    this.snapshot = {
+      generation,
+      reservations: new Map(reservations.map((d) => [d._id, d])),
+      index: AllocationIndex.of(reservations),
+      keysOf: keysByDeployment(reservations),
+      rus,
+    };
   }
 
   /** Forgets the copy: the next sync reads everything again. */
@@ -49,7 +58,7 @@ export class PlanningState {
   }
 
   view(): AllocationView {
-    return viewOf(this.current().reservations.values());
+    return this.current().index.view;
   }
 
   rus(): readonly RadioUnitRecord[] {
@@ -57,7 +66,7 @@ export class PlanningState {
   }
 
   usageOf(tenant: string): TenantUsage {
-    return usageIn(this.current().reservations.values(), tenant);
+    return this.current().index.usageOf(tenant);
   }
 
   holdsAnything(deploymentId: string): boolean {
@@ -72,7 +81,16 @@ export class PlanningState {
   async reserve(def: ResourceDefinition, revision: number): Promise<void> {
     try {
       const docs = await this.store.allocations.reserve(def, revision);
-      for (const { definition: _, ...doc } of docs) this.current().reservations.set(doc._id, doc);
+      const { reservations, index, keysOf } = this.current();
+      for (const { definition: _, ...doc } of docs) {
+        const replaced = reservations.get(doc._id);
+        if (replaced !== undefined) index.remove(replaced);
+        reservations.set(doc._id, doc);
+        index.add(doc);
+        let keys = keysOf.get(doc.deploymentId);
+        if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
+        keys.add(doc._id);
+      }
     } catch (err) {
       this.invalidate(); // a conflict means the copy is behind; anything else leaves it unsure
       throw err;
@@ -82,8 +100,15 @@ export class PlanningState {
 
   async release(deploymentId: string): Promise<number> {
     const released = await this.store.allocations.release(deploymentId);
-    const reservations = this.snapshot?.reservations ?? new Map<string, AllocationDocument>();
-    for (const [key, doc] of reservations) if (doc.deploymentId === deploymentId) reservations.delete(key);
+    if (this.snapshot !== undefined) {
+      const { reservations, index, keysOf } = this.snapshot;
+      for (const key of keysOf.get(deploymentId) ?? []) {
+        const doc = reservations.get(key);
+        reservations.delete(key);
+        if (doc !== undefined) index.remove(doc);
+      }
+      keysOf.delete(deploymentId);
+    }
     await this.changed();
     return released;
   }
@@ -100,4 +125,14 @@ export class PlanningState {
     if (this.snapshot === undefined) throw new Error("PlanningState used before sync()");
     return this.snapshot;
   }
+}
+
+function keysByDeployment(docs: readonly AllocationDocument[]): Map<string, Set<string>> {
+  const keysOf = new Map<string, Set<string>>();
+  for (const doc of docs) {
+    let keys = keysOf.get(doc.deploymentId);
+    if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
+    keys.add(doc._id);
+  }
+  return keysOf;
 }
