@@ -30,6 +30,9 @@ function inventory(size: Size): Inventory {
       site: `site-${Math.floor(i / NODES_PER_SITE)}`,
       role: "edge",
       free: { cpuMillis: 30_000, memoryMiB: 120 * 1024 },
+      // A site's edge nodes share a PTP-synchronised fronthaul, so one DU may serve RUs on any of them
+      // (at 10,000 nodes there is about one RU per node: without it, no node could serve two cells).
+      ptpFronthaul: true,
     });
   for (let i = 0; i < central; i++)
     nodes.push({

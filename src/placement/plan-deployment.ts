@@ -88,10 +88,11 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory):
   if (typeof gnbId !== "number") return { ok: false, rejection: gnbId };
   const kept = keptCells(request);
 
+  const { rusAt, capableAt } = rusBySite(inventory.rus, spec);
   const candidates = (
     previous !== undefined ? [previous.site] : spec.site === undefined ? sites : [spec.site]
   )
-    .map((site) => ({ site, capable: freeCapableRus(inventory.rus, site, spec) }))
+    .map((site) => ({ site, capable: capableAt.get(site) ?? 0 }))
     .sort((a, b) => b.capable - a.capable || a.site.localeCompare(b.site));
 
   let computeRejection: PlanRejection | undefined;
@@ -101,11 +102,12 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory):
     // The DU and its RUs share a clock over the fronthaul: one node, or nodes the site declares
     // PTP-synchronised. The group with the most free RUs first.
     let found: { rus: RadioUnit[]; placed: ComputePlacement } | undefined;
-    for (const group of fronthaulGroups(site, inventory)) {
+    const siteRus = rusAt.get(site) ?? [];
+    for (const group of fronthaulGroups(site, { nodes: inventory.nodes, rus: siteRus })) {
       const rus = matchWithKept(
         spec.cells,
         kept,
-        inventory.rus.filter((ru) => ru.site === site && group.includes(ru.node)),
+        siteRus.filter((ru) => group.includes(ru.node)),
       );
       if (rus === undefined) continue;
       const placed = placeCompute(
@@ -207,8 +209,24 @@ function reject(code: RejectionCode, message: string): PlanResult {
   return { ok: false, rejection: { code, message } };
 }
 
-function freeCapableRus(rus: readonly RadioUnit[], site: string, spec: NormalizedSpec): number {
-  return rus.filter((ru) => ru.site === site && spec.cells.some((cell) => canServe(ru, cell))).length;
+/**
+ * The pool by site, and per site how many free RUs could serve one of the cells: one pass over the pool
+ * per plan, not one (or one per fronthaul group) per site.
+ */
+function rusBySite(
+  rus: readonly RadioUnit[],
+  spec: NormalizedSpec,
+): { rusAt: Map<string, RadioUnit[]>; capableAt: Map<string, number> } {
+  const rusAt = new Map<string, RadioUnit[]>();
+  const capableAt = new Map<string, number>();
+  for (const ru of rus) {
+    let atSite = rusAt.get(ru.site);
+    if (atSite === undefined) rusAt.set(ru.site, (atSite = []));
+    atSite.push(ru);
+    if (spec.cells.some((cell) => canServe(ru, cell)))
+      capableAt.set(ru.site, (capableAt.get(ru.site) ?? 0) + 1);
+  }
+  return { rusAt, capableAt };
 }
 
 function describeCells(spec: NormalizedSpec): string {
