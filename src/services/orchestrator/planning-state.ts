@@ -87,9 +87,7 @@ export class PlanningState {
         if (replaced !== undefined) index.remove(replaced);
         reservations.set(doc._id, doc);
         index.add(doc);
-        let keys = keysOf.get(doc.deploymentId);
-        if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
-        keys.add(doc._id);
+        addKey(keysOf, doc);
       }
     } catch (err) {
       this.invalidate(); // a conflict means the copy is behind; anything else leaves it unsure
@@ -129,10 +127,12 @@ export class PlanningState {
 
 function keysByDeployment(docs: readonly AllocationDocument[]): Map<string, Set<string>> {
   const keysOf = new Map<string, Set<string>>();
-  for (const doc of docs) {
-    let keys = keysOf.get(doc.deploymentId);
-    if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
-    keys.add(doc._id);
-  }
+  for (const doc of docs) addKey(keysOf, doc);
   return keysOf;
+}
+
+function addKey(keysOf: Map<string, Set<string>>, doc: AllocationDocument): void {
+  let keys = keysOf.get(doc.deploymentId);
+  if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
+  keys.add(doc._id);
 }
