@@ -9,6 +9,9 @@ import { Connection, type Channel } from "rabbitmq-client";
 import {
   API_REPORTS_QUEUE,
   apiReportsQueue,
+  CHANGES_EXCHANGE,
+  changesExchange,
+  changesQueueName,
   COMMAND_ROUTES,
   COMMANDS_EXCHANGE,
   commandsExchange,
@@ -84,6 +87,29 @@ describe("one RabbitMQ user per service", () => {
       await attempt("api", (ch) => ch.queueDelete({ queue: ORCHESTRATOR_QUEUE })),
       "ACCESS_REFUSED",
     );
+  });
+
+  it("only the API publishes and follows the change feed, each replica on a queue of its own", async () => {
+    const replica = "0191d6a0-0000-7000-8000-000000000001";
+    assert.equal(await attempt("api", (ch) => ch.exchangeDeclare(changesExchange)), "ok");
+    assert.equal(await attempt("api", publish(CHANGES_EXCHANGE, "ranaas")), "ok");
+    const ownQueue: Attempt = async (ch) => {
+      const queue = changesQueueName(replica);
+      await ch.queueDeclare({ queue, exclusive: true, autoDelete: true });
+      await ch.queueBind({ exchange: CHANGES_EXCHANGE, queue, routingKey: "ranaas" });
+    };
+    assert.equal(await attempt("api", ownQueue), "ok");
+    // A queue named otherwise (another service's) cannot be declared as a feed queue.
+    assert.equal(
+      await attempt("api", (ch) =>
+        ch.queueDeclare({ queue: `${CHANGES_EXCHANGE}.api.x.work`, exclusive: true }),
+      ),
+      "ACCESS_REFUSED",
+    );
+    for (const service of ["worker", "orchestrator", "status"] as const) {
+      assert.equal(await attempt(service, publish(CHANGES_EXCHANGE, "ranaas")), "ACCESS_REFUSED", service);
+      assert.equal(await attempt(service, ownQueue), "ACCESS_REFUSED", service);
+    }
   });
 
   it("a worker cannot publish through the default exchange (no plan replies), nor drift, nor consume plan requests", async () => {

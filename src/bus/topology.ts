@@ -78,3 +78,17 @@ export const apiReportsQueue = {
 
 /** Every report reaches the API's queue (routing keys are `deployment.<id>` and `drift.<id>`). */
 export const apiReportsBinding = { exchange: REPORTS_EXCHANGE, routingKey: "#" } as const;
+
+/**
+ * The API replicas' change feed: every change of a deployment record, and each replica's heartbeat, to
+ * every replica of the installation (each has its own queue, gone with its connection). The routing key
+ * is the installation's database name, so installations sharing a broker do not hear each other.
+ * See services/api/deployment-reads.ts.
+ */
+export const CHANGES_EXCHANGE = "ranaas.feed";
+export const changesExchange = { exchange: CHANGES_EXCHANGE, type: "direct", durable: true } as const;
+
+/** Each API replica's own queue on the change feed. */
+export function changesQueueName(replica: string): string {
+  return `${CHANGES_EXCHANGE}.api.${replica}`;
+}

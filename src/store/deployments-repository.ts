@@ -24,8 +24,12 @@ export class NameTakenError extends Error {
   }
 }
 
+/** A record written (created or moved to a new revision) or removed outright. */
+export type DeploymentChange = { kind: "upsert"; record: DeploymentRecord } | { kind: "removed"; id: string };
+
 export class DeploymentsRepository {
   private readonly collection: Collection<DeploymentDocument>;
+  private readonly observers: ((change: DeploymentChange) => void)[] = [];
   private readonly claims: RevisionClaims;
   private readonly listing: DeploymentListing;
 
@@ -33,6 +37,15 @@ export class DeploymentsRepository {
     this.collection = db.collection<DeploymentDocument>("deployments");
     this.claims = new RevisionClaims(db);
     this.listing = new DeploymentListing(db);
+  }
+
+  /** Told of every change this repository writes, once it is written (the API's change feed). */
+  observe(observer: (change: DeploymentChange) => void): void {
+    this.observers.push(observer);
+  }
+
+  private changed(change: DeploymentChange): void {
+    for (const observer of this.observers) observer(change);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -64,6 +77,7 @@ export class DeploymentsRepository {
       if (isDuplicateKey(err)) throw new NameTakenError(record.name);
       throw err;
     }
+    this.changed({ kind: "upsert", record });
   }
 
   /** Removes a record outright (a create the orchestrator refused at once leaves nothing behind). */
@@ -71,6 +85,7 @@ export class DeploymentsRepository {
     await this.collection.deleteOne({ _id: id });
     await this.listing.remove(id);
     await this.claims.forget(id);
+    this.changed({ kind: "removed", id });
   }
 
   async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
@@ -91,6 +106,17 @@ export class DeploymentsRepository {
     const filter: Filter<DeploymentDocument> = { updatedAt: { $gte: since } };
     if (tenant !== undefined) filter.tenant = tenant;
     const docs = await this.collection.find(filter).sort({ updatedAt: 1 }).limit(limit).toArray();
+    return docs.map(toRecord);
+  }
+
+  /**
+   * Every record changed at or after `since` (every record when undefined), in no order: what a replica's
+   * read model re-reads. Unsorted and unlimited, as FerretDB would read and sort them all anyway.
+   */
+  async changedAtOrAfter(since: Date | undefined): Promise<DeploymentRecord[]> {
+    const docs = await this.collection
+      .find(since === undefined ? {} : { updatedAt: { $gte: since } })
+      .toArray();
     return docs.map(toRecord);
   }
 
@@ -205,9 +231,11 @@ export class DeploymentsRepository {
       await this.claims.giveBack(claim);
       return undefined;
     }
+    const record = toRecord(doc);
+    this.changed({ kind: "upsert", record }); // before anything else may fail: the record is written
     if (changes.state !== undefined && changes.state !== current.state)
       await this.listing.follow(id, doc.state, doc.revision);
-    return toRecord(doc);
+    return record;
   }
 }
 

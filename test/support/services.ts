@@ -122,7 +122,10 @@ export class ServiceFleet {
     extraEnv: NodeJS.ProcessEnv = {},
     until: "ready" | "alive" = "ready",
   ): Promise<ServiceProcess> {
-    const port = service === "worker" ? await freePort() : this.ports[service];
+    // A second replica of a service is given its own port (RANAAS_<SERVICE>_PORT in `extraEnv`).
+    const ownPort = extraEnv[`RANAAS_${service.toUpperCase()}_PORT`];
+    const port =
+      ownPort !== undefined ? Number(ownPort) : service === "worker" ? await freePort() : this.ports[service];
     let output = "";
     const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", service], {
       env: { ...this.env, RANAAS_WORKER_PORT: String(port), ...extraEnv },

@@ -5,6 +5,7 @@ import { startTicker } from "../../platform/ticker.ts";
 import { RoutedPublisher } from "../../bus/routed-publisher.ts";
 import { SecretBox, SecretsKeyMissingError } from "../../platform/secret-box.ts";
 import { RpcClient } from "../../bus/rpc-client.ts";
+import { ChangeFeedPublisher, subscribeToChanges } from "../../bus/change-feed.ts";
 import type { AmqpConnection } from "../../bus/amqp-connection.ts";
 import {
   API_REPORTS_QUEUE,
@@ -15,7 +16,7 @@ import {
 } from "../../bus/topology.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { Gauge } from "prom-client";
+import { Counter, Gauge } from "prom-client";
 import { fetchLiveStatus } from "./status-client.ts";
 import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
@@ -24,6 +25,7 @@ import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
 import { CallbackDispatcher } from "./callback-dispatcher.ts";
 import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
+import { DeploymentReads } from "./deployment-reads.ts";
 import { registerApi } from "./register-api.ts";
 
 export interface ApiServiceDeps {
@@ -35,6 +37,12 @@ export interface ApiServiceDeps {
 
 /** How often the controller's resync is due-checked (it lists records only every drift sweep). */
 const RESYNC_TICK_MS = 1000;
+
+/** Each replica's heartbeat on the change feed; a writer not heard for three is taken as gone. */
+const FEED_HEARTBEAT_MS = 1000;
+const FEED_SILENCE_MS = 3 * FEED_HEARTBEAT_MS;
+/** How far before the last moment the feed was known complete a catch-up re-reads (clocks, messages in flight). */
+const FEED_MARGIN_MS = 30_000;
 
 /** Reports applied at once: about different deployments (those about one are applied in order). */
 const REPORT_CONCURRENCY = 16;
@@ -77,6 +85,45 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       });
     return asking;
   };
+  const metrics = createMetricsRegistry("api");
+  const readModelGaps = new Counter({
+    name: "ranaas_read_model_gaps_total",
+    help: "Times this replica's read model re-read the database: a writer skipped a change (skipped), went silent (silent), or this replica's feed stopped (feed)",
+    labelNames: ["cause"],
+    registers: [metrics],
+  });
+  // The read model the routes answer from, kept current by every replica's change feed.
+  const feedPublisher = new ChangeFeedPublisher(
+    amqp.connection,
+    config.mongodbDatabase,
+    logger,
+    FEED_HEARTBEAT_MS,
+  );
+  const reads = new DeploymentReads(
+    {
+      get: (id) => store.deployments.get(id),
+      changedSince: (since) => store.deployments.changedAtOrAfter(since),
+      list: (query) => store.deployments.list(query),
+    },
+    logger,
+    {
+      writer: feedPublisher.writer,
+      silenceMs: FEED_SILENCE_MS,
+      marginMs: FEED_MARGIN_MS,
+      onGap: (cause) => readModelGaps.inc({ cause }),
+    },
+  );
+  store.deployments.observe((change) => {
+    reads.wrote(change);
+    feedPublisher.publish(change);
+  });
+  const feed = subscribeToChanges(amqp.connection, config.mongodbDatabase, feedPublisher.writer, {
+    onMessage: (message) => reads.onFeedMessage(message),
+    onReady: () => reads.onFeedReady(),
+    onError: (err) => logger.warn({ err }, "change feed consumer error"),
+  });
+  const writersCheck = setInterval(() => reads.checkWriters(), FEED_HEARTBEAT_MS);
+
   const lifecycle = new DeploymentLifecycle({
     store,
     rpc,
@@ -116,7 +163,14 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     onError: (err) => logger.warn({ err }, "listing the deployments to reconcile failed; will try again"),
   });
 
-  const metrics = createMetricsRegistry("api");
+  new Gauge({
+    name: "ranaas_read_model_trusted",
+    help: "1 while this replica answers reads from its read model, 0 while it reads the database (starting, catching up)",
+    registers: [metrics],
+    collect() {
+      this.set(reads.synced ? 1 : 0);
+    },
+  });
   new Gauge({
     name: "ranaas_deployments",
     help: "RAN deployments by state (from the database, at scrape time)",
@@ -140,7 +194,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health],
-    (app) => registerApi(app, { store, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
+    (app) =>
+      registerApi(app, { store, reads, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
     metrics,
   );
   return {
@@ -152,6 +207,10 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       await callbacks.stop();
       await running.close();
       await reports.close();
+      clearInterval(writersCheck);
+      reads.stop();
+      await feed.close();
+      await feedPublisher.close();
       await work.close();
       await rpc.close();
       store.stop();

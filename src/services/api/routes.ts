@@ -1,6 +1,5 @@
 // The operators' HTTP API: RAN deployments (create, list, get, delete), operations, and the provider's
 // RU pool. Every /v1 call is authenticated; operators act on their own deployments only.
-import { setTimeout as delay } from "node:timers/promises";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
@@ -17,6 +16,7 @@ import { RadioUnitSchema, validateRuPool } from "../../domain/ru-pool.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, requireCapabilities, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
+import type { DeploymentReads } from "./deployment-reads.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
 import * as S from "./api-schemas.ts";
@@ -29,6 +29,8 @@ const MAX_WAIT_SECONDS = 60;
 
 export interface RouteDeps {
   store: Store;
+  /** Deployments as the routes read them: this replica's read model, or the database. */
+  reads: DeploymentReads;
   lifecycle: DeploymentLifecycle;
   statusUrl: string;
   limits: RanaasConfig["limits"];
@@ -81,7 +83,7 @@ const IDEMPOTENCY_ERRORS: ErrorCode[] = ["idempotency-key-reused", "idempotency-
 async function settledIfWaited(
   request: FastifyRequest,
   holds: TenantHolds,
-  store: Store,
+  reads: DeploymentReads,
   record: DeploymentRecord,
   settled: readonly DeploymentState[],
 ): Promise<DeploymentRecord> {
@@ -97,14 +99,15 @@ async function settledIfWaited(
     return record;
   }
   try {
-    return await waitUntilSettled(store, record, seconds, settled);
+    return await waitUntilSettled(reads, record, seconds, settled);
   } finally {
     release();
   }
 }
 
+/** Looks again at each change the replica learns of, and at least every 100 ms (for the database's). */
 async function waitUntilSettled(
-  store: Store,
+  reads: DeploymentReads,
   record: DeploymentRecord,
   seconds: number,
   settled: readonly DeploymentState[],
@@ -112,14 +115,14 @@ async function waitUntilSettled(
   const deadline = Date.now() + seconds * 1000;
   let current = record;
   while (!settled.includes(current.state) && Date.now() < deadline) {
-    await delay(100);
-    current = (await store.deployments.get(record.id)) ?? current;
+    await reads.nextChange(Math.min(100, Math.max(deadline - Date.now(), 0)));
+    current = (await reads.get(record.id)) ?? current;
   }
   return current;
 }
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: TenantHolds): void {
-  const { store, lifecycle } = deps;
+  const { store, lifecycle, reads } = deps;
 
   defineRoute(
     app,
@@ -171,7 +174,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
           request.body,
           correlationIdOf(request),
         );
-        record = await settledIfWaited(request, holds, store, record, TERMINAL_STATES);
+        record = await settledIfWaited(request, holds, reads, record, TERMINAL_STATES);
         return {
           status: record.state === STATE.ready ? 201 : 202,
           body: deploymentView(record),
@@ -216,7 +219,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
     },
     async (request) => {
       const { limit, state, after } = request.query;
-      const items = await store.deployments.list({
+      const items = await reads.list({
         tenant: visibleTenant(request),
         state,
         after,
@@ -251,7 +254,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
     },
     async (request, reply) => {
       const { id } = request.params;
-      const record = await store.deployments.get(id, visibleTenant(request));
+      const record = await reads.get(id, visibleTenant(request));
       if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
       void reply.header("etag", `"${record.revision}"`);
       const [status, callbacks] = await Promise.all([
@@ -331,7 +334,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
           revision,
           correlationIdOf(request),
         );
-        const current = await settledIfWaited(request, holds, store, record, UPDATE_SETTLED_STATES);
+        const current = await settledIfWaited(request, holds, reads, record, UPDATE_SETTLED_STATES);
         return {
           status: current.state === STATE.ready ? 200 : 202,
           body: { ...deploymentView(current), restarts },
@@ -358,7 +361,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       const { id } = request.params;
       return idempotent(store.idempotency, request, reply, async () => {
         const deleting = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
-        const record = await settledIfWaited(request, holds, store, deleting, DELETE_SETTLED_STATES);
+        const record = await settledIfWaited(request, holds, reads, deleting, DELETE_SETTLED_STATES);
         return { status: 202, body: deploymentView(record) };
       });
     },

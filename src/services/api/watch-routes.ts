@@ -1,8 +1,9 @@
 // Live updates as server-sent events (text/event-stream), for `ranaas watch`, `create --wait` and the
-// dashboard. Each stream polls the database (and, for one deployment, the status service) and sends an
-// event only when something a watcher sees has changed, and a `transition` for each state passed
-// through between two looks. Polling the shared database, not the reports
-// one API replica happens to consume, makes every replica's streams complete.
+// dashboard. Streams follow the replica's read model (deployment-reads.ts), which the change feed keeps
+// current with every replica's writes; while the model is not trusted (starting, catching up after a
+// gap) they look at the database instead. An event goes out only when something a watcher sees has
+// changed, with a `transition` for each state passed through that the stream did not see (from the
+// record's history). One deployment's stream also polls the status service for live status.
 import { setTimeout as delay } from "node:timers/promises";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest, FastifyInstance } from "fastify";
@@ -12,6 +13,7 @@ import { STATE, type DeploymentState } from "../../domain/deployment-states.ts";
 import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import * as S from "./api-schemas.ts";
+import type { DeploymentReads } from "./deployment-reads.ts";
 import { deploymentView } from "./deployment-view.ts";
 import type { TenantHolds } from "./routes.ts";
 import { defineRoute } from "./route-contract.ts";
@@ -19,8 +21,9 @@ import { fetchLiveStatus } from "./status-client.ts";
 
 export interface WatchDeps {
   store: Store;
+  reads: DeploymentReads;
   statusUrl: string;
-  /** How often a stream looks for changes. */
+  /** How often a stream looks for changes it was not woken for (the database's, live status). */
   pollMs?: number;
   /** Open streams per tenant on this replica. */
   holds: Pick<TenantHolds, "streams">;
@@ -29,6 +32,10 @@ export interface WatchDeps {
 }
 
 const HEARTBEAT_MS = 15_000;
+/** Records a stream reads from the database at once. */
+const DATABASE_PAGE = 500;
+/** How far back a stream that turns to the database looks again: writers' clocks, writes in flight. */
+const DATABASE_OVERLAP_MS = 30_000;
 
 /** The events a stream sends, as documented: each `data` is one JSON object of these schemas. */
 const EVENTS = S.eventStream({
@@ -39,6 +46,8 @@ const EVENTS = S.eventStream({
 });
 
 type Sender = (event: string, data: unknown) => void;
+/** What a stream waits for between two looks (it stops waiting when the client goes). */
+type Wait = (signal: AbortSignal) => Promise<void>;
 
 /** How a stream stays allowed: its key is checked again every `everyMs`. */
 interface StreamGuard {
@@ -48,7 +57,7 @@ interface StreamGuard {
 }
 
 /**
- * Answers with an event stream: calls `tick` every `pollMs` until it says the stream is done or the
+ * Answers with an event stream: calls `tick`, then again after each `wait`, until it says the stream is done or the
  * client goes away, with a heartbeat comment when nothing was sent for a while. A failing tick (the
  * database is down) sends an `unavailable` event and the stream carries on once it recovers. A tenant
  * holds at most RANAAS_STREAMS_PER_TENANT streams on a replica (429 beyond), and a stream whose key
@@ -57,7 +66,7 @@ interface StreamGuard {
 async function stream(
   request: FastifyRequest,
   reply: FastifyReply,
-  pollMs: number,
+  wait: Wait,
   guard: StreamGuard,
   tick: (send: Sender) => Promise<"more" | "done">,
 ): Promise<void> {
@@ -73,7 +82,7 @@ async function stream(
     );
   }
   try {
-    await streamEvents(request, reply, pollMs, guard, tick);
+    await streamEvents(request, reply, wait, guard, tick);
   } finally {
     release();
   }
@@ -82,7 +91,7 @@ async function stream(
 async function streamEvents(
   request: FastifyRequest,
   reply: FastifyReply,
-  pollMs: number,
+  wait: Wait,
   guard: StreamGuard,
   tick: (send: Sender) => Promise<"more" | "done">,
 ): Promise<void> {
@@ -124,7 +133,7 @@ async function streamEvents(
       lastWrite = Date.now();
       reply.raw.write(": heartbeat\n\n");
     }
-    await delay(pollMs, undefined, { signal: closer.signal }).catch(() => undefined);
+    await wait(closer.signal);
   }
   reply.raw.end();
 }
@@ -171,7 +180,7 @@ function fingerprint(view: Record<string, unknown>): string {
 }
 
 export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void {
-  const { store, statusUrl } = deps;
+  const { store, reads, statusUrl } = deps;
   const guardOf = (request: FastifyRequest): StreamGuard => {
     const { tenant, keyId } = principalOf(request);
     return {
@@ -181,6 +190,8 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
     };
   };
   const pollMs = deps.pollMs ?? 500;
+  const every: Wait = (signal) => delay(pollMs, undefined, { signal }).catch(() => undefined);
+  const onChange: Wait = (signal) => reads.nextChange(pollMs, signal);
 
   // Who the key belongs to: the CLI's login and the dashboard's sign-in check a key with it.
   defineRoute(
@@ -225,12 +236,12 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
     async (request, reply) => {
       const { id } = request.params;
       const tenant = visibleTenant(request);
-      const first = await store.deployments.get(id, tenant);
+      const first = await reads.get(id, tenant);
       if (first === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
       let seenPrint = "";
       let seen: Seen | undefined;
-      await stream(request, reply, pollMs, guardOf(request), async (send) => {
-        const record = await store.deployments.get(id, tenant);
+      await stream(request, reply, every, guardOf(request), async (send) => {
+        const record = await reads.get(id, tenant);
         if (record === undefined) return "done";
         const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
         const print = fingerprint(view);
@@ -280,17 +291,39 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       const tenant = visibleTenant(request);
       const sent = new Map<string, Seen>();
       const given = request.query.since;
+      // Where the stream is: `since` in the database's records, `position` in the model's log.
       let since = given === undefined ? new Date() : new Date(given);
-      await stream(request, reply, pollMs, guardOf(request), async (send) => {
-        const changed = await store.deployments.changedSince(since, tenant);
-        for (const record of changed) {
-          const seen = sent.get(record.id);
-          if (seen?.revision === record.revision) continue;
-          await sendMissed(store, send, record, seen);
-          sent.set(record.id, { revision: record.revision, state: record.state });
-          send("deployment", deploymentView(record));
+      let position = reads.model.head;
+      let fromDatabase = given !== undefined; // what changed since `since` is only in the database
+      const emit = async (send: Sender, record: DeploymentRecord) => {
+        if (tenant !== undefined && record.tenant !== tenant) return;
+        const seen = sent.get(record.id);
+        if (seen !== undefined && seen.revision >= record.revision) return;
+        await sendMissed(store, send, record, seen);
+        sent.set(record.id, { revision: record.revision, state: record.state });
+        if (record.updatedAt > since) since = record.updatedAt;
+        send("deployment", deploymentView(record));
+      };
+      await stream(request, reply, onChange, guardOf(request), async (send) => {
+        const changes = fromDatabase || !reads.synced ? undefined : reads.model.changesAfter(position);
+        if (changes !== undefined) {
+          position = changes.head;
+          for (const record of changes.records) await emit(send, record);
+          return "more";
         }
-        since = changed.at(-1)?.updatedAt ?? since;
+        // The model cannot say (not trusted, or the stream fell behind its log): the database can. Changes
+        // from just before the last one sent are asked again (each is sent once, by revision).
+        const head = reads.model.head;
+        const changed = await store.deployments.changedSince(
+          fromDatabase ? since : new Date(since.getTime() - DATABASE_OVERLAP_MS),
+          tenant,
+          DATABASE_PAGE,
+        );
+        for (const record of changed) await emit(send, record);
+        const last = changed.at(-1)?.updatedAt;
+        if (last !== undefined && last > since) since = last;
+        fromDatabase = changed.length === DATABASE_PAGE; // more to read before following the log
+        if (!fromDatabase) position = head;
         return "more";
       });
     },

@@ -23,12 +23,13 @@ user() { # name password-variable configure write read
   rabbitmqctl -q set_permissions -p "$vhost" "$1" "$3" "$4" "$5"
 }
 
-# The API: asks the orchestrator (default exchange, direct reply-to), sends commands, consumes reports.
+# The API: asks the orchestrator (default exchange, direct reply-to), sends commands, consumes reports,
+# and publishes and follows the replicas' change feed (ranaas.feed, each replica its own ranaas.feed.api.<id> queue).
 # It cannot consume or reshape the work queues, nor publish reports.
 user ranaas-api RANAAS_AMQP_PASSWORD_API \
-  '^ranaas\.reports(\.api)?$' \
-  '^(amq\.default|ranaas\.commands|ranaas\.reports\.api)$' \
-  '^ranaas\.reports(\.api)?$'
+  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?)$' \
+  '^(amq\.default|ranaas\.commands|ranaas\.reports\.api|ranaas\.feed(\.api\.[0-9a-f-]+)?)$' \
+  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?)$'
 # The orchestrator: consumes its queue and replies to the asker. Queue depths are read passively.
 user ranaas-orchestrator RANAAS_AMQP_PASSWORD_ORCHESTRATOR \
   '^ranaas\.orchestrator$' \

@@ -1,0 +1,208 @@
+// Where the API's routes read deployments: the replica's read model (read-model.ts) while it is known to
+// be complete, the database otherwise. The model is seeded from the database once the replica's feed
+// queue is bound, then kept current by the change feed (bus/change-feed.ts). It is trusted only while
+//
+// - the seed (or a catch-up) has finished,
+// - the replica hears its own heartbeat through the feed (its queue is bound and flowing), and
+// - no writer's numbering showed a gap that is not re-read yet.
+//
+// Whenever one of these fails, reads go to the database until a catch-up has re-read every record changed
+// since the last moment nothing could have been missed (less a margin for clocks and messages in flight).
+// A writer that goes silent may have died between writing a record and sending it: its records are re-read
+// too. A record the model does not hold (written through another replica a moment ago) is read from the
+// database, so a replica never answers 404 for what exists. A record only ever moves to a newer revision.
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { FeedMessage } from "../../bus/change-feed.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { backoffMs } from "../../platform/backoff.ts";
+import { ReadModel, type PageQuery } from "./read-model.ts";
+
+export interface DeploymentSource {
+  /** One record from the database. */
+  get(id: string): Promise<DeploymentRecord | undefined>;
+  /** Every record changed at or after `since` (all of them when undefined), in any order. */
+  changedSince(since: Date | undefined): Promise<DeploymentRecord[]>;
+  /** A page from the database's listing. */
+  list(query: PageQuery): Promise<DeploymentRecord[]>;
+}
+
+export interface DeploymentReadsOptions {
+  /** This replica's writer id on the feed (its own heartbeats prove the feed flows). */
+  writer: string;
+  /** How long without a writer's heartbeat before it counts as gone (3 heartbeats). */
+  silenceMs: number;
+  /** Taken off every catch-up's start: writers' clocks and messages still on their way. */
+  marginMs: number;
+  now?: () => number;
+  /** Told of each thing that made the model re-read the database (for metrics). */
+  onGap?: (cause: GapCause) => void;
+}
+
+/**
+ * Why the model re-read: a writer skipped a number, a writer went silent, or this replica's own feed
+ * stopped (its queue was bound again, or its own heartbeat was not heard for a while).
+ */
+export type GapCause = "skipped" | "silent" | "feed";
+
+const CATCH_UP_RETRY = { firstMs: 200, maxMs: 5_000 };
+
+export class DeploymentReads {
+  readonly model = new ReadModel();
+  private readonly now: () => number;
+  /** Each writer heard: the last number it sent, and when it was last heard (local clock). */
+  private readonly writers = new Map<string, { seq: number; heardAt: number }>();
+  private seeded = false;
+  /** When the feed queue was last bound: any writer first heard after it may have sent before. */
+  private boundAt: number | undefined;
+  private ownHeardAt = Number.NEGATIVE_INFINITY;
+  /** Re-read every record changed since this (ms); undefined when nothing is pending. */
+  private pendingSince: number | undefined;
+  private catchingUp: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly source: DeploymentSource,
+    private readonly logger: Logger,
+    private readonly options: DeploymentReadsOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether the model may answer: seeded, nothing pending, and the feed heard within `silenceMs`. */
+  get synced(): boolean {
+    return (
+      this.seeded &&
+      this.pendingSince === undefined &&
+      this.catchingUp === undefined &&
+      this.now() - this.ownHeardAt < this.options.silenceMs
+    );
+  }
+
+  /** The record if `tenant` may see it (any tenant when undefined). */
+  async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
+    if (this.synced) {
+      const held = this.model.get(id);
+      if (held !== undefined) return tenant === undefined || held.tenant === tenant ? held : undefined;
+    }
+    const read = await this.source.get(id);
+    if (read === undefined) return undefined;
+    this.model.apply(read);
+    // The newest of what was read and what the feed brought meanwhile.
+    const newest = this.model.get(id) ?? read;
+    return tenant === undefined || newest.tenant === tenant ? newest : undefined;
+  }
+
+  list(query: PageQuery): Promise<DeploymentRecord[]> {
+    return this.synced ? Promise.resolve(this.model.page(query)) : this.source.list(query);
+  }
+
+  /**
+   * Resolves at the next change the model learns of (while it is trusted), or after `timeoutMs`: what a
+   * caller waiting for a deployment to move waits on before it looks again.
+   */
+  nextChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.synced) return this.model.nextChange(timeoutMs, signal);
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** A change written by this replica: known at once, before the feed brings it back. */
+  wrote(change: { kind: "upsert"; record: DeploymentRecord } | { kind: "removed"; id: string }): void {
+    if (change.kind === "upsert") this.model.apply(change.record);
+    else this.model.remove(change.id);
+  }
+
+  /** The feed queue is bound (at start, and after each reconnection): re-read what it did not carry. */
+  onFeedReady(): void {
+    const since = this.seeded ? this.lastCertain() : undefined;
+    this.boundAt = this.now();
+    if (this.seeded) this.options.onGap?.("feed");
+    this.catchUp(since);
+  }
+
+  onFeedMessage(message: FeedMessage): void {
+    const now = this.now();
+    if (message.kind === "upsert") this.model.apply(message.record);
+    else if (message.kind === "removed") this.model.remove(message.id);
+    if (message.writer === this.options.writer && message.kind === "heartbeat") {
+      // Heard again after a silence: the queue may have lost messages meanwhile.
+      const silentSince = this.ownHeardAt;
+      this.ownHeardAt = now;
+      if (this.seeded && Number.isFinite(silentSince) && now - silentSince >= this.options.silenceMs) {
+        this.options.onGap?.("feed");
+        this.catchUp(silentSince);
+      }
+    }
+    const known = this.writers.get(message.writer);
+    // A change carries the next number, a heartbeat the last one sent.
+    const expected = (known?.seq ?? 0) + (message.kind === "heartbeat" ? 0 : 1);
+    if (message.seq > expected && (known !== undefined || this.boundAt !== undefined)) {
+      this.logger.info(
+        { writer: message.writer, expected, got: message.seq },
+        "the change feed skipped changes; re-reading them from the database",
+      );
+      this.options.onGap?.("skipped");
+      this.catchUp(known?.heardAt ?? this.boundAt);
+    }
+    this.writers.set(message.writer, { seq: Math.max(message.seq, known?.seq ?? 0), heardAt: now });
+  }
+
+  /** Forgets writers not heard for `silenceMs` and re-reads what they may have written unsent. Call every second. */
+  checkWriters(): void {
+    const now = this.now();
+    for (const [writer, { heardAt }] of this.writers) {
+      if (writer === this.options.writer || now - heardAt < this.options.silenceMs) continue;
+      this.writers.delete(writer);
+      this.logger.info({ writer }, "a writer on the change feed went silent; re-reading its changes");
+      this.options.onGap?.("silent");
+      this.catchUp(heardAt);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Until when nothing can have been missed: the feed was heard then. */
+  private lastCertain(): number {
+    return Number.isFinite(this.ownHeardAt) ? this.ownHeardAt : (this.boundAt ?? 0);
+  }
+
+  /** Re-reads every record changed since `since` (ms; everything when undefined), until it succeeds. */
+  private catchUp(since: number | undefined): void {
+    const from = since === undefined ? Number.NEGATIVE_INFINITY : since - this.options.marginMs;
+    this.pendingSince = this.pendingSince === undefined ? from : Math.min(this.pendingSince, from);
+    this.catchingUp ??= this.runCatchUps().finally(() => {
+      this.catchingUp = undefined;
+    });
+  }
+
+  private async runCatchUps(): Promise<void> {
+    let failures = 0;
+    while (this.pendingSince !== undefined && !this.stopped) {
+      const since = this.pendingSince;
+      this.pendingSince = undefined;
+      try {
+        const records = await this.source.changedSince(Number.isFinite(since) ? new Date(since) : undefined);
+        for (const record of records) this.model.apply(record);
+        if (!Number.isFinite(since)) this.seeded = true;
+        failures = 0;
+      } catch (err) {
+        // Asked again, from no later than before; reads go to the database meanwhile.
+        this.pendingSince = this.pendingSince === undefined ? since : Math.min(this.pendingSince, since);
+        failures++;
+        this.logger.warn({ err }, "re-reading deployments for the read model failed; trying again");
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, CATCH_UP_RETRY)));
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// What an API replica serves deployments from: every record in memory, newest revision wins, kept in id
+// order per tenant for pages, with a bounded log of changes that event streams follow. No I/O: the change
+// feed (feed-sync.ts) and the database fill it; `DeploymentReads` decides when it may be trusted.
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../domain/deployment-states.ts";
+
+export interface PageQuery {
+  tenant?: string | undefined;
+  state?: DeploymentState | undefined;
+  /** Records after this id (ids are time-ordered). */
+  after?: string | undefined;
+  limit: number;
+}
+
+/** How many changes the log keeps at least (up to twice as many) for streams that fell behind. */
+const LOG_CAPACITY = 20_000;
+
+/** The first index in sorted `ids` whose id is greater than `id`. */
+function upperBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(ids: string[], id: string): void {
+  // Ids are UUIDv7, so a new record almost always goes last.
+  if (ids.length === 0 || ids[ids.length - 1]! < id) ids.push(id);
+  else ids.splice(upperBound(ids, id), 0, id);
+}
+
+function removeSorted(ids: string[], id: string): void {
+  const at = upperBound(ids, id) - 1;
+  if (at >= 0 && ids[at] === id) ids.splice(at, 1);
+}
+
+export class ReadModel {
+  private readonly records = new Map<string, DeploymentRecord>();
+  private readonly all: string[] = [];
+  private readonly byTenant = new Map<string, string[]>();
+  /** Ids removed outright (a create refused at once): ids are never reused, so none comes back. */
+  private readonly removed = new Set<string>();
+  private readonly log: DeploymentRecord[] = [];
+  /** The log position of `log[0]`: positions only grow. */
+  private logStart = 0;
+  private readonly waiters = new Set<() => void>();
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Keeps `record` unless a newer (or the same) revision is held; true when it was newer. */
+  apply(record: DeploymentRecord): boolean {
+    if (this.removed.has(record.id)) return false;
+    const held = this.records.get(record.id);
+    if (held !== undefined && held.revision >= record.revision) return false;
+    this.records.set(record.id, record);
+    if (held === undefined) {
+      insertSorted(this.all, record.id);
+      let ids = this.byTenant.get(record.tenant);
+      if (ids === undefined) this.byTenant.set(record.tenant, (ids = []));
+      insertSorted(ids, record.id);
+    }
+    this.append(record);
+    return true;
+  }
+
+  remove(id: string): void {
+    this.removed.add(id);
+    const held = this.records.get(id);
+    if (held === undefined) return;
+    this.records.delete(id);
+    removeSorted(this.all, id);
+    const ids = this.byTenant.get(held.tenant);
+    if (ids !== undefined) removeSorted(ids, id);
+  }
+
+  /** The newest revision held, if the record belongs to `tenant` (any tenant when undefined). */
+  get(id: string, tenant?: string): DeploymentRecord | undefined {
+    const record = this.records.get(id);
+    return record === undefined || (tenant !== undefined && record.tenant !== tenant) ? undefined : record;
+  }
+
+  /** A page in id order, as the database's listing gives it. */
+  page(query: PageQuery): DeploymentRecord[] {
+    const ids = query.tenant === undefined ? this.all : (this.byTenant.get(query.tenant) ?? []);
+    const page: DeploymentRecord[] = [];
+    for (let i = query.after === undefined ? 0 : upperBound(ids, query.after); i < ids.length; i++) {
+      const record = this.records.get(ids[i]!)!;
+      if (query.state !== undefined && record.state !== query.state) continue;
+      page.push(record);
+      if (page.length >= query.limit) break;
+    }
+    return page;
+  }
+
+  /** The log position after the newest change: follow changes from here with `changesAfter`. */
+  get head(): number {
+    return this.logStart + this.log.length;
+  }
+
+  /**
+   * The changes after log position `position`, oldest first, and the position after them; undefined
+   * when some of them are no longer in the log (the caller re-reads the database instead).
+   */
+  changesAfter(position: number): { records: DeploymentRecord[]; head: number } | undefined {
+    if (position < this.logStart) return undefined;
+    return { records: this.log.slice(position - this.logStart), head: this.head };
+  }
+
+  /** Resolves at the next change, after `timeoutMs` at the latest, or when `signal` aborts. */
+  nextChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted === true) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  private append(record: DeploymentRecord): void {
+    this.log.push(record);
+    // Trimmed in batches, not one entry per change.
+    if (this.log.length >= 2 * LOG_CAPACITY) {
+      const drop = this.log.length - LOG_CAPACITY;
+      this.log.splice(0, drop);
+      this.logStart += drop;
+    }
+    for (const wake of [...this.waiters]) wake();
+  }
+}
