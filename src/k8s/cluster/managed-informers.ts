@@ -5,6 +5,7 @@ import {
   CoreV1Api,
   makeInformer,
   type KubeConfig,
+  type KubernetesObject,
   type V1Deployment,
   type V1Pod,
 } from "@kubernetes/client-node";
@@ -21,9 +22,46 @@ export interface ObservedDrift {
   detail: string;
 }
 
+/**
+ * An informer's objects grouped by RAN deployment id, grouped again on the first look after a change:
+ * a status read costs a lookup, not a pass over every managed object of every deployment.
+ */
+class ByDeploymentId<T extends KubernetesObject> {
+  private groups: Map<string, T[]> | undefined;
+
+  constructor(private readonly informer: CachingInformer<T>) {
+    const changed = () => {
+      this.groups = undefined;
+    };
+    for (const event of ["add", "update", "delete"] as const) informer.on(event, changed);
+    informer.on("connect", changed); // a fresh list
+  }
+
+  of(deploymentId: string): T[] {
+    return this.all().get(deploymentId) ?? [];
+  }
+
+  all(): ReadonlyMap<string, T[]> {
+    if (this.groups === undefined) {
+      const groups = new Map<string, T[]>();
+      for (const object of this.informer.list()) {
+        const id = object.metadata?.labels?.["ranaas.io/deployment-id"];
+        if (id === undefined) continue;
+        const group = groups.get(id);
+        if (group === undefined) groups.set(id, [object]);
+        else group.push(object);
+      }
+      this.groups = groups;
+    }
+    return this.groups;
+  }
+}
+
 export class ManagedObjectsCache {
   private readonly deployments: CachingInformer<V1Deployment>;
   private readonly pods: CachingInformer<V1Pod>;
+  private readonly deploymentsById: ByDeploymentId<V1Deployment>;
+  private readonly podsById: ByDeploymentId<V1Pod>;
   private readonly group: InformerGroup;
   private readonly driftListeners = new Set<(drift: ObservedDrift) => void>();
 
@@ -42,6 +80,8 @@ export class ManagedObjectsCache {
       () => core.listPodForAllNamespaces({ labelSelector: SELECTOR }),
       SELECTOR,
     );
+    this.deploymentsById = new ByDeploymentId(this.deployments);
+    this.podsById = new ByDeploymentId(this.pods);
     this.group = new InformerGroup(
       {
         deployments: this.deployments,
@@ -62,13 +102,16 @@ export class ManagedObjectsCache {
   }
 
   deploymentsOf(deploymentId: string): V1Deployment[] {
-    return this.deployments
-      .list()
-      .filter((d) => d.metadata?.labels?.["ranaas.io/deployment-id"] === deploymentId);
+    return this.deploymentsById.of(deploymentId);
   }
 
   podsOf(deploymentId: string): V1Pod[] {
-    return this.pods.list().filter((p) => p.metadata?.labels?.["ranaas.io/deployment-id"] === deploymentId);
+    return this.podsById.of(deploymentId);
+  }
+
+  /** Every RAN deployment's Deployments, by deployment id. */
+  allDeployments(): ReadonlyMap<string, V1Deployment[]> {
+    return this.deploymentsById.all();
   }
 
   /** Undefined when every informer is synced and watching; else why the cache may be stale. */

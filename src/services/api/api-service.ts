@@ -17,7 +17,7 @@ import {
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Counter, Gauge } from "prom-client";
-import { fetchLiveStatus } from "./status-client.ts";
+import { fetchAllLiveReplicas, fetchLiveStatus } from "./status-client.ts";
 import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
@@ -104,6 +104,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       get: (id) => store.deployments.get(id),
       changedSince: (since) => store.deployments.changedAtOrAfter(since),
       list: (query) => store.deployments.list(query),
+      inStates: (states) => store.deployments.inStates(states),
     },
     logger,
     {
@@ -136,6 +137,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     provisionTimeoutMs: config.provisionTimeoutMs,
     teardownTimeoutMs: config.teardownTimeoutMs,
     liveStatus: (id) => fetchLiveStatus(config.statusUrl, id),
+    allLiveReplicas: () => fetchAllLiveReplicas(config.statusUrl),
+    records: reads,
     orchestratorListening,
   });
   const reports = amqp.connection.createConsumer(
@@ -193,7 +196,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     "api",
     config,
     logger,
-    [deps.mongo.health, store.indexesHealth, amqp.health],
+    [deps.mongo.health, store.indexesHealth, amqp.health, reads.seededHealth],
     (app) =>
       registerApi(app, { store, reads, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
     metrics,

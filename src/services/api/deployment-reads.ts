@@ -12,7 +12,9 @@
 // too. A record the model does not hold (written through another replica a moment ago) is read from the
 // database, so a replica never answers 404 for what exists. A record only ever moves to a newer revision.
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../domain/deployment-states.ts";
 import type { FeedMessage } from "../../bus/change-feed.ts";
+import type { HealthCheck } from "../../platform/health.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import { ReadModel, type PageQuery } from "./read-model.ts";
@@ -24,6 +26,8 @@ export interface DeploymentSource {
   changedSince(since: Date | undefined): Promise<DeploymentRecord[]>;
   /** A page from the database's listing. */
   list(query: PageQuery): Promise<DeploymentRecord[]>;
+  /** Every record in one of `states`. */
+  inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]>;
 }
 
 export interface DeploymentReadsOptions {
@@ -78,6 +82,12 @@ export class DeploymentReads {
     );
   }
 
+  /** Ready once the model has been seeded from the database (a replica answers from it from then on). */
+  readonly seededHealth: HealthCheck = {
+    name: "read-model",
+    check: () => (this.seeded ? Promise.resolve() : Promise.reject(new Error("read model not seeded yet"))),
+  };
+
   /** The record if `tenant` may see it (any tenant when undefined). */
   async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
     if (this.synced) {
@@ -94,6 +104,10 @@ export class DeploymentReads {
 
   list(query: PageQuery): Promise<DeploymentRecord[]> {
     return this.synced ? Promise.resolve(this.model.page(query)) : this.source.list(query);
+  }
+
+  inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
+    return this.synced ? Promise.resolve(this.model.inStates(states)) : this.source.inStates(states);
   }
 
   /**

@@ -153,6 +153,10 @@ class FakeSource implements DeploymentSource {
     );
   }
 
+  inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
+    return Promise.resolve([...this.rows.values()].filter((r) => states.includes(r.state)));
+  }
+
   list(query: PageQuery): Promise<DeploymentRecord[]> {
     const model = new ReadModel();
     for (const r of this.rows.values()) model.apply(r);

@@ -98,6 +98,11 @@ export class ReadModel {
     return page;
   }
 
+  /** Every record in one of `states`, across tenants. */
+  inStates(states: readonly DeploymentState[]): DeploymentRecord[] {
+    return [...this.records.values()].filter((r) => states.includes(r.state));
+  }
+
   /** The log position after the newest change: follow changes from here with `changesAfter`. */
   get head(): number {
     return this.logStart + this.log.length;

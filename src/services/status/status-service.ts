@@ -72,6 +72,23 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
     deps.logger,
     [deps.kube.health, informers],
     (app) => {
+      // Every deployment's components and their desired replicas at once: the API's periodic drift
+      // sweep asks this once, not once per deployment.
+      app.get("/status", () => {
+        const stale = cache.staleness();
+        const deployments: Record<string, Record<string, number>> = {};
+        for (const [id, objects] of cache.allDeployments()) {
+          const components: Record<string, number> = {};
+          for (const d of objects) components[d.metadata?.name ?? ""] = d.spec?.replicas ?? 1;
+          deployments[id] = components;
+        }
+        return {
+          stale: stale !== undefined,
+          ...(stale === undefined ? {} : { staleReason: stale }),
+          observedAt: new Date().toISOString(),
+          deployments,
+        };
+      });
       app.get("/status/:id", async (request, reply) => {
         const { id } = request.params as { id: string };
         const status = deploymentStatus(id, cache.deploymentsOf(id), cache.podsOf(id));

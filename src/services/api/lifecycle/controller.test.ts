@@ -37,6 +37,8 @@ class MemoryStore {
   readonly operations = new Map<string, OperationRecord>();
   /** How long the next read of a record takes (a slow database), once. */
   nextGetMs = 0;
+  /** How many times a record was read. */
+  gets = 0;
 
   asStore(): Store {
     const records = this.records;
@@ -44,6 +46,7 @@ class MemoryStore {
     return {
       deployments: {
         get: async (id: string) => {
+          this.gets++;
           const ms = this.nextGetMs;
           this.nextGetMs = 0;
           if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,7 +159,18 @@ function controller(
     teardownTimeoutMs: 600_000,
     ...(options.live === undefined
       ? {}
-      : { liveStatus: (id: string) => Promise.resolve(options.live?.get(id) ?? { stale: true }) }),
+      : {
+          liveStatus: (id: string) => Promise.resolve(options.live?.get(id) ?? { stale: true }),
+          allLiveReplicas: () =>
+            Promise.resolve(
+              new Map(
+                [...(options.live ?? [])].map(([id, l]) => [
+                  id,
+                  new Map(l.components.map((c) => [c.name, c.replicas])),
+                ]),
+              ),
+            ),
+        }),
   });
   const report = (record: DeploymentRecord, outcome: "ready" | "failed" | "deleted", reason?: string) =>
     lifecycle.onReport(
@@ -397,6 +411,28 @@ describe("deployment controller", () => {
       sent.map((c) => c.type),
       ["provision", "provision"],
     );
+    await lifecycle.stop();
+  });
+
+  it("the periodic sweep leaves alone, unread, a running deployment whose components all run", async () => {
+    const live = new Map<string, { stale: boolean; components: { name: string; replicas: number }[] }>();
+    const { lifecycle, store, report } = controller({ live });
+    const record = await lifecycle.create("t1", REQUEST, "c1");
+    await report(record, "ready");
+    const components = deploymentNames(DEFINITION).map((name) => ({ name, replicas: 1 }));
+    live.set(record.id, { stale: false, components });
+    store.records.get(record.id)!.updatedAt = new Date(Date.now() - 120_000);
+    const gets = store.gets;
+    await lifecycle.reconcileAll();
+    assert.equal(store.gets, gets, "not read: the status service says all of it runs");
+    // A component scaled away: looked at closely (and found drifted).
+    live.set(record.id, {
+      stale: false,
+      components: [{ ...components[0]!, replicas: 0 }, ...components.slice(1)],
+    });
+    await lifecycle.reconcileAll();
+    assert.ok(store.gets > gets);
+    assert.equal(store.records.get(record.id)?.state, "degraded");
     await lifecycle.stop();
   });
 

@@ -6,6 +6,9 @@ import type { OutboundPolicy } from "../../../domain/outbound-address.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Store } from "../../../store/store.ts";
 import type { OrchestratorLink } from "../orchestrator-client.ts";
+import type { LiveReplicas } from "../status-client.ts";
+import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
+import type { DeploymentState } from "../../../domain/deployment-states.ts";
 
 export interface LifecycleDeps extends OrchestratorLink {
   store: Store;
@@ -17,6 +20,13 @@ export interface LifecycleDeps extends OrchestratorLink {
   planTimeoutMs: number;
   /** A deployment's live status from the status service (absent: no periodic drift check). */
   liveStatus?: (deploymentId: string) => Promise<unknown>;
+  /**
+   * Every deployment's components at once (undefined when unknown): the drift sweep leaves alone a
+   * running deployment whose components all run, without reading it or asking for its status.
+   */
+  allLiveReplicas?: () => Promise<LiveReplicas | undefined>;
+  /** Where the resync lists records (the API's read model); the database when absent. */
+  records?: { inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> };
   /** How often running deployments are compared with what their definitions run. */
   driftSweepMs: number;
   /** Where callbacks may go (a callback URL elsewhere is refused when it is asked for). */

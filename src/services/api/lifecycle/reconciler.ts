@@ -9,7 +9,13 @@
 // again with backoff; rounds for one id never overlap, nor overlap a report being applied to it.
 import { envelope } from "../../../bus/envelopes.ts";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
-import { nextState, STATE, TRANSITIONS } from "../../../domain/deployment-states.ts";
+import {
+  commandOf,
+  nextState,
+  STATE,
+  TRANSITIONS,
+  type DeploymentState,
+} from "../../../domain/deployment-states.ts";
 import type { DriftReport } from "../../../domain/messages.ts";
 import type { Backoff } from "../../../platform/backoff.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
@@ -20,6 +26,7 @@ import type { PlanPath } from "./plan-path.ts";
 import { commandFor } from "../worker-commands.ts";
 import { retryDelayMs, type ReportHandler } from "./reports.ts";
 import type { StateWriter } from "./state-writer.ts";
+import type { LiveReplicas } from "../status-client.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 
 /**
@@ -47,6 +54,33 @@ const RESYNC_STATES = [
   STATE.deleting,
   ...TRANSITIONS.heal.from,
 ];
+
+/**
+ * States in which the resync has nothing to do for a record but compare it with what runs: those that
+ * may drift and call for no command (`degraded` may have a heal under way, which may need sending again).
+ */
+const DRIFT_ONLY_STATES: readonly DeploymentState[] = TRANSITIONS.heal.from.filter(
+  (state) => commandOf(state) === undefined,
+);
+
+/**
+ * Whether the resync may leave the record alone, without reading it: it is running with nothing due,
+ * and its drift check would do nothing — it changed too recently to be judged (`recentMs`), or every
+ * component its definition runs has its one replica. Any doubt (no live status, a component missing
+ * or scaled) queues it, and its round looks closely.
+ */
+function nothingToCheck(
+  record: DeploymentRecord,
+  live: LiveReplicas | undefined,
+  now: number,
+  recentMs: number,
+): boolean {
+  if (record.definition === undefined || record.retryAt !== undefined) return false;
+  if (record.dispatchPending === true || !DRIFT_ONLY_STATES.includes(record.state)) return false;
+  if (now - record.updatedAt.getTime() < recentMs) return true;
+  const running = live?.get(record.id);
+  return running !== undefined && deploymentNames(record.definition).every((name) => running.get(name) === 1);
+}
 
 /** How far past a teardown's own deadline the workers may stay silent before it is sent again. */
 const TEARDOWN_SILENCE_MARGIN_MS = 60_000;
@@ -101,11 +135,15 @@ export class Reconciler {
     if (!force && now - this.lastResync < every) return;
     this.lastResync = now;
     const { deployments } = this.deps.store;
-    const [undispatched, attention] = await Promise.all([
+    const [undispatched, attention, live] = await Promise.all([
       deployments.undispatched(),
-      deployments.inStates(RESYNC_STATES),
+      (this.deps.records ?? deployments).inStates(RESYNC_STATES),
+      this.deps.allLiveReplicas?.(),
     ]);
-    for (const record of [...undispatched, ...attention]) this.queue.add(record.id);
+    for (const record of undispatched) this.queue.add(record.id);
+    const recentMs = Math.max(this.deps.driftSweepMs, DRIFT_GRACE_MS); // as checkDrift waits
+    for (const record of attention)
+      if (!nothingToCheck(record, live, now, recentMs)) this.queue.add(record.id);
   }
 
   /** One round: puts the deployment right, or queues it again for when it can be. */
