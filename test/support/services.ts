@@ -12,7 +12,15 @@ import type { ServiceName } from "../../src/platform/config.ts";
 import { eventually } from "./eventually.ts";
 import { simulatedImageEnv, stackConfig } from "./stack.ts";
 
-const cli = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+/**
+ * How a service process is started: from the sources through tsx, or with RANAAS_SERVICES_BUILT=1 from
+ * the build (`npm run build`), as the image runs them — what the benchmarks measure (tsx alone adds
+ * some 80 MiB to each process).
+ */
+const serviceCommand =
+  process.env.RANAAS_SERVICES_BUILT === "1"
+    ? [fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))]
+    : ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url))];
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -127,7 +135,7 @@ export class ServiceFleet {
     const port =
       ownPort !== undefined ? Number(ownPort) : service === "worker" ? await freePort() : this.ports[service];
     let output = "";
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", service], {
+    const child = spawn(process.execPath, [...serviceCommand, "serve", service], {
       env: { ...this.env, RANAAS_WORKER_PORT: String(port), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -2,8 +2,6 @@
 // and prints each requirement as pass / fail / unknown with its fix. Exit code 1 when any fails.
 import type { Command } from "commander";
 import type { ContainerImages } from "../../domain/resource-definition.ts";
-import { probeImages, readNodesAndCrds } from "../../k8s/cluster/cluster-facts.ts";
-import { openKubeCluster } from "../../k8s/cluster/kube-client.ts";
 import { IMAGE_ENV, loadConfig } from "../../platform/config.ts";
 import { preflightChecks, type CheckResult, type ImageProbe } from "../../preflight/checks.ts";
 import { RadioUnitsRepository } from "../../store/rus-repository.ts";
@@ -31,6 +29,9 @@ export function registerPreflightCommand(program: Command): void {
 
 async function preflight(flags: PreflightFlags): Promise<number> {
   const config = loadConfig();
+  // Loaded here, not with the command line: every `ranaas` command would carry the Kubernetes client.
+  const { probeImages, readNodesAndCrds } = await import("../../k8s/cluster/cluster-facts.ts");
+  const { openKubeCluster } = await import("../../k8s/cluster/kube-client.ts");
   const kube = openKubeCluster(config.kubeconfig);
   try {
     const { nodes, crds } = await readNodesAndCrds(kube.config);

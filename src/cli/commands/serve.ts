@@ -1,15 +1,13 @@
-// `ranaas serve <service>`: starts one service, or every service in one process for local use.
+// `ranaas serve <service>`: starts one service, or every service in one process for local use. Each
+// service's code, and the Kubernetes client, is loaded only by a process that runs it: the API, which
+// needs no Kubernetes client, does not carry its ~70 MiB.
 import type { Command } from "commander";
 import { openAmqp, type AmqpConnection } from "../../bus/amqp-connection.ts";
-import { openKubeCluster, type KubeCluster } from "../../k8s/cluster/kube-client.ts";
+import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import { loadConfig, RANAAS_SERVICES, type ServiceName } from "../../platform/config.ts";
 import { createLogger, type Logger } from "../../platform/logger.ts";
 import type { RunningService } from "../../platform/service-app.ts";
 import { ShutdownCoordinator } from "../../platform/shutdown.ts";
-import { startApiService } from "../../services/api/api-service.ts";
-import { startOrchestratorService } from "../../services/orchestrator/orchestrator-service.ts";
-import { startStatusService } from "../../services/status/status-service.ts";
-import { startWorkerService } from "../../services/worker/worker-service.ts";
 import { openMongo, type MongoConnection } from "../../store/mongo-connection.ts";
 
 export function registerServeCommand(program: Command): void {
@@ -62,8 +60,9 @@ class Dependencies {
     return amqp;
   }
 
-  get kube(): KubeCluster {
+  async kube(): Promise<KubeCluster> {
     if (this.kubeCluster === undefined) {
+      const { openKubeCluster } = await import("../../k8s/cluster/kube-client.ts");
       const kube = openKubeCluster(this.config.kubeconfig);
       this.shutdown.add("kubernetes", () => Promise.resolve(kube.close()));
       this.kubeCluster = kube;
@@ -80,17 +79,30 @@ async function serve(services: ServiceName[]): Promise<void> {
   const deps = new Dependencies(config, root, shutdown);
 
   const starters: Record<ServiceName, (logger: Logger) => Promise<RunningService>> = {
-    api: (logger) => startApiService({ config, logger, mongo: deps.mongo, amqp: deps.amqp("api") }),
-    orchestrator: (logger) =>
-      startOrchestratorService({
+    api: async (logger) => {
+      const { startApiService } = await import("../../services/api/api-service.ts");
+      return startApiService({ config, logger, mongo: deps.mongo, amqp: deps.amqp("api") });
+    },
+    orchestrator: async (logger) => {
+      const { startOrchestratorService } =
+        await import("../../services/orchestrator/orchestrator-service.ts");
+      const kube = await deps.kube();
+      return startOrchestratorService({
         config,
         logger,
         mongo: deps.mongo,
         amqp: deps.amqp("orchestrator"),
-        kube: deps.kube,
-      }),
-    worker: (logger) => startWorkerService({ config, logger, amqp: deps.amqp("worker"), kube: deps.kube }),
-    status: (logger) => startStatusService({ config, logger, amqp: deps.amqp("status"), kube: deps.kube }),
+        kube,
+      });
+    },
+    worker: async (logger) => {
+      const { startWorkerService } = await import("../../services/worker/worker-service.ts");
+      return startWorkerService({ config, logger, amqp: deps.amqp("worker"), kube: await deps.kube() });
+    },
+    status: async (logger) => {
+      const { startStatusService } = await import("../../services/status/status-service.ts");
+      return startStatusService({ config, logger, amqp: deps.amqp("status"), kube: await deps.kube() });
+    },
   };
 
   for (const service of services) {
