@@ -8,6 +8,7 @@ import { MongoClient } from "mongodb";
 import { readEvents } from "../src/api-client/sse.ts";
 import { call, cellsRequest } from "./support/api-client.ts";
 import { runCli } from "./support/cli.ts";
+import { eventually } from "./support/eventually.ts";
 import { ServiceFleet } from "./support/services.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
@@ -231,13 +232,17 @@ describe("tenants and API keys", () => {
     );
     const rotated = await runCli(["tenant", "rotate-key", "operator-c", "--quiet"], cliEnv);
     assert.equal(rotated.code, 0);
-    assert.equal(
-      (
-        await call(fleet.apiUrl, "GET", "/v1/ran-deployments", undefined, {
-          authorization: `Bearer ${keyOfC}`,
-        })
-      ).status,
-      401,
+    // The API's key cache follows the tenants' generation every 250 ms (services/api/key-cache.ts).
+    await eventually(
+      async () =>
+        (
+          await call(fleet.apiUrl, "GET", "/v1/ran-deployments", undefined, {
+            authorization: `Bearer ${keyOfC}`,
+          })
+        ).status === 401
+          ? true
+          : undefined,
+      { timeoutMs: 2000, intervalMs: 50, what: "the rotated key to stop working" },
     );
     const newKey = rotated.stdout.trim();
     assert.equal(

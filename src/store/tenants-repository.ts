@@ -32,8 +32,12 @@ export class TenantExistsError extends Error {
   }
 }
 
+const GENERATION_ID = "tenants";
+
 export class TenantsRepository {
   private readonly collection: Collection<TenantDocument>;
+  private readonly generations: Collection<{ _id: string; n: number }>;
+  private readonly changeListeners: (() => void)[] = [];
 
   constructor(
     db: Db,
@@ -41,6 +45,7 @@ export class TenantsRepository {
     private readonly box = new SecretBox([]),
   ) {
     this.collection = db.collection<TenantDocument>("tenants");
+    this.generations = db.collection<{ _id: string; n: number }>("tenants_generation");
   }
 
   async ensureIndexes(): Promise<void> {
@@ -97,11 +102,17 @@ export class TenantsRepository {
 
   /** Replaces all of a tenant's keys with one new key (the old ones stop working at once). */
   async rotateKey(name: string, key: ApiKeyRecord): Promise<boolean> {
-    return (await this.collection.updateOne({ _id: name }, { $set: { keys: [key] } })).matchedCount === 1;
+    const done =
+      (await this.collection.updateOne({ _id: name }, { $set: { keys: [key] } })).matchedCount === 1;
+    await this.bumpGeneration();
+    return done;
   }
 
   async setCapabilities(name: string, capabilities: TenantCapabilities): Promise<boolean> {
-    return (await this.collection.updateOne({ _id: name }, { $set: { capabilities } })).matchedCount === 1;
+    const done =
+      (await this.collection.updateOne({ _id: name }, { $set: { capabilities } })).matchedCount === 1;
+    await this.bumpGeneration();
+    return done;
   }
 
   async setQuotas(name: string, quotas: TenantQuotas): Promise<boolean> {
@@ -191,7 +202,28 @@ export class TenantsRepository {
   }
 
   async delete(name: string): Promise<boolean> {
-    return (await this.collection.deleteOne({ _id: name })).deletedCount === 1;
+    const done = (await this.collection.deleteOne({ _id: name })).deletedCount === 1;
+    await this.bumpGeneration();
+    return done;
+  }
+
+  /**
+   * A counter moved after every change of what a key lets its holder do (a rotated key, changed
+   * capabilities, a deleted tenant), by the API and the command line alike: the API's key cache
+   * (services/api/key-cache.ts) forgets what it knew when it moves.
+   */
+  async generation(): Promise<number> {
+    return (await this.generations.findOne({ _id: GENERATION_ID }))?.n ?? 0;
+  }
+
+  /** Told of each change of what a key allows made through this repository (before the generation moves). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async bumpGeneration(): Promise<void> {
+    for (const listener of this.changeListeners) listener();
+    await this.generations.updateOne({ _id: GENERATION_ID }, { $inc: { n: 1 } }, { upsert: true });
   }
 }
 

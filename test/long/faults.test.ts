@@ -8,7 +8,7 @@ import { call, cellsRequest, type ApiAnswer } from "../support/api-client.ts";
 import { eventually } from "../support/eventually.ts";
 import { adminKubeConfig, holdScheduling } from "../support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../support/load-nodes.ts";
-import { startRanaas, type Ranaas } from "../support/ranaas.ts";
+import { cleanUpAll, startRanaas, type Ranaas } from "../support/ranaas.ts";
 import { killComponent, restartStack } from "../support/stack-control.ts";
 
 interface Deployment {
@@ -97,12 +97,8 @@ describe("faults", { timeout: 900_000 }, () => {
 
   after(async () => {
     // The load nodes go whatever the rest of the cleanup does (a namespace past its deadline included):
-    // left behind, they would be sites in the next suite's cluster.
-    try {
-      await ranaas.stop();
-    } finally {
-      await removeNodes();
-    }
+    // left behind, they would be sites in the next suite's cluster (test/cleanup.test.ts).
+    await cleanUpAll(() => ranaas.stop(), removeNodes);
   });
 
   it("fails a provision that can never become ready within its deadline, with the reason, and releases its reservations", async (t) => {

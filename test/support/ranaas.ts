@@ -55,6 +55,23 @@ export function ranaasForSuite(...args: Parameters<typeof startRanaas>): () => R
   };
 }
 
+/**
+ * Runs every cleanup step to the end, in order, whatever the ones before did (a namespace past its
+ * deadline must not leave load nodes behind), then throws what failed.
+ */
+export async function cleanUpAll(...steps: (() => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} cleanups failed`);
+}
+
 export async function startRanaas(
   tenants: Record<string, TenantRole>,
   prefix = "ranaas_t",

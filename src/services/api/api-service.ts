@@ -26,6 +26,7 @@ import { openStore } from "../../store/store.ts";
 import { CallbackDispatcher } from "./callback-dispatcher.ts";
 import { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import { DeploymentReads } from "./deployment-reads.ts";
+import { KeyCache } from "./key-cache.ts";
 import { registerApi } from "./register-api.ts";
 
 export interface ApiServiceDeps {
@@ -124,6 +125,9 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     onError: (err) => logger.warn({ err }, "change feed consumer error"),
   });
   const writersCheck = setInterval(() => reads.checkWriters(), FEED_HEARTBEAT_MS);
+  const keys = new KeyCache(store.tenants, logger);
+  store.tenants.onChange(() => keys.forget());
+  keys.start();
 
   const lifecycle = new DeploymentLifecycle({
     store,
@@ -198,7 +202,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health, reads.seededHealth],
     (app) =>
-      registerApi(app, { store, reads, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
+      registerApi(app, { store, reads, keys, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
     metrics,
   );
   return {
@@ -211,6 +215,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       await running.close();
       await reports.close();
       clearInterval(writersCheck);
+      keys.stop();
       reads.stop();
       await feed.close();
       await feedPublisher.close();

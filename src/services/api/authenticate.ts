@@ -20,7 +20,10 @@ declare module "fastify" {
   }
 }
 
-export function registerAuthentication(app: FastifyInstance, tenants: TenantsRepository): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  tenants: Pick<TenantsRepository, "byKeyId">,
+): void {
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
     if (!request.url.startsWith("/v1/")) return;

@@ -31,7 +31,7 @@ export function registerApi(app: FastifyInstance, deps: RouteDeps): void {
     ),
   );
   registerRateLimits(app, deps.limits); // before authentication: its per-address limit comes first
-  registerAuthentication(app, deps.store.tenants);
+  registerAuthentication(app, deps.keys ?? deps.store.tenants);
   refuseUnknownMethods(app, methodsOf);
   const holds: TenantHolds = {
     streams: new Slots(deps.limits.streamsPerTenant),

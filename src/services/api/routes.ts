@@ -17,6 +17,7 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, requireAdmin, requireCapabilities, visibleTenant } from "./authenticate.ts";
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import type { DeploymentReads } from "./deployment-reads.ts";
+import type { KeyCache } from "./key-cache.ts";
 import { deploymentView, operationView } from "./deployment-view.ts";
 import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
 import * as S from "./api-schemas.ts";
@@ -27,10 +28,18 @@ import { fetchLiveStatus } from "./status-client.ts";
 
 const MAX_WAIT_SECONDS = 60;
 
+/**
+ * Each record's view as the list serializes it, kept as long as the record object lives: the read model
+ * replaces a record with a new object at each revision, so an entry never outlives its revision.
+ */
+const serializedViews = new WeakMap<DeploymentRecord, string>();
+
 export interface RouteDeps {
   store: Store;
   /** Deployments as the routes read them: this replica's read model, or the database. */
   reads: DeploymentReads;
+  /** Where requests' keys are looked up (the key cache); the database when absent. */
+  keys?: Pick<KeyCache, "byKeyId">;
   lifecycle: DeploymentLifecycle;
   statusUrl: string;
   limits: RanaasConfig["limits"];
@@ -217,7 +226,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       },
       errors: ["unauthorized", "unavailable", "internal"],
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, state, after } = request.query;
       const items = await reads.list({
         tenant: visibleTenant(request),
@@ -227,13 +236,19 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       });
       const page = items.slice(0, limit);
       const last = page.at(-1);
-      return {
-        items: page.map((r) => deploymentView(r)),
-        next:
-          items.length > limit && last !== undefined
-            ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
-            : null,
-      };
+      const next =
+        items.length > limit && last !== undefined
+          ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
+          : null;
+      // Each record's view serialized once per revision (a page is mostly what the last one was).
+      const json = page.map((record) => {
+        let text = serializedViews.get(record);
+        if (text === undefined) serializedViews.set(record, (text = JSON.stringify(deploymentView(record))));
+        return text;
+      });
+      return reply
+        .type("application/json; charset=utf-8")
+        .send(`{"items":[${json.join(",")}],"next":${JSON.stringify(next)}}`);
     },
   );
 
