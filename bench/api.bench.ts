@@ -8,14 +8,23 @@ import { call, cellsRequest } from "../test/support/api-client.ts";
 import { adminKubeConfig } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
-import { load, residentMiB, round, runsFromEnv, writeResult, type LoadResult } from "./support/report.ts";
+import {
+  load,
+  loadInterleaved,
+  residentMiB,
+  round,
+  runsFromEnv,
+  writeResult,
+  type LoadResult,
+} from "./support/report.ts";
 
 const records = Number(process.env.RANAAS_BENCH_RECORDS ?? 5000);
 // Requests per operation (RANAAS_BENCH_RUNS scales them).
 const requests = runsFromEnv(2000);
-const lists = requests;
 const creates = Math.max(20, Math.round(requests / 50));
 const concurrency = 4;
+/** Get, list and /healthz take turns this many times. */
+const ROUNDS = 5;
 const kube = adminKubeConfig();
 const cluster = { sites: 10, nodesPerSite: 2, rus: 400, prefix: "bapi", octet: 36, centralNodes: 2 };
 const removeNodes = await addLoadNodes(kube, cluster);
@@ -89,31 +98,39 @@ try {
   };
   const reads = async (stored: number) => {
     await storeCopies(stored);
-    await measure(`healthz@${stored}`, requests, async () => {
-      const answer = await fetch(`${url}/healthz`);
-      ok(answer.status, await answer.text(), 200);
-    });
-    await measure(`get@${stored}`, requests, async (i) => {
-      const answer = await call(
-        url,
-        "GET",
-        `/v1/ran-deployments/${ids[(i * 7919) % ids.length]}`,
-        undefined,
-        auth,
-      );
-      ok(answer.status, answer.body, 200);
-    });
-    await measure(`list@${stored}`, lists, async () => {
-      const answer = await call<{ items: unknown[] }>(
-        url,
-        "GET",
-        "/v1/ran-deployments?limit=50",
-        undefined,
-        auth,
-      );
-      ok(answer.status, answer.body, 200);
-      assert.equal(answer.body.items.length, Math.min(50, stored));
-    });
+    const ops: Record<string, (i: number) => Promise<void>> = {
+      [`healthz@${stored}`]: async () => {
+        const answer = await fetch(`${url}/healthz`);
+        ok(answer.status, await answer.text(), 200);
+      },
+      [`get@${stored}`]: async (i) => {
+        const answer = await call(
+          url,
+          "GET",
+          `/v1/ran-deployments/${ids[(i * 7919) % ids.length]}`,
+          undefined,
+          auth,
+        );
+        ok(answer.status, answer.body, 200);
+      },
+      [`list@${stored}`]: async () => {
+        const answer = await call<{ items: unknown[] }>(
+          url,
+          "GET",
+          "/v1/ran-deployments?limit=50",
+          undefined,
+          auth,
+        );
+        ok(answer.status, answer.body, 200);
+        assert.equal(answer.body.items.length, Math.min(50, stored));
+      },
+    };
+    for (const request of Object.values(ops)) await load(8, concurrency, request); // warm-up
+    const measured = await loadInterleaved(ops, requests, ROUNDS, concurrency);
+    for (const [name, result] of Object.entries(measured)) {
+      operations[name] = result;
+      console.log(`${name.padEnd(12)} ${JSON.stringify(result)}`);
+    }
   };
   await reads(10);
   await reads(records);

@@ -41,6 +41,16 @@ export async function load(
   concurrency: number,
   request: (i: number) => Promise<void>,
 ): Promise<LoadResult> {
+  const { latencies, seconds } = await run(total, concurrency, request, 0);
+  return { requests: total, requestsPerSecond: round(total / seconds, 1), ...percentiles(latencies) };
+}
+
+async function run(
+  total: number,
+  concurrency: number,
+  request: (i: number) => Promise<void>,
+  offset: number,
+): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -48,13 +58,46 @@ export async function load(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < total; i = next++) {
         const t0 = performance.now();
-        await request(i);
+        await request(offset + i);
         latencies.push(performance.now() - t0);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { requests: total, requestsPerSecond: round(total / seconds, 1), ...percentiles(latencies) };
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Like `load` for several operations at once, in `rounds` interleaved rounds (each operation in turn,
+ * `total / rounds` calls a round), so no operation is measured only while the machine was busier or
+ * idler than for the others.
+ */
+export async function loadInterleaved(
+  operations: Record<string, (i: number) => Promise<void>>,
+  total: number,
+  rounds: number,
+  concurrency: number,
+): Promise<Record<string, LoadResult>> {
+  const perRound = Math.ceil(total / rounds);
+  const samples = new Map(
+    Object.keys(operations).map((name) => [name, { latencies: [] as number[], seconds: 0 }]),
+  );
+  for (let round = 0; round < rounds; round++)
+    for (const [name, request] of Object.entries(operations)) {
+      const { latencies, seconds } = await run(perRound, concurrency, request, round * perRound);
+      const sample = samples.get(name)!;
+      sample.latencies.push(...latencies);
+      sample.seconds += seconds;
+    }
+  return Object.fromEntries(
+    [...samples].map(([name, { latencies, seconds }]) => [
+      name,
+      {
+        requests: latencies.length,
+        requestsPerSecond: round(latencies.length / seconds, 1),
+        ...percentiles(latencies),
+      },
+    ]),
+  );
 }
 
 export function writeResult(name: string, figures: Record<string, unknown>): void {
