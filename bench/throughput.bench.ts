@@ -10,6 +10,8 @@ import { eventually } from "../test/support/eventually.ts";
 import { adminKubeConfig } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
+import { cpus } from "node:os";
+import { cpuSeconds, cpuSpent } from "./support/cpu.ts";
 import { load, residentMiB, round, writeResult } from "./support/report.ts";
 
 const deployments = Number(process.env.RANAAS_BENCH_DEPLOYMENTS ?? 500);
@@ -47,6 +49,16 @@ async function runRound(workers: number) {
   try {
     await loadRuPool(ranaas.db, cluster);
     const records = ranaas.db.collection<{ state: string }>("deployments");
+    const pidsOf = () =>
+      Object.fromEntries(
+        ["api", "orchestrator", "worker", "status"].map((service) => [
+          service,
+          ranaas.fleet
+            .running(service as "api")
+            .flatMap((p) => (p.child.pid === undefined ? [] : [p.child.pid])),
+        ]),
+      );
+    const cpuBefore = cpuSeconds(pidsOf());
     const started = performance.now();
     await load(deployments, 25, async (i) => {
       const answer = await call(
@@ -77,6 +89,13 @@ async function runRound(workers: number) {
     }
     const seconds = (performance.now() - started) / 1000;
     const perSecond = round(deployments / seconds);
+    // Where the machine's CPU went: each RANaaS service and each part of the control plane.
+    const cpu = cpuSpent(cpuBefore, cpuSeconds(pidsOf()));
+    const machineCpuSeconds = round(seconds * cpus().length, 1);
+    const workerMsPerProvision = round(((cpu.worker ?? 0) * 1000) / deployments, 1);
+    console.log(
+      `CPU seconds: ${JSON.stringify(cpu)} of ${machineCpuSeconds} (${cpus().length} CPUs × ${round(seconds, 1)} s); workers ${workerMsPerProvision} ms per provision`,
+    );
     console.log(
       `${workers} worker(s): ${deployments} accepted in ${round(acceptedAfter, 1)} s, ready in ${round(seconds, 1)} s = ${perSecond}/s`,
     );
@@ -89,6 +108,9 @@ async function runRound(workers: number) {
       seconds: round(seconds, 1),
       perSecond,
       rssMiB,
+      cpuSeconds: cpu,
+      machineCpuSeconds,
+      workerMsPerProvision,
     };
   } finally {
     // Services first (a running status service would see the objects go and heal them), then every
