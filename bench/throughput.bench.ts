@@ -12,7 +12,7 @@ import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
 import { cpus } from "node:os";
 import { cpuSeconds, cpuSpent } from "./support/cpu.ts";
-import { load, residentMiB, round, writeResult } from "./support/report.ts";
+import { histogramQuantiles, load, residentMiB, round, writeResult } from "./support/report.ts";
 
 const deployments = Number(process.env.RANAAS_BENCH_DEPLOYMENTS ?? 500);
 const workerCounts = (process.env.RANAAS_BENCH_WORKERS ?? "1,2,4").split(",").map(Number);
@@ -99,6 +99,15 @@ async function runRound(workers: number) {
     console.log(
       `${workers} worker(s): ${deployments} accepted in ${round(acceptedAfter, 1)} s, ready in ${round(seconds, 1)} s = ${perSecond}/s`,
     );
+    // The plan RPC with its reservations, as the orchestrator timed each (issue 17: p99 ≤ 50 ms).
+    const orchestrator = ranaas.fleet.running("orchestrator")[0];
+    assert.ok(orchestrator);
+    const plans = await histogramQuantiles(
+      orchestrator.url,
+      "ranaas_plan_duration_seconds",
+      'outcome="placed"',
+    );
+    console.log(`plans placed: ${plans.count}, ${JSON.stringify(plans.quantilesMs)} (bucket upper bounds)`);
     // Memory after the round: the workers have just provisioned all of them.
     const rssMiB = await residentMiB(ranaas.fleet.processes);
     console.log(`RSS (MiB): ${JSON.stringify(rssMiB)}`);
@@ -109,6 +118,7 @@ async function runRound(workers: number) {
       perSecond,
       rssMiB,
       cpuSeconds: cpu,
+      planMs: plans.quantilesMs,
       machineCpuSeconds,
       workerMsPerProvision,
     };

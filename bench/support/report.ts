@@ -131,3 +131,29 @@ export async function residentMiB(
   }
   return rss;
 }
+
+/**
+ * Quantiles of a Prometheus histogram a service reports on /metrics (its series whose labels include
+ * `labels`), as the upper bound of the bucket each falls in: "p99 ≤ 50 ms" reads as p99Ms ≤ 50.
+ */
+export async function histogramQuantiles(
+  url: string,
+  name: string,
+  labels: string,
+  quantiles: readonly number[] = [0.5, 0.99],
+): Promise<{ count: number; quantilesMs: Record<string, number | null> }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)`, "gm"))]
+    .filter((m) => m[1]!.includes(labels))
+    .map((m) => ({ le: /le="([^"]+)"/.exec(m[1]!)?.[1] ?? "+Inf", count: Number(m[2]) }))
+    .map((b) => ({ le: b.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(b.le), count: b.count }))
+    .sort((a, b) => a.le - b.le);
+  const count = buckets.at(-1)?.count ?? 0;
+  const quantilesMs: Record<string, number | null> = {};
+  for (const q of quantiles) {
+    const bucket = buckets.find((b) => b.count >= q * count);
+    quantilesMs[`p${Math.round(q * 100)}`] =
+      bucket === undefined || !Number.isFinite(bucket.le) ? null : round(bucket.le * 1000, 1);
+  }
+  return { count, quantilesMs };
+}
