@@ -17,6 +17,9 @@ interface DeploymentDocument extends Omit<DeploymentRecord, "id"> {
   activeName?: string;
 }
 
+/** Records a re-read of the read model takes from the database at once. */
+const CHANGED_BATCH = 500;
+
 export class NameTakenError extends Error {
   constructor(public readonly deploymentName: string) {
     super(`a deployment named "${deploymentName}" already exists`);
@@ -111,13 +114,14 @@ export class DeploymentsRepository {
 
   /**
    * Every record changed at or after `since` (every record when undefined), in no order: what a replica's
-   * read model re-reads. Unsorted and unlimited, as FerretDB would read and sort them all anyway.
+   * read model re-reads. Unsorted and unlimited, as FerretDB would read and sort them all anyway; read in
+   * batches, so a replica seeding 5,000 records never holds them all twice.
    */
-  async changedAtOrAfter(since: Date | undefined): Promise<DeploymentRecord[]> {
-    const docs = await this.collection
+  async *changedAtOrAfter(since: Date | undefined): AsyncGenerator<DeploymentRecord> {
+    const cursor = this.collection
       .find(since === undefined ? {} : { updatedAt: { $gte: since } })
-      .toArray();
-    return docs.map(toRecord);
+      .batchSize(CHANGED_BATCH);
+    for await (const doc of cursor) yield toRecord(doc);
   }
 
   /** The states the deployment went through between two revisions (see RevisionClaims.between). */

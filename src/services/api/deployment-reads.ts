@@ -23,7 +23,7 @@ export interface DeploymentSource {
   /** One record from the database. */
   get(id: string): Promise<DeploymentRecord | undefined>;
   /** Every record changed at or after `since` (all of them when undefined), in any order. */
-  changedSince(since: Date | undefined): Promise<DeploymentRecord[]>;
+  changedSince(since: Date | undefined): AsyncIterable<DeploymentRecord>;
   /** A page from the database's listing. */
   list(query: PageQuery): Promise<DeploymentRecord[]>;
   /** Every record in one of `states`. */
@@ -206,8 +206,8 @@ export class DeploymentReads {
       const since = this.pendingSince;
       this.pendingSince = undefined;
       try {
-        const records = await this.source.changedSince(Number.isFinite(since) ? new Date(since) : undefined);
-        for (const record of records) this.model.apply(record);
+        const records = this.source.changedSince(Number.isFinite(since) ? new Date(since) : undefined);
+        for await (const record of records) this.model.apply(record);
         if (!Number.isFinite(since)) this.seeded = true;
         failures = 0;
       } catch (err) {

@@ -142,15 +142,14 @@ class FakeSource implements DeploymentSource {
     return Promise.resolve(this.rows.get(id));
   }
 
-  changedSince(since: Date | undefined): Promise<DeploymentRecord[]> {
+  async *changedSince(since: Date | undefined): AsyncGenerator<DeploymentRecord> {
     this.asked.push(since === undefined ? "all" : since.getTime());
+    await Promise.resolve();
     if (this.failNext > 0) {
       this.failNext--;
-      return Promise.reject(new Error("database away"));
+      throw new Error("database away");
     }
-    return Promise.resolve(
-      [...this.rows.values()].filter((r) => since === undefined || r.updatedAt >= since),
-    );
+    yield* [...this.rows.values()].filter((r) => since === undefined || r.updatedAt >= since);
   }
 
   inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
