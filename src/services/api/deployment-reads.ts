@@ -117,15 +117,15 @@ export class DeploymentReads {
   nextChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.synced) return this.model.nextChange(timeoutMs, signal);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      signal?.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      if (signal?.aborted === true) return resolve();
+      // The listener goes with the wait: a stream waits on one signal over and over.
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener("abort", done, { once: true });
     });
   }
 

@@ -292,3 +292,29 @@ describe("DeploymentReads", () => {
     reads.stop();
   });
 });
+
+describe("waiting for a change while the model is not trusted", () => {
+  it("waits out its time and leaves no listener on the stream's signal", async () => {
+    const reads = new DeploymentReads(new FakeSource(), silentLogger, {
+      writer: SELF,
+      silenceMs: 3000,
+      marginMs: MARGIN,
+    });
+    const signal = new AbortController().signal;
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal["addEventListener"]>) => {
+      added.push(args[1]);
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal["removeEventListener"]>) => {
+      removed.push(args[1]);
+      remove(...args);
+    };
+    for (let i = 0; i < 3; i++) await reads.nextChange(5, signal);
+    assert.equal(added.length, 3);
+    assert.deepEqual(removed, added);
+  });
+});
