@@ -86,9 +86,9 @@ export class DeploymentsRepository {
   /** Removes a record outright (a create the orchestrator refused at once leaves nothing behind). */
   async remove(id: string): Promise<void> {
     await this.collection.deleteOne({ _id: id });
+    this.changed({ kind: "removed", id }); // before anything else may fail: the record is gone
     await this.listing.remove(id);
     await this.claims.forget(id);
-    this.changed({ kind: "removed", id });
   }
 
   async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
