@@ -12,8 +12,12 @@ export interface PageQuery {
   limit: number;
 }
 
-/** How many changes the log keeps at least (up to twice as many) for streams that fell behind. */
-const LOG_CAPACITY = 20_000;
+/**
+ * How many changes the log keeps at least (up to twice as many) for streams that fell behind. Each entry
+ * holds a record revision alive (~4 KiB): a stream takes its changes as soon as it is woken, and one
+ * that fell further behind reads the database instead.
+ */
+const LOG_CAPACITY = 2_000;
 
 /** The first index in sorted `ids` whose id is greater than `id`. */
 function upperBound(ids: readonly string[], id: string): number {
