@@ -5,10 +5,12 @@
 import { randomUUID } from "node:crypto";
 import type { Connection, Consumer, Publisher } from "rabbitmq-client";
 import type { DeploymentRecord } from "../domain/deployment-record.ts";
+import type { DeploymentChange } from "../store/deployments-repository.ts";
 import type { Logger } from "../platform/logger.ts";
 import { CHANGES_EXCHANGE, changesExchange, changesQueueName } from "./topology.ts";
 
-export type FeedChange = { kind: "upsert"; record: DeploymentRecord } | { kind: "removed"; id: string };
+/** What the feed carries of a change: the repository's own account of it. */
+export type FeedChange = DeploymentChange;
 
 /**
  * `seq` counts the writer's changes: a change carries its own number, a heartbeat the last one sent.

@@ -68,6 +68,11 @@ export async function cleanUpAll(...steps: (() => Promise<unknown>)[]): Promise<
       failures.push(err);
     }
   }
+  throwAll(failures);
+}
+
+/** Throws the one failure as it is, several as one AggregateError, none not at all. */
+function throwAll(failures: unknown[]): void {
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `${failures.length} cleanups failed`);
 }
@@ -103,30 +108,29 @@ export async function startRanaas(
     async stop() {
       // Runs to the end whatever fails (a namespace slow to go must not leave the database behind), then
       // reports every failure.
-      const failures: unknown[] = [];
-      await fleet.stopAll().catch((err: unknown) => failures.push(err));
-      try {
-        const records = await db
-          .collection<{ definition?: { namespace: string } }>("deployments")
-          .find({ definition: { $exists: true } })
-          .toArray();
-        const namespaces = records.flatMap((r) =>
-          r.definition === undefined ? [] : [r.definition.namespace],
-        );
-        // The namespace controller works through them a few at a time: 100 at once take minutes on 2 busy cores.
-        const timeoutMs = 60_000 + 2_000 * namespaces.length;
-        const kc = adminKubeConfig();
-        const deleted = await Promise.allSettled(
-          namespaces.map((namespace) => deleteNamespaceAndWait(kc, namespace, timeoutMs)),
-        );
-        for (const outcome of deleted) if (outcome.status === "rejected") failures.push(outcome.reason);
-      } catch (err) {
-        failures.push(err);
-      }
-      await db.dropDatabase().catch((err: unknown) => failures.push(err));
-      await mongo.close().catch((err: unknown) => failures.push(err));
-      if (failures.length === 1) throw failures[0];
-      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} cleanups failed`);
+      await cleanUpAll(
+        () => fleet.stopAll(),
+        async () => {
+          const records = await db
+            .collection<{ definition?: { namespace: string } }>("deployments")
+            .find({ definition: { $exists: true } })
+            .toArray();
+          const namespaces = records.flatMap((r) =>
+            r.definition === undefined ? [] : [r.definition.namespace],
+          );
+          // The namespace controller works through them a few at a time: 100 at once take minutes on 2 busy cores.
+          const timeoutMs = 60_000 + 2_000 * namespaces.length;
+          const kc = adminKubeConfig();
+          const deleted = await Promise.allSettled(
+            namespaces.map((namespace) => deleteNamespaceAndWait(kc, namespace, timeoutMs)),
+          );
+          throwAll(
+            deleted.flatMap((outcome): unknown[] => (outcome.status === "rejected" ? [outcome.reason] : [])),
+          );
+        },
+        () => db.dropDatabase(),
+        () => mongo.close(),
+      );
     },
   };
 }

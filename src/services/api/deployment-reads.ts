@@ -11,9 +11,10 @@
 // A writer that goes silent may have died between writing a record and sending it: its records are re-read
 // too. A record the model does not hold (written through another replica a moment ago) is read from the
 // database, so a replica never answers 404 for what exists. A record only ever moves to a newer revision.
+import { setTimeout as delay } from "node:timers/promises";
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../domain/deployment-states.ts";
-import type { FeedMessage } from "../../bus/change-feed.ts";
+import type { FeedChange, FeedMessage } from "../../bus/change-feed.ts";
 import type { HealthCheck } from "../../platform/health.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { backoffMs } from "../../platform/backoff.ts";
@@ -116,21 +117,12 @@ export class DeploymentReads {
    */
   nextChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.synced) return this.model.nextChange(timeoutMs, signal);
-    return new Promise((resolve) => {
-      if (signal?.aborted === true) return resolve();
-      // The listener goes with the wait: a stream waits on one signal over and over.
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    // A plain wait, whose abort listener goes with it (a stream waits on one signal over and over).
+    return delay(timeoutMs, undefined, { signal }).catch(() => undefined);
   }
 
-  /** A change written by this replica: known at once, before the feed brings it back. */
-  wrote(change: { kind: "upsert"; record: DeploymentRecord } | { kind: "removed"; id: string }): void {
+  /** A change written by this replica (known at once, before the feed brings it back), or the feed's. */
+  wrote(change: FeedChange): void {
     if (change.kind === "upsert") this.model.apply(change.record);
     else this.model.remove(change.id);
   }
@@ -145,8 +137,7 @@ export class DeploymentReads {
 
   onFeedMessage(message: FeedMessage): void {
     const now = this.now();
-    if (message.kind === "upsert") this.model.apply(message.record);
-    else if (message.kind === "removed") this.model.remove(message.id);
+    if (message.kind !== "heartbeat") this.wrote(message);
     if (message.writer === this.options.writer && message.kind === "heartbeat") {
       // Heard again after a silence: the queue may have lost messages meanwhile.
       const silentSince = this.ownHeardAt;

@@ -141,9 +141,14 @@ export class Reconciler {
       this.deps.allLiveReplicas?.(),
     ]);
     for (const record of undispatched) this.queue.add(record.id);
-    const recentMs = Math.max(this.deps.driftSweepMs, DRIFT_GRACE_MS); // as checkDrift waits
+    const recentMs = this.driftGraceMs();
     for (const record of attention)
       if (!nothingToCheck(record, live, now, recentMs)) this.queue.add(record.id);
+  }
+
+  /** How long after a change a deployment is not yet compared with what runs (the sweep and its check alike). */
+  private driftGraceMs(): number {
+    return Math.max(this.deps.driftSweepMs, DRIFT_GRACE_MS);
   }
 
   /** One round: puts the deployment right, or queues it again for when it can be. */
@@ -255,10 +260,10 @@ export class Reconciler {
    * too. A deployment RANaaS is changing, or changed a moment ago, is left alone.
    */
   private async checkDrift(record: DeploymentRecord, now: number): Promise<void> {
-    const { liveStatus, driftSweepMs } = this.deps;
+    const { liveStatus } = this.deps;
     if (liveStatus === undefined || record.definition === undefined) return;
     // Just changed: the status service's watch may not have caught up with what was applied.
-    if (now - record.updatedAt.getTime() < Math.max(driftSweepMs, DRIFT_GRACE_MS)) return;
+    if (now - record.updatedAt.getTime() < this.driftGraceMs()) return;
     const operation = await this.deps.store.operations.get(record.operationId);
     if (operation?.state === "pending" || operation?.state === "running") return;
     const live = (await liveStatus(record.id)) as {
