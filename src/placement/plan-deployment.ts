@@ -22,7 +22,6 @@ export type { PlanRejection, RejectionCode };
 import type { NormalizedSpec } from "../domain/validate-spec.ts";
 import type { Carrier } from "../radio/carrier.ts";
 import { chooseVlan } from "../radio/fronthaul.ts";
-import { OFH_MTU } from "../srsran/ofh-defaults.ts";
 import { fronthaulLink, fronthaulProblem, fronthaulReady, trunkProblem } from "./fronthaul-link.ts";
 import { maxGnbId, nci, nciHex, nrCgi } from "../radio/identity.ts";
 import { choosePci } from "../radio/pci.ts";
@@ -32,6 +31,7 @@ import {
   DEFAULT_COMPUTE_PROFILE,
   duResources,
   fits,
+  NO_RESOURCES,
   formatResources,
   subtract,
   type CellLoad,
@@ -39,6 +39,9 @@ import {
 } from "./compute-profile.ts";
 import { PTP_FRONTHAUL_LABEL, type ClusterNode, type Inventory, type RadioUnit } from "./inventory.ts";
 import { canServe, matchRadioUnits, radiates } from "./match-radio-units.ts";
+import type { NodeIndex } from "./node-index.ts";
+import { indexInventory, type PlacementView } from "./placement-view.ts";
+import type { RuPoolIndex } from "./ru-pool-index.ts";
 
 export interface PlacementRequest {
   deploymentId: string;
@@ -63,11 +66,16 @@ export type PlanResult =
 
 const GNB_DU_ID = 1;
 
-export function planDeployment(request: PlacementRequest, inventory: Inventory): PlanResult {
+/**
+ * Plans from the indexed view the orchestrator keeps (or from a plain inventory, indexed first): the
+ * decision reads the candidate sites' counts and one site's nodes and RUs, never the whole pool.
+ */
+export function planDeployment(request: PlacementRequest, inventory: Inventory | PlacementView): PlanResult {
+  const view = "pool" in inventory ? inventory : indexInventory(inventory);
   const { spec } = request;
   const profile = request.compute ?? DEFAULT_COMPUTE_PROFILE;
-  const sites = [...new Set(inventory.nodes.filter((n) => n.role === "edge").map((n) => n.site))].sort();
-  if (spec.site !== undefined && !sites.includes(spec.site)) {
+  const sites = view.nodes.edgeSites;
+  if (spec.site !== undefined && view.nodes.edgeAt(spec.site).length === 0) {
     return reject(
       "unknown-site",
       `site "${spec.site}" has no edge nodes; sites: ${sites.join(", ") || "none"}`,
@@ -84,38 +92,37 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory):
   if (previous !== undefined && spec.gnbId !== undefined && spec.gnbId !== previous.gnbId) {
     return reject("identity-conflict", `the gNB ID of a deployment cannot change (it is ${previous.gnbId})`);
   }
-  const gnbId = previous?.gnbId ?? allocateGnbId(spec, inventory);
+  const gnbId = previous?.gnbId ?? allocateGnbId(spec, view);
   if (typeof gnbId !== "number") return { ok: false, rejection: gnbId };
   const kept = keptCells(request);
 
-  const { rusAt, capableAt } = rusBySite(inventory.rus, spec);
-  const candidates = (
-    previous !== undefined ? [previous.site] : spec.site === undefined ? sites : [spec.site]
-  )
-    .map((site) => ({ site, capable: capableAt.get(site) ?? 0 }))
-    .sort((a, b) => b.capable - a.capable || a.site.localeCompare(b.site));
+  // Sites with the most free capable RUs first: one asked for (or where an update runs) as it is, else
+  // from the pool's ranking, which only ever reads as far as the first site that takes the request.
+  const named = previous?.site ?? spec.site;
+  const capableAt = view.pool.capableCounter(spec.cells);
+  const candidates: Iterable<{ site: string; capable: number }> =
+    named !== undefined
+      ? [{ site: named, capable: capableAt(named) }]
+      : filter(view.pool.rankedSites(spec.cells), ({ site }) => view.nodes.edgeAt(site).length > 0);
 
   let computeRejection: PlanRejection | undefined;
-  const backhaul = spec.coreNetwork === "backhaul" ? backhaulChoice(request, inventory) : undefined;
-  const hostTaken = spec.coreNetwork === "host" ? inventory.used.hostNetworkNodes : undefined;
-  for (const { site } of candidates) {
+  const backhaul = spec.coreNetwork === "backhaul" ? backhaulChoice(request, view) : undefined;
+  const hostTaken = spec.coreNetwork === "host" ? view.used.hostNetworkNodes : undefined;
+  for (const { site, capable } of candidates) {
+    // No group of nodes at this site, nor at any after it (they have fewer), has enough capable RUs.
+    if (previous === undefined && capable < spec.cells.length) break;
     // The DU and its RUs share a clock over the fronthaul: one node, or nodes the site declares
     // PTP-synchronised. The group with the most free RUs first.
     let found: { rus: RadioUnit[]; placed: ComputePlacement } | undefined;
-    const siteRus = rusAt.get(site) ?? [];
-    for (const group of fronthaulGroups(site, { nodes: inventory.nodes, rus: siteRus })) {
-      const rus = matchWithKept(
-        spec.cells,
-        kept,
-        siteRus.filter((ru) => group.includes(ru.node)),
-      );
+    for (const group of fronthaulGroups(site, view)) {
+      const rus = matchWithKept(spec.cells, kept, { site, nodes: group }, view.pool);
       if (rus === undefined) continue;
       const placed = placeCompute(
         {
           site,
           rus,
           cells: cellLoads(request.carriers, rus),
-          nodes: inventory.nodes,
+          nodes: view.nodes,
           profile,
           previous,
           duNodes: group,
@@ -131,7 +138,7 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory):
     }
     if (found === undefined) continue;
     const { rus, placed } = found;
-    const cells = planCells(request, inventory, site, gnbId, rus, profile, kept, placed.duNode);
+    const cells = planCells(request, view, site, gnbId, rus, profile, kept, placed.duNode);
     if (!Array.isArray(cells)) return { ok: false, rejection: cells };
     return {
       ok: true,
@@ -163,7 +170,23 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory):
       },
     };
   }
-  return { ok: false, rejection: computeRejection ?? ruShortage(spec, inventory, candidates) };
+  return {
+    ok: false,
+    rejection:
+      computeRejection ??
+      ruShortage(
+        spec,
+        view,
+        (named !== undefined ? [named] : sites)
+          .map((site) => ({ site, capable: capableAt(site) }))
+          .sort((a, b) => b.capable - a.capable),
+      ),
+  };
+}
+
+/** The items that pass, lazily. */
+function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
 }
 
 /** For each requested cell, the previous cell it continues (same index and carrier), if any. */
@@ -183,21 +206,29 @@ function keptCells(request: PlacementRequest): (PlannedCell | undefined)[] {
   });
 }
 
-/** Kept cells keep their RU; the others are matched among the site's remaining RUs. */
+/** Kept cells keep their RU; the others are matched among the group's remaining RUs. */
 function matchWithKept(
   cells: readonly NormalizedSpec["cells"][number][],
   kept: readonly (PlannedCell | undefined)[],
-  siteRus: readonly RadioUnit[],
+  group: { site: string; nodes: readonly string[] },
+  pool: RuPoolIndex,
 ): RadioUnit[] | undefined {
-  const pinned = kept.map((k) =>
-    k === undefined ? undefined : siteRus.find((ru) => ru.id === k.ruId && ru.allocatedTo === undefined),
-  );
+  const pinned = kept.map((k) => {
+    const ru = k === undefined ? undefined : pool.get(k.ruId);
+    const usable =
+      ru !== undefined &&
+      ru.site === group.site &&
+      group.nodes.includes(ru.node) &&
+      ru.allocatedTo === undefined;
+    return usable ? ru : undefined;
+  });
   if (pinned.some((ru, i) => kept[i] !== undefined && ru === undefined)) return undefined;
   const taken = new Set(pinned.filter((ru) => ru !== undefined).map((ru) => ru.id));
   const open = cells.map((cell, i) => ({ cell, i })).filter(({ i }) => pinned[i] === undefined);
+  const openCells = open.map((o) => o.cell);
   const matched = matchRadioUnits(
-    open.map((o) => o.cell),
-    siteRus.filter((ru) => !taken.has(ru.id)),
+    openCells,
+    pool.firstCapable(group.site, group.nodes, openCells, openCells.length, taken),
   );
   if (matched === undefined) return undefined;
   const result = [...pinned];
@@ -207,26 +238,6 @@ function matchWithKept(
 
 function reject(code: RejectionCode, message: string): PlanResult {
   return { ok: false, rejection: { code, message } };
-}
-
-/**
- * The pool by site, and per site how many free RUs could serve one of the cells: one pass over the pool
- * per plan, not one (or one per fronthaul group) per site.
- */
-function rusBySite(
-  rus: readonly RadioUnit[],
-  spec: NormalizedSpec,
-): { rusAt: Map<string, RadioUnit[]>; capableAt: Map<string, number> } {
-  const rusAt = new Map<string, RadioUnit[]>();
-  const capableAt = new Map<string, number>();
-  for (const ru of rus) {
-    let atSite = rusAt.get(ru.site);
-    if (atSite === undefined) rusAt.set(ru.site, (atSite = []));
-    atSite.push(ru);
-    if (spec.cells.some((cell) => canServe(ru, cell)))
-      capableAt.set(ru.site, (capableAt.get(ru.site) ?? 0) + 1);
-  }
-  return { rusAt, capableAt };
 }
 
 function describeCells(spec: NormalizedSpec): string {
@@ -239,45 +250,40 @@ function describeCells(spec: NormalizedSpec): string {
 }
 
 /**
- * The groups of a site's edge nodes whose RUs one DU may serve: each node alone, and the nodes the site
- * declares PTP-synchronised together; the group with the most free RUs first.
+ * The groups of a site's edge nodes whose RUs one DU may serve (each node alone, and the nodes the site
+ * declares PTP-synchronised together), the group with the most free RUs first.
  */
-export function fronthaulGroups(site: string, inventory: Pick<Inventory, "nodes" | "rus">): string[][] {
-  const edge = inventory.nodes.filter((n) => n.role === "edge" && n.site === site);
-  // PTP-synchronised nodes serve each other's RUs over one L2 fronthaul, so only at one MTU.
-  const synced = new Map<number, string[]>();
-  for (const n of edge.filter((n) => n.ptpFronthaul === true)) {
-    const mtu = n.fronthaul?.mtu ?? OFH_MTU;
-    synced.set(mtu, [...(synced.get(mtu) ?? []), n.name]);
-  }
-  const groups = [...edge.filter((n) => n.ptpFronthaul !== true).map((n) => [n.name]), ...synced.values()];
-  const freeOn = new Map<string, number>();
-  for (const ru of inventory.rus)
-    if (ru.allocatedTo === undefined) freeOn.set(ru.node, (freeOn.get(ru.node) ?? 0) + 1);
-  const free = (group: string[]) => group.reduce((sum, node) => sum + (freeOn.get(node) ?? 0), 0);
-  return groups.sort((a, b) => free(b) - free(a) || a.join().localeCompare(b.join()));
+function fronthaulGroups(site: string, view: PlacementView): (readonly string[])[] {
+  const free = (group: readonly string[]) =>
+    group.reduce((sum, node) => sum + view.pool.freeOn(site, node), 0);
+  return [...view.nodes.fronthaulGroups(site)].sort(
+    (a, b) => free(b) - free(a) || a.join().localeCompare(b.join()),
+  );
 }
 
+/** Why no site could take the request's cells (a refusal: reads the whole pool to say it precisely). */
 function ruShortage(
   spec: NormalizedSpec,
-  inventory: Inventory,
+  view: PlacementView,
   candidates: { site: string; capable: number }[],
 ): PlanRejection {
+  const pool = view.pool.all();
   const best = candidates[0];
   const where = spec.site === undefined ? "at any site" : `at site ${spec.site}`;
   const most =
     best === undefined
       ? "there are no sites"
       : `the most free capable RUs ${where} is ${best.capable} (${best.site})`;
-  const total = inventory.rus.length;
+  const total = pool.length;
   // Enough RUs at a site, but not where one DU can serve them: say so.
   let sync = "";
   if (best !== undefined && best.capable >= spec.cells.length) {
     const groups = candidates.flatMap(({ site }) =>
-      fronthaulGroups(site, inventory).map((group) => ({
+      fronthaulGroups(site, view).map((group) => ({
         group,
-        capable: inventory.rus.filter(
-          (ru) => group.includes(ru.node) && spec.cells.some((cell) => canServe(ru, cell)),
+        capable: pool.filter(
+          (ru) =>
+            ru.site === site && group.includes(ru.node) && spec.cells.some((cell) => canServe(ru, cell)),
         ).length,
       })),
     );
@@ -289,7 +295,7 @@ function ruShortage(
   }
   // Real radios that would serve but cannot now: their node has lost (or never had) PTP lock.
   const sites = new Set(candidates.map((c) => c.site));
-  const unsynced = inventory.rus
+  const unsynced = pool
     .filter((ru) => sites.has(ru.site) && ru.allocatedTo === undefined && !fronthaulReady(ru))
     .filter((ru) => spec.cells.some((cell) => radiates(ru, cell)))
     .map((ru) => `${ru.id} on ${ru.node}`);
@@ -303,16 +309,17 @@ function ruShortage(
   };
 }
 
-function allocateGnbId(spec: NormalizedSpec, inventory: Inventory): number | PlanRejection {
+function allocateGnbId(spec: NormalizedSpec, view: PlacementView): number | PlanRejection {
   if (spec.gnbId !== undefined) {
-    return inventory.used.gnbIds.has(spec.gnbId)
+    return view.used.gnbIds.has(spec.gnbId)
       ? {
           code: "identity-conflict",
           message: `gNB ID ${spec.gnbId} is already allocated to another deployment`,
         }
       : spec.gnbId;
   }
-  for (let id = 1; id <= maxGnbId(spec.gnbIdBits); id++) if (!inventory.used.gnbIds.has(id)) return id;
+  const lowest = view.used.gnbIds.lowestFree();
+  if (lowest <= maxGnbId(spec.gnbIdBits)) return lowest;
   return { code: "identity-conflict", message: `no free ${spec.gnbIdBits}-bit gNB ID is left` };
 }
 
@@ -329,11 +336,11 @@ type BackhaulChoice = ReadonlyMap<string, PlannedCoreNetwork & { mode: "backhaul
  * The address a backhaul CU would get in each zone that has a network with one free. An update keeps
  * the address it has (its reservation was given back, so it shows as free).
  */
-function backhaulChoice(request: PlacementRequest, inventory: Inventory): BackhaulChoice {
+function backhaulChoice(request: PlacementRequest, view: PlacementView): BackhaulChoice {
   const choice = new Map<string, PlannedCoreNetwork & { mode: "backhaul" }>();
   const before = request.previous?.coreNetwork;
   for (const network of request.backhaul ?? []) {
-    const used = inventory.used.backhaulByZone.get(network.zone) ?? new Set<string>();
+    const used = view.used.backhaulByZone.get(network.zone) ?? new Set<string>();
     const kept =
       before?.mode === "backhaul" && before.zone === network.zone && !used.has(before.address)
         ? before.address
@@ -367,7 +374,7 @@ function placeCompute(
     site: string;
     rus: readonly RadioUnit[];
     cells: readonly CellLoad[];
-    nodes: readonly ClusterNode[];
+    nodes: NodeIndex;
     profile: ComputeProfile;
     previous?: ResourceDefinition | undefined;
     /** The edge nodes the DU may go on: those its RUs' fronthaul reaches in sync. */
@@ -378,11 +385,13 @@ function placeCompute(
 ): ComputePlacement | { rejection: PlanRejection } {
   const { site, rus, cells, nodes, profile, previous, duNodes } = where;
   const { backhaul, hostTaken } = core;
-  const free = new Map(nodes.map((n) => [n.name, n.free]));
+  // What this plan has taken so far, on top of what the nodes had free.
+  const taken = new Map<string, ComputeResources>();
+  const freeOf = (node: string) => taken.get(node) ?? nodes.freeOf(node);
   const take = (node: string, need: ComputeResources): boolean => {
-    const available = free.get(node);
+    const available = freeOf(node);
     if (available === undefined || !fits(need, available)) return false;
-    free.set(node, subtract(available, need));
+    taken.set(node, subtract(available, need));
     return true;
   };
   // An emulator runs beside each emulated RU; a real radio needs none.
@@ -395,11 +404,12 @@ function placeCompute(
   }
   const du = duResources(profile, cells);
   const byMostFree = (a: ClusterNode, b: ClusterNode) =>
-    (free.get(b.name)?.cpuMillis ?? 0) - (free.get(a.name)?.cpuMillis ?? 0) || a.name.localeCompare(b.name);
+    (freeOf(b.name)?.cpuMillis ?? 0) - (freeOf(a.name)?.cpuMillis ?? 0) || a.name.localeCompare(b.name);
   // The DU shares a clock with its RUs over the fronthaul: prefer the node that hosts most of them.
   const rusOn = (node: string) => rus.filter((ru) => ru.node === node).length;
   const edge = nodes
-    .filter((n) => n.role === "edge" && n.site === site && duNodes.includes(n.name))
+    .edgeAt(site)
+    .filter((n) => duNodes.includes(n.name))
     .sort((a, b) => rusOn(b.name) - rusOn(a.name) || byMostFree(a, b));
   // An update keeps the DU and CU where they run when they still fit there.
   const first = (list: ClusterNode[], name: string | undefined) =>
@@ -410,27 +420,45 @@ function placeCompute(
   if (duNode === undefined) {
     return insufficientCompute(`no edge node at ${site} has ${formatResources(du)} free for the DU`);
   }
-  const cuCandidates = [
-    ...nodes.filter((n) => n.role === "central").sort(byMostFree),
-    ...edge.sort(byMostFree),
-  ];
   // A backhaul CU goes only where a backhaul network has an address for it.
-  const reachable = cuCandidates.filter(
-    (n) =>
-      (backhaul === undefined || backhaul.has(n.site)) && (hostTaken === undefined || !hostTaken.has(n.name)),
-  );
-  if (hostTaken !== undefined && reachable.length === 0)
+  const reachable = (n: ClusterNode) =>
+    (backhaul === undefined || backhaul.has(n.site)) && (hostTaken === undefined || !hostTaken.has(n.name));
+  const anywhere = backhaul === undefined && hostTaken === undefined;
+  const central = anywhere ? nodes.central : nodes.central.filter(reachable);
+  const edgeReachable = anywhere ? edge : edge.filter(reachable);
+  if (hostTaken !== undefined && central.length + edgeReachable.length === 0)
     return insufficientCoreNetwork(
       "every node that could run the CU already runs a host-network CU, whose ports (N3 2152, F1-C 38472) a second one would need",
     );
-  if (backhaul !== undefined && reachable.length === 0) {
-    const zones = [...new Set(cuCandidates.map((n) => n.site))].sort().join(", ");
+  if (backhaul !== undefined && central.length + edgeReachable.length === 0) {
+    const zones = [...new Set([...nodes.central, ...edge].map((n) => n.site))].sort().join(", ");
     return insufficientCoreNetwork(
       `no backhaul network with a free address reaches a node that could run the CU (zones ${zones}): ` +
         "add one (RANAAS_BACKHAUL_NETWORKS) or free an address",
     );
   }
-  const cuNode = first(reachable, previous?.cu.node).find((n) => take(n.name, profile.cu));
+  // Where it runs (an update), else the central node with the most CPU free where it fits, else such an
+  // edge node of the site: one pass over the central nodes, no sort.
+  const fitsCu = (n: ClusterNode | undefined) =>
+    n !== undefined && fits(profile.cu, freeOf(n.name) ?? NO_RESOURCES);
+  const mostFree = (list: readonly ClusterNode[]): ClusterNode | undefined => {
+    let best: { node: ClusterNode; cpuMillis: number } | undefined;
+    for (const node of list) {
+      const free = freeOf(node.name);
+      if (free === undefined || !fits(profile.cu, free)) continue;
+      const more =
+        best === undefined ||
+        free.cpuMillis > best.cpuMillis ||
+        (free.cpuMillis === best.cpuMillis && node.name.localeCompare(best.node.name) < 0);
+      if (more) best = { node, cpuMillis: free.cpuMillis };
+    }
+    return best?.node;
+  };
+  const runsOn = previous?.cu.node;
+  const byName = (n: ClusterNode) => n.name === runsOn;
+  const current = runsOn === undefined ? undefined : (central.find(byName) ?? edgeReachable.find(byName));
+  const cuNode = fitsCu(current) ? current : (mostFree(central) ?? mostFree(edgeReachable));
+  if (cuNode !== undefined) take(cuNode.name, profile.cu);
   if (cuNode === undefined) {
     return insufficientCompute(
       `no central node (nor edge node at ${site}) ${backhaul === undefined ? "" : "on a backhaul network "}has ${formatResources(profile.cu)} free for the CU`,
@@ -453,7 +481,7 @@ function insufficientCompute(message: string): { rejection: PlanRejection } {
 
 function planCells(
   request: PlacementRequest,
-  inventory: Inventory,
+  view: PlacementView,
   site: string,
   gnbId: number,
   rus: readonly RadioUnit[],
@@ -461,11 +489,10 @@ function planCells(
   kept: readonly (PlannedCell | undefined)[],
   duNodeName: string,
 ): PlannedCell[] | PlanRejection {
-  const nodeOf = new Map(inventory.nodes.map((n) => [n.name, n]));
-  const duNode = nodeOf.get(duNodeName);
+  const duNode = view.nodes.node(duNodeName);
   const { spec, carriers } = request;
-  const usedPcis = new Set(inventory.used.pcisBySite.get(site));
-  const usedVlans = new Set(inventory.used.vlansBySite.get(site));
+  const usedPcis = new Set(view.used.pcisBySite.get(site));
+  const usedVlans = new Set(view.used.vlansBySite.get(site));
   for (const cell of spec.cells) {
     if (cell.pci !== undefined && usedPcis.has(cell.pci)) {
       return { code: "identity-conflict", message: `PCI ${cell.pci} is already used by a cell at ${site}` };
@@ -482,7 +509,7 @@ function planCells(
   const rootsAt = (arfcn: number): Set<number> => {
     let roots = usedRoots.get(arfcn);
     if (roots === undefined) {
-      roots = new Set(inventory.used.prachRootsBySite.get(site)?.get(arfcn));
+      roots = new Set(view.used.prachRootsBySite.get(site)?.get(arfcn));
       usedRoots.set(arfcn, roots);
     }
     return roots;
@@ -500,7 +527,7 @@ function planCells(
     const pci = before?.pci ?? cell.pci ?? choosePci(usedPcis);
     // An emulated RU's link takes a VLAN free at the site (and trunked between the DU's and the RU's
     // nodes when they differ); a real radio comes with its own.
-    const ruNode = nodeOf.get(ru.node);
+    const ruNode = view.nodes.node(ru.node);
     const across = duNode !== undefined && ruNode !== undefined && ruNode !== duNode ? ruNode : undefined;
     const trunks = across === undefined ? [] : [duNode?.fronthaul?.vlans, across.fronthaul?.vlans];
     const vlan = ru.fronthaul?.vlan.cPlane ?? before?.fronthaul.vlan ?? chooseVlan(usedVlans, 100, trunks);

@@ -3,20 +3,11 @@
 // held already is refused whole) are checked against viewOf and usageIn after every step.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { seededRandom } from "../../test/support/seeded-random.ts";
 import { AllocationIndex } from "./allocation-index.ts";
 import { usageIn, viewOf, type AllocationDocument } from "./allocations-repository.ts";
 
-/** A small seeded generator, so a failure can be replayed from its seed. */
-function random(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+const random = seededRandom;
 
 const TENANTS = ["core-a", "core-b", "core-c"];
 

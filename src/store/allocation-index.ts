@@ -5,6 +5,7 @@
 import type { ComputeResources } from "../domain/resource-definition.ts";
 import type { TenantUsage } from "../domain/tenant.ts";
 import { add, NO_RESOURCES, subtract, totalCpuMillis } from "../placement/compute-profile.ts";
+import { LowestFreeIds } from "../placement/lowest-free-ids.ts";
 import type { AllocationDocument, AllocationView } from "./allocations-repository.ts";
 
 /** The entry of `map` at `key`, made when absent. */
@@ -22,7 +23,7 @@ function unbucket<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 }
 
 export class AllocationIndex {
-  private readonly gnbIds = new Set<number>();
+  private readonly gnbIds = new LowestFreeIds();
   private readonly pcisBySite = new Map<string, Set<number>>();
   private readonly vlansBySite = new Map<string, Set<number>>();
   private readonly prachRootsBySite = new Map<string, Map<number, Set<number>>>();
@@ -95,7 +96,11 @@ export class AllocationIndex {
     }
   }
 
-  private toggle<V>(set: Set<V>, value: V, sign: 1 | -1): void {
+  private toggle<V>(
+    set: { add(value: V): unknown; delete(value: V): unknown },
+    value: V,
+    sign: 1 | -1,
+  ): void {
     if (sign > 0) set.add(value);
     else set.delete(value);
   }

@@ -5,7 +5,8 @@ import type { Collection, Db } from "mongodb";
 import type { ComputeResources, ResourceDefinition } from "../domain/resource-definition.ts";
 import type { TenantUsage } from "../domain/tenant.ts";
 import { add, computeByNode, NO_RESOURCES, totalCpuMillis } from "../placement/compute-profile.ts";
-import type { UsedIdentities } from "../placement/inventory.ts";
+import { LowestFreeIds } from "../placement/lowest-free-ids.ts";
+import type { IndexedIdentities } from "../placement/placement-view.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
 
 export interface AllocationDocument {
@@ -76,7 +77,7 @@ export function allocationDocuments(def: ResourceDefinition, revision: number): 
 }
 
 export interface AllocationView {
-  used: UsedIdentities;
+  used: IndexedIdentities;
   /** RU id → deployment holding it. */
   ruHolders: ReadonlyMap<string, string>;
   /** Node → compute reserved there by deployments. */
@@ -161,7 +162,7 @@ export function usageIn(docs: Iterable<AllocationDocument>, tenant: string): Ten
  * AllocationIndex current instead; this fold is what the index is checked against).
  */
 export function viewOf(docs: Iterable<AllocationDocument>): AllocationView {
-  const gnbIds = new Set<number>();
+  const gnbIds = new LowestFreeIds();
   const pcisBySite = new Map<string, Set<number>>();
   const vlansBySite = new Map<string, Set<number>>();
   const prachRootsBySite = new Map<string, Map<number, Set<number>>>();

@@ -13,7 +13,7 @@ import type { RanSoftware, ResourceDefinition } from "../../domain/resource-defi
 import { quotaExceeded } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { computeByNode, subtract, totalCpuMillis } from "../../placement/compute-profile.ts";
+import { computeByNode, totalCpuMillis } from "../../placement/compute-profile.ts";
 import type { ClusterNode, Inventory } from "../../placement/inventory.ts";
 import { planDeployment } from "../../placement/plan-deployment.ts";
 import { AllocationConflictError } from "../../store/allocations-repository.ts";
@@ -32,22 +32,13 @@ export interface PlannerDeps {
   logger: Logger;
 }
 
-/** The inventory placement decides from: cluster nodes less every reservation, the RU pool and who holds what. */
+/** The inventory as a report reads it: cluster nodes less every reservation, the RU pool and who holds what. */
 export async function readInventory(deps: Pick<PlannerDeps, "state" | "cluster">): Promise<Inventory> {
   const [nodes] = await Promise.all([deps.cluster.read(), deps.state.sync()]);
-  return inventoryFrom(nodes, deps.state);
-}
-
-/** The cluster's nodes combined with the reservations and RU pool as the (synced) state holds them now. */
-function inventoryFrom(nodes: readonly ClusterNode[], state: PlanningState): Inventory {
-  const rus = state.rus();
-  const view = state.view();
+  const view = deps.state.placementView(nodes);
   return {
-    nodes: nodes.map((node) => {
-      const reserved = view.reservedCompute.get(node.name);
-      return reserved === undefined ? node : { ...node, free: subtract(node.free, reserved) };
-    }),
-    rus: rus.map((ru) => ({ ...ru, allocatedTo: view.ruHolders.get(ru.id) })),
+    nodes: nodes.map((node) => ({ ...node, free: view.nodes.freeOf(node.name) ?? node.free })),
+    rus: view.pool.all(),
     used: view.used,
   };
 }
@@ -102,7 +93,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
     await state.release(deploymentId);
     await state.sync(); // one read, unless the release showed another writer; the nodes stay as read
   }
-  const inventory = inventoryFrom(nodes, state);
+  const inventory = state.placementView(nodes);
   const result = planDeployment(
     {
       deploymentId,

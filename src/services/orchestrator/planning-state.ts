@@ -1,30 +1,23 @@
-// What the active orchestrator plans from, kept in memory: every reservation and the RU pool. Reading
-// them from the database for each plan cost most of a plan's time (FerretDB scans them all: ~0.5 s per
-// plan at 500 deployments). The orchestrator is their only writer while it is active, so it re-reads
-// them only when the planning generation moved by someone else — a standby that was active meanwhile,
-// an operator changing the RU pool — or a reservation conflict shows its copy is behind. The database's
-// unique keys stay the arbiter: a stale copy can cost a retry, never a double allocation.
+// What the active orchestrator plans from, kept in memory: every reservation and the RU pool, indexed
+// (store/planning-index.ts). Reading them from the database for each plan cost most of a plan's time
+// (FerretDB scans them all: ~0.5 s per plan at 500 deployments). The orchestrator is their only writer
+// while it is active, so it re-reads them only when the planning generation moved by someone else — a
+// standby that was active meanwhile, an operator changing the RU pool — or a reservation conflict shows
+// its copy is behind. The database's unique keys stay the arbiter: a stale copy can cost a retry, never
+// a double allocation.
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import type { TenantUsage } from "../../domain/tenant.ts";
-import type { RadioUnitRecord } from "../../store/rus-repository.ts";
-import { AllocationIndex } from "../../store/allocation-index.ts";
-import {
-  type AllocationDocument,
-  type AllocationView,
-  type HeldPlan,
-} from "../../store/allocations-repository.ts";
+import type { ClusterNode } from "../../placement/inventory.ts";
+import type { PlacementView } from "../../placement/placement-view.ts";
+import type { HeldPlan } from "../../store/allocations-repository.ts";
 import { PlanningGeneration } from "../../store/planning-generation.ts";
+import { PlanningIndex } from "../../store/planning-index.ts";
 import type { Store } from "../../store/store.ts";
 import type { Db } from "mongodb";
 
 interface Snapshot {
   generation: number;
-  reservations: Map<string, AllocationDocument>;
-  /** The reservations in the form placement reads, kept current with them (no fold per plan). */
-  index: AllocationIndex;
-  /** Each deployment's reservation keys (a release touches only its own). */
-  keysOf: Map<string, Set<string>>;
-  rus: RadioUnitRecord[];
+  index: PlanningIndex;
 }
 
 export class PlanningState {
@@ -43,13 +36,7 @@ export class PlanningState {
     const generation = await this.generation.current();
     if (this.snapshot?.generation === generation) return;
     const [reservations, rus] = await Promise.all([this.store.allocations.all(), this.store.rus.list()]);
-    this.snapshot = {
-      generation,
-      reservations: new Map(reservations.map((d) => [d._id, d])),
-      index: AllocationIndex.of(reservations),
-      keysOf: keysByDeployment(reservations),
-      rus,
-    };
+    this.snapshot = { generation, index: new PlanningIndex(reservations, rus) };
   }
 
   /** Forgets the copy: the next sync reads everything again. */
@@ -57,12 +44,9 @@ export class PlanningState {
     this.snapshot = undefined;
   }
 
-  view(): AllocationView {
-    return this.current().index.view;
-  }
-
-  rus(): readonly RadioUnitRecord[] {
-    return this.current().rus;
+  /** What placement decides from, with the cluster's nodes as just read. */
+  placementView(nodes: readonly ClusterNode[]): PlacementView {
+    return this.current().index.placementView(nodes);
   }
 
   usageOf(tenant: string): TenantUsage {
@@ -70,7 +54,7 @@ export class PlanningState {
   }
 
   holdsAnything(deploymentId: string): boolean {
-    return this.current().reservations.has(`compute:${deploymentId}`);
+    return this.current().index.holdsAnything(deploymentId);
   }
 
   /** The plan the deployment's reservations were made for (read from the database: rarely needed). */
@@ -80,15 +64,7 @@ export class PlanningState {
 
   async reserve(def: ResourceDefinition, revision: number): Promise<void> {
     try {
-      const docs = await this.store.allocations.reserve(def, revision);
-      const { reservations, index, keysOf } = this.current();
-      for (const { definition: _, ...doc } of docs) {
-        const replaced = reservations.get(doc._id);
-        if (replaced !== undefined) index.remove(replaced);
-        reservations.set(doc._id, doc);
-        index.add(doc);
-        addKey(keysOf, doc);
-      }
+      this.current().index.reserved(await this.store.allocations.reserve(def, revision));
     } catch (err) {
       this.invalidate(); // a conflict means the copy is behind; anything else leaves it unsure
       throw err;
@@ -98,15 +74,7 @@ export class PlanningState {
 
   async release(deploymentId: string): Promise<number> {
     const released = await this.store.allocations.release(deploymentId);
-    if (this.snapshot !== undefined) {
-      const { reservations, index, keysOf } = this.snapshot;
-      for (const key of keysOf.get(deploymentId) ?? []) {
-        const doc = reservations.get(key);
-        reservations.delete(key);
-        if (doc !== undefined) index.remove(doc);
-      }
-      keysOf.delete(deploymentId);
-    }
+    this.snapshot?.index.released(deploymentId);
     await this.changed();
     return released;
   }
@@ -123,16 +91,4 @@ export class PlanningState {
     if (this.snapshot === undefined) throw new Error("PlanningState used before sync()");
     return this.snapshot;
   }
-}
-
-function keysByDeployment(docs: readonly AllocationDocument[]): Map<string, Set<string>> {
-  const keysOf = new Map<string, Set<string>>();
-  for (const doc of docs) addKey(keysOf, doc);
-  return keysOf;
-}
-
-function addKey(keysOf: Map<string, Set<string>>, doc: AllocationDocument): void {
-  let keys = keysOf.get(doc.deploymentId);
-  if (keys === undefined) keysOf.set(doc.deploymentId, (keys = new Set()));
-  keys.add(doc._id);
 }
