@@ -1,7 +1,9 @@
 // Throughput: 500 deployments (RANAAS_BENCH_DEPLOYMENTS) created at once on a 200-node simulated
 // cluster (20 sites of 10 edge nodes, 500 RUs), carried out by 1, 2 and 4 workers in turn — each round
 // on a fresh RANaaS and database. Reported: deployments per second from the first request until all
-// are ready, and the scaling ratio to one worker measured in the same run.
+// are ready, and the scaling ratio to one worker measured in the same run. First, the plan RPC alone:
+// 200 creates at once against 50 one after another (no workers, so only planning runs), as the
+// orchestrator's histogram times them.
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -11,8 +13,18 @@ import { adminKubeConfig } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
 import { cpus } from "node:os";
+import { apiserverRequests, requestsSince } from "./support/apiserver-requests.ts";
 import { cpuSeconds, cpuSpent } from "./support/cpu.ts";
-import { histogramQuantiles, load, residentMiB, round, writeResult } from "./support/report.ts";
+import {
+  bucketsSince,
+  histogramBuckets,
+  histogramQuantiles,
+  load,
+  quantilesOf,
+  residentMiB,
+  round,
+  writeResult,
+} from "./support/report.ts";
 
 const deployments = Number(process.env.RANAAS_BENCH_DEPLOYMENTS ?? 500);
 const workerCounts = (process.env.RANAAS_BENCH_WORKERS ?? "1,2,4").split(",").map(Number);
@@ -37,15 +49,62 @@ async function removeManagedNamespaces(): Promise<void> {
   );
 }
 
+const NO_RATE_LIMIT = { RANAAS_RATE_LIMIT_PER_SECOND: "100000", RANAAS_RATE_LIMIT_BURST: "100000" };
+
+/**
+ * The plan RPC (planning and reserving, as the orchestrator times it) for `sequential` creates one
+ * after another, then for `burst` creates at once; no workers run, so what is measured is planning.
+ */
+async function planBurst(sequential: number, burst: number) {
+  const ranaas = await startRanaas({ bench: "admin" }, "ranaas_bench_plan", NO_RATE_LIMIT, 0);
+  try {
+    await loadRuPool(ranaas.db, cluster);
+    const records = ranaas.db.collection<{ state: string }>("deployments");
+    const orchestrator = ranaas.fleet.running("orchestrator")[0];
+    assert.ok(orchestrator);
+    const placed = () =>
+      histogramBuckets(orchestrator.url, "ranaas_plan_duration_seconds", 'outcome="placed"');
+    const create = async (i: number) => {
+      const answer = await call(
+        ranaas.fleet.apiUrl,
+        "POST",
+        "/v1/ran-deployments",
+        cellsRequest(`plan-${i}`, 1),
+        {
+          authorization: `Bearer ${ranaas.keys.bench}`,
+        },
+      );
+      assert.ok(answer.status === 201 || answer.status === 202, JSON.stringify(answer.body));
+    };
+    const allPlanned = (n: number) =>
+      eventually(
+        async () => ((await records.countDocuments({ state: "planned" })) === n ? true : undefined),
+        {
+          timeoutMs: 300_000,
+          intervalMs: 100,
+          what: `${n} deployments to be planned`,
+        },
+      );
+    await load(sequential, 1, create);
+    await allPlanned(sequential);
+    const afterSequential = await placed();
+    await load(burst, burst, (i) => create(sequential + i));
+    await allPlanned(sequential + burst);
+    const one = quantilesOf(afterSequential);
+    const many = quantilesOf(bucketsSince(afterSequential, await placed()));
+    console.log(
+      `plan RPC: ${one.count} one after another ${JSON.stringify(one.quantilesMs)}; ${many.count} at once ${JSON.stringify(many.quantilesMs)} (bucket upper bounds)`,
+    );
+    return { sequential: one, burst: many };
+  } finally {
+    await ranaas.stop();
+  }
+}
+
 async function runRound(workers: number) {
   await removeManagedNamespaces();
   // No rate limit in the way: this measures how fast RANaaS provisions, not how it throttles callers.
-  const ranaas = await startRanaas(
-    { bench: "admin" },
-    "ranaas_bench_thr",
-    { RANAAS_RATE_LIMIT_PER_SECOND: "100000", RANAAS_RATE_LIMIT_BURST: "100000" },
-    workers,
-  );
+  const ranaas = await startRanaas({ bench: "admin" }, "ranaas_bench_thr", NO_RATE_LIMIT, workers);
   try {
     await loadRuPool(ranaas.db, cluster);
     const records = ranaas.db.collection<{ state: string }>("deployments");
@@ -59,6 +118,7 @@ async function runRound(workers: number) {
         ]),
       );
     const cpuBefore = cpuSeconds(pidsOf());
+    const requestsBefore = await apiserverRequests(kube);
     const started = performance.now();
     await load(deployments, 25, async (i) => {
       const answer = await call(
@@ -91,6 +151,11 @@ async function runRound(workers: number) {
     const perSecond = round(deployments / seconds);
     // Where the machine's CPU went: each RANaaS service and each part of the control plane.
     const cpu = cpuSpent(cpuBefore, cpuSeconds(pidsOf()));
+    // What the API server was asked meanwhile (everyone's requests: RANaaS, controllers, KWOK).
+    const apiserver = requestsSince(requestsBefore, await apiserverRequests(kube));
+    console.log(
+      `API server requests: ${JSON.stringify(Object.fromEntries(Object.entries(apiserver).slice(0, 15)))}`,
+    );
     const machineCpuSeconds = round(seconds * cpus().length, 1);
     const workerMsPerProvision = round(((cpu.worker ?? 0) * 1000) / deployments, 1);
     console.log(
@@ -121,6 +186,7 @@ async function runRound(workers: number) {
       planMs: plans.quantilesMs,
       machineCpuSeconds,
       workerMsPerProvision,
+      apiserverRequests: apiserver,
     };
   } finally {
     // Services first (a running status service would see the objects go and heal them), then every
@@ -132,7 +198,9 @@ async function runRound(workers: number) {
 }
 
 const rounds = [];
+let plans: Awaited<ReturnType<typeof planBurst>> | undefined;
 try {
+  plans = await planBurst(50, 200);
   for (const workers of workerCounts) rounds.push(await runRound(workers));
 } finally {
   await removeNodes();
@@ -147,6 +215,16 @@ writeResult("throughput", {
     rus: cluster.rus,
   },
   workerConcurrency: Number(process.env.RANAAS_WORKER_CONCURRENCY ?? 4),
+  planRpc:
+    plans === undefined
+      ? undefined
+      : {
+          ...plans,
+          p99BurstToSequential:
+            plans.burst.quantilesMs.p99 == null || plans.sequential.quantilesMs.p99 == null
+              ? null
+              : round(plans.burst.quantilesMs.p99 / plans.sequential.quantilesMs.p99),
+        },
   results,
 });
 for (const r of results) console.log(`${r.workers} worker(s): ${r.perSecond}/s  ×${r.scalingToOneWorker}`);

@@ -143,12 +143,43 @@ export async function histogramQuantiles(
   labels: string,
   quantiles: readonly number[] = [0.5, 0.99],
 ): Promise<{ count: number; quantilesMs: Record<string, number | null> }> {
+  return quantilesOf(await histogramBuckets(url, name, labels), quantiles);
+}
+
+export interface HistogramBucket {
+  /** Upper bound in seconds (+Infinity for the last). */
+  le: number;
+  /** Observations up to it, cumulative. */
+  count: number;
+}
+
+/** A Prometheus histogram's cumulative buckets, as a service's /metrics shows them now. */
+export async function histogramBuckets(
+  url: string,
+  name: string,
+  labels: string,
+): Promise<HistogramBucket[]> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)`, "gm"))]
+  return [...text.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)`, "gm"))]
     .filter((m) => m[1]!.includes(labels))
     .map((m) => ({ le: /le="([^"]+)"/.exec(m[1]!)?.[1] ?? "+Inf", count: Number(m[2]) }))
     .map((b) => ({ le: b.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(b.le), count: b.count }))
     .sort((a, b) => a.le - b.le);
+}
+
+/** What was observed between two readings of the same histogram. */
+export function bucketsSince(
+  before: readonly HistogramBucket[],
+  after: readonly HistogramBucket[],
+): HistogramBucket[] {
+  return after.map((b) => ({ le: b.le, count: b.count - (before.find((x) => x.le === b.le)?.count ?? 0) }));
+}
+
+/** Quantiles as the upper bound of the bucket each falls in (null: beyond the last finite bound). */
+export function quantilesOf(
+  buckets: readonly HistogramBucket[],
+  quantiles: readonly number[] = [0.5, 0.99],
+): { count: number; quantilesMs: Record<string, number | null> } {
   const count = buckets.at(-1)?.count ?? 0;
   const quantilesMs: Record<string, number | null> = {};
   for (const q of quantiles) {

@@ -56,7 +56,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     name: "ranaas_plan_duration_seconds",
     help: "Time to plan a deployment and reserve its resources, by outcome (placed, rejected, superseded, error)",
     labelNames: ["outcome"],
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [metrics],
   });
   registerQueueMetrics(metrics, amqp.connection, [

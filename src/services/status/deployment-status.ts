@@ -33,9 +33,12 @@ export function deploymentStatus(
       const own = pods.filter((p) =>
         Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
       );
-      const pod = own[0];
+      // The Deployment and its pods come from two watches, either of which may be ahead: a component is
+      // ready when both say so, and its node and address are those of a ready pod (not of one going).
+      const readyPods = own.filter(isReadyPod);
+      const pod = readyPods[0] ?? own[0];
       const replicas = d.spec?.replicas ?? 1;
-      const readyReplicas = d.status?.readyReplicas ?? 0;
+      const readyReplicas = Math.min(d.status?.readyReplicas ?? 0, readyPods.length);
       const waiting = pod?.status?.containerStatuses?.find((c) => c.state?.waiting !== undefined)?.state
         ?.waiting;
       return {
@@ -63,4 +66,11 @@ export function deploymentStatus(
           ? "degraded"
           : "progressing";
   return { deploymentId, phase, components };
+}
+
+function isReadyPod(pod: V1Pod): boolean {
+  return (
+    pod.metadata?.deletionTimestamp === undefined &&
+    (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
+  );
 }
