@@ -87,15 +87,27 @@ async function planBurst(sequential: number, burst: number) {
       );
     await load(sequential, 1, create);
     await allPlanned(sequential);
+    const STEPS = ["record", "cluster", "sync", "tenant", "reserve"];
+    const steps = () =>
+      Promise.all(
+        STEPS.map((step) => histogramBuckets(orchestrator.url, "ranaas_plan_step_seconds", `step="${step}"`)),
+      );
     const afterSequential = await placed();
+    const stepsBefore = await steps();
     await load(burst, burst, (i) => create(sequential + i));
     await allPlanned(sequential + burst);
     const one = quantilesOf(afterSequential);
     const many = quantilesOf(bucketsSince(afterSequential, await placed()));
+    const stepsAfter = await steps();
+    // What each plan waited on during the burst (steps overlap: the reads run at once).
+    const burstSteps = Object.fromEntries(
+      STEPS.map((step, i) => [step, quantilesOf(bucketsSince(stepsBefore[i]!, stepsAfter[i]!)).quantilesMs]),
+    );
+    console.log(`plan steps during the burst: ${JSON.stringify(burstSteps)}`);
     console.log(
       `plan RPC: ${one.count} one after another ${JSON.stringify(one.quantilesMs)}; ${many.count} at once ${JSON.stringify(many.quantilesMs)} (bucket upper bounds)`,
     );
-    return { sequential: one, burst: many };
+    return { sequential: one, burst: many, burstSteps };
   } finally {
     await ranaas.stop();
   }

@@ -6,6 +6,7 @@ import { applyObjects } from "../../src/k8s/cluster/apply.ts";
 import type { RadioUnit } from "../../src/placement/inventory.ts";
 import { RadioUnitsRepository } from "../../src/store/rus-repository.ts";
 import { eventually } from "./eventually.ts";
+import { undoOnInterrupt } from "./interrupt.ts";
 
 function node(
   name: string,
@@ -79,9 +80,15 @@ export async function addLoadNodes(kc: KubeConfig, spec: LoadNodes): Promise<() 
     },
     { timeoutMs: 60_000, what: "the load nodes to be Ready" },
   );
-  return async () => {
-    for (const n of nodes) await core.deleteNode({ name: n.metadata?.name ?? "" }).catch(() => undefined);
+  const remove = async () => {
+    forget();
+    await Promise.all(
+      nodes.map((n) => core.deleteNode({ name: n.metadata?.name ?? "" }).catch(() => undefined)),
+    );
   };
+  // An interrupted run removes them too: left behind, their sites would show in the next suite.
+  const forget = undoOnInterrupt(remove);
+  return remove;
 }
 
 /** Replaces the RU pool of a test database with `spec.rus` RUs spread over the load nodes. */

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceName } from "../../src/platform/config.ts";
 import { eventually } from "./eventually.ts";
+import { undoOnInterrupt } from "./interrupt.ts";
 import { simulatedImageEnv, stackConfig } from "./stack.ts";
 
 /**
@@ -60,14 +61,11 @@ let reaping = false;
 function reapServicesOnExit(): void {
   if (reaping) return;
   reaping = true;
-  process.on("exit", () => {
+  const reap = () => {
     for (const child of live) child.kill("SIGTERM");
-  });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
-    process.once(signal, () => {
-      for (const child of live) child.kill("SIGTERM");
-      process.kill(process.pid, signal);
-    });
+  };
+  process.on("exit", reap);
+  undoOnInterrupt(reap);
 }
 
 export interface ServiceProcess {

@@ -32,7 +32,7 @@ import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
 import { readNodesAndCrds } from "../../k8s/cluster/cluster-facts.ts";
 import { preflightChecks } from "../../preflight/checks.ts";
 import { RadioUnitsRepository } from "../../store/rus-repository.ts";
-import { planAndReserve, readInventory } from "./planner.ts";
+import { planAndReserve, readInventory, type PlanStep } from "./planner.ts";
 import { PlanningState } from "./planning-state.ts";
 
 export interface OrchestratorServiceDeps {
@@ -59,6 +59,14 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
     buckets: [0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [metrics],
   });
+  const planStep = new Histogram({
+    name: "ranaas_plan_step_seconds",
+    help: "Time a plan waited on each step: the record, the cluster's nodes and pods, the planning state's sync, the tenant, the reservation",
+    labelNames: ["step"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1],
+    registers: [metrics],
+  });
+  const observe = (step: PlanStep, seconds: number) => planStep.observe({ step }, seconds);
   registerQueueMetrics(metrics, amqp.connection, [
     ORCHESTRATOR_QUEUE,
     WORK_QUEUE,
@@ -86,7 +94,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
       if (request.type === "plan") {
         const timer = planDuration.startTimer();
         const payload = await planAndReserve(
-          { store, state, cluster, software, backhaul: config.backhaulNetworks, logger: log },
+          { store, state, cluster, software, backhaul: config.backhaulNetworks, logger: log, observe },
           request,
         ).catch((err: unknown) => {
           timer({ outcome: "error" });

@@ -10,7 +10,7 @@ import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
 import { PLANNING_STATES } from "../../domain/deployment-states.ts";
 import type { BackhaulNetwork } from "../../domain/backhaul.ts";
 import type { RanSoftware, ResourceDefinition } from "../../domain/resource-definition.ts";
-import { quotaExceeded } from "../../domain/tenant.ts";
+import { quotaExceeded, type TenantRecord } from "../../domain/tenant.ts";
 import { validateSpec } from "../../domain/validate-spec.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { computeByNode, totalCpuMillis } from "../../placement/compute-profile.ts";
@@ -30,7 +30,12 @@ export interface PlannerDeps {
   /** The provider's backhaul networks (RANAAS_BACKHAUL_NETWORKS). */
   backhaul: readonly BackhaulNetwork[];
   logger: Logger;
+  /** Told how long each step of a plan took (seconds). */
+  observe?: (step: PlanStep, seconds: number) => void;
 }
+
+/** The steps of a plan that wait on something: the record, the cluster, the planning state, the tenant, the reservation. */
+export type PlanStep = "record" | "cluster" | "sync" | "tenant" | "reserve";
 
 /** The inventory as a report reads it: cluster nodes less every reservation, the RU pool and who holds what. */
 export async function readInventory(deps: Pick<PlannerDeps, "state" | "cluster">): Promise<Inventory> {
@@ -43,9 +48,15 @@ export async function readInventory(deps: Pick<PlannerDeps, "state" | "cluster">
   };
 }
 
-/** Checked here, in the serialized orchestrator, right before reserving: nothing can slip in between. */
-async function checkQuota(deps: PlannerDeps, def: ResourceDefinition): Promise<string | undefined> {
-  const tenant = await deps.store.tenants.get(def.tenant);
+/**
+ * Checked in the serialized orchestrator, against the tenant as read at the start of this plan and the
+ * reservations as they are right before reserving: no other plan can slip in between.
+ */
+function checkQuota(
+  deps: PlannerDeps,
+  tenant: TenantRecord | undefined,
+  def: ResourceDefinition,
+): string | undefined {
   if (tenant === undefined) return undefined;
   const usage = deps.state.usageOf(def.tenant);
   const cpuMillis = totalCpuMillis(computeByNode(def));
@@ -65,7 +76,18 @@ export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): P
 async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
   const { store, state } = deps;
   const { deploymentId, revision } = request;
-  const record = await store.deployments.get(deploymentId);
+  // Everything a plan reads, at once: the reads of a request found superseded are simply not used.
+  const timed = <T>(step: PlanStep, work: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    return work.finally(() => deps.observe?.(step, (performance.now() - started) / 1000));
+  };
+  const reads = Promise.all([
+    timed("cluster", deps.cluster.read()),
+    timed("sync", state.sync()),
+    timed("tenant", store.tenants.get(request.payload.tenant)),
+  ]);
+  reads.catch(() => undefined); // awaited below unless the request is superseded
+  const record = await timed("record", store.deployments.get(deploymentId));
   if (record === undefined || record.revision !== revision || !PLANNING_STATES.includes(record.state)) {
     deps.logger.info(
       { requestRevision: revision, revision: record?.revision, state: record?.state },
@@ -76,7 +98,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
       superseded: record === undefined ? null : { revision: record.revision, state: record.state },
     };
   }
-  const [nodes] = await Promise.all([deps.cluster.read(), state.sync()]);
+  const [nodes, , tenant] = await reads;
   const held = await state.heldBy(deploymentId);
   if (held?.revision === revision) return { ok: true, definition: held.definition };
   const validated = validateSpec(request.payload.spec);
@@ -115,7 +137,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
     await restore();
     return result;
   }
-  const exceeded = await checkQuota(deps, result.definition);
+  const exceeded = checkQuota(deps, tenant, result.definition);
   if (exceeded !== undefined) {
     await restore();
     return {
@@ -124,7 +146,7 @@ async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Prom
     };
   }
   try {
-    await state.reserve(result.definition, revision);
+    await timed("reserve", state.reserve(result.definition, revision));
   } catch (err) {
     await restore();
     if (err instanceof AllocationConflictError)

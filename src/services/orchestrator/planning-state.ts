@@ -62,25 +62,46 @@ export class PlanningState {
     return this.holdsAnything(deploymentId) ? this.store.allocations.heldBy(deploymentId) : undefined;
   }
 
+  /**
+   * Reserves in the database and in the copy. The generation moves at the same time as the write, not
+   * after it: only the active orchestrator plans, and a standby that syncs in between and misses the
+   * reservation learns of it from the unique keys (a conflict, then a fresh read), never by a double
+   * allocation.
+   */
   async reserve(def: ResourceDefinition, revision: number): Promise<void> {
-    try {
-      this.current().index.reserved(await this.store.allocations.reserve(def, revision));
-    } catch (err) {
+    const [reserved, generation] = await Promise.allSettled([
+      this.store.allocations.reserve(def, revision),
+      this.generation.bump(),
+    ]);
+    if (reserved.status === "rejected") {
       this.invalidate(); // a conflict means the copy is behind; anything else leaves it unsure
-      throw err;
+      throw reserved.reason;
     }
-    await this.changed();
+    this.current().index.reserved(reserved.value);
+    this.changed(generation);
   }
 
   async release(deploymentId: string): Promise<number> {
-    const released = await this.store.allocations.release(deploymentId);
+    const [released, generation] = await Promise.allSettled([
+      this.store.allocations.release(deploymentId),
+      this.generation.bump(),
+    ]);
+    if (released.status === "rejected") {
+      this.invalidate();
+      throw released.reason;
+    }
     this.snapshot?.index.released(deploymentId);
-    await this.changed();
-    return released;
+    this.changed(generation);
+    return released.value;
   }
 
-  private async changed(): Promise<void> {
-    const generation = await this.generation.bump();
+  /** After a write: the copy stays only if the generation moved by this write alone. */
+  private changed(bumped: PromiseSettledResult<number>): void {
+    if (bumped.status === "rejected") {
+      this.invalidate(); // others cannot tell this write from none: read everything next time
+      throw bumped.reason;
+    }
+    const generation = bumped.value;
     if (this.snapshot === undefined) return;
     // Someone else wrote since the last sync: the copy may miss their change.
     if (generation !== this.snapshot.generation + 1) this.invalidate();
