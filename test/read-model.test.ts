@@ -16,7 +16,7 @@ import { openStore, type Store } from "../src/store/store.ts";
 import { call, cellsRequest, type DeploymentAnswer } from "./support/api-client.ts";
 import { runCli } from "./support/cli.ts";
 import { eventually } from "./support/eventually.ts";
-import { freePort, ServiceFleet, type ServiceProcess } from "./support/services.ts";
+import { freePort, metricSample, ServiceFleet, type ServiceProcess } from "./support/services.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
 type Deployment = DeploymentAnswer & { revision: number };
@@ -49,11 +49,8 @@ describe("read models kept by the change feed, two API replicas", () => {
     return answer.body;
   };
   /** A sample of the replica's metrics (labels other than `label` ignored), 0 when absent. */
-  const metric = async (replica: ServiceProcess, name: string, label = ""): Promise<number> => {
-    const text = await (await fetch(`${replica.url}/metrics`)).text();
-    const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(label));
-    return line === undefined ? 0 : Number(line.split(" ").at(-1));
-  };
+  const metric = (replica: ServiceProcess, name: string, label = ""): Promise<number> =>
+    metricSample(replica.url, name, label);
   const gaps = (replica: ServiceProcess, cause: string) =>
     metric(replica, "ranaas_read_model_gaps_total", `cause="${cause}"`);
   const trusted = async (replica: ServiceProcess) =>

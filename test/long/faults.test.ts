@@ -9,6 +9,7 @@ import { eventually } from "../support/eventually.ts";
 import { adminKubeConfig, holdScheduling } from "../support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../support/load-nodes.ts";
 import { cleanUpAll, startRanaas, type Ranaas } from "../support/ranaas.ts";
+import { metricSample } from "../support/services.ts";
 import { killComponent, restartStack } from "../support/stack-control.ts";
 
 interface Deployment {
@@ -245,8 +246,8 @@ describe("faults", { timeout: 900_000 }, () => {
     await deleteAll([...ids, again.body.id]);
   });
 
-  it("recovers live status after the Kubernetes API server restarts", async (t) => {
-    t.after(() => deleteNamed(t, /^apiserver$/));
+  it("recovers live status and plans from its watches after the Kubernetes API server restarts", async (t) => {
+    t.after(() => deleteNamed(t, /^apiserver(-cache)?$/));
     const created = await api("POST", "/v1/ran-deployments", cellsRequest("apiserver", 1), {
       prefer: "wait=60",
     });
@@ -269,6 +270,32 @@ describe("faults", { timeout: 900_000 }, () => {
       timeoutMs: 90_000,
       what: "the informers to recover",
     });
+    // The orchestrator plans from its watches again: once they are current, a create is placed from the
+    // cache with no list at all (a cache that lost the nodes would be refused for room and asked again
+    // from a list, which this counts).
+    const orchestrator = ranaas.fleet.processes.find((p) => p.service === "orchestrator");
+    assert.ok(orchestrator);
+    const reads = (source: string) =>
+      metricSample(orchestrator.url, "ranaas_cluster_reads_total", `source="${source}"`);
+    await eventually(
+      async () => {
+        const stale = await Promise.all(
+          ["nodes", "pods"].map((informer) =>
+            metricSample(orchestrator.url, "ranaas_informer_staleness_seconds", `informer="${informer}"`),
+          ),
+        );
+        return stale.every((seconds) => seconds === 0) ? true : undefined;
+      },
+      { timeoutMs: 90_000, what: "the orchestrator's node and pod watches to be current again" },
+    );
+    const [listsBefore, watchBefore] = [await reads("list"), await reads("watch")];
+    const planned = await api("POST", "/v1/ran-deployments", cellsRequest("apiserver-cache", 1), {
+      prefer: "wait=60",
+    });
+    assert.equal(planned.status, 201, JSON.stringify(planned.body));
+    assert.equal(await reads("list"), listsBefore, "planned without listing the nodes");
+    assert.ok((await reads("watch")) > watchBefore, "planned from the watches' cache");
+    await deleteAll([planned.body.id]);
     // A change made after the restart shows, so the informers watch again (not just a stale cache).
     const namespace = created.body.plan?.namespace ?? "";
     await apps.deleteNamespacedDeployment({ name: "ru-emulator-0", namespace });

@@ -184,3 +184,10 @@ export class ServiceFleet {
     await Promise.all(this.processes.map((p) => this.stop(p)));
   }
 }
+
+/** A sample of a service's metric (the first series whose labels include `label`), 0 when absent. */
+export async function metricSample(url: string, name: string, label = ""): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line === undefined ? 0 : Number(line.split(" ").at(-1));
+}

@@ -9,25 +9,30 @@ import { cpuMillis, memoryMiB } from "./quantity.ts";
 
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
 export const ROLE_LABEL = "ranaas.io/role";
+/** The pods whose requests count against a node's room: those RANaaS does not account for itself. */
+export const UNMANAGED_PODS = `app.kubernetes.io/managed-by!=${MANAGED_BY}`;
+const RUNNING_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 
 export async function readClusterNodes(config: KubeConfig): Promise<ClusterNode[]> {
   const core = config.makeApiClient(CoreV1Api);
   const [nodes, pods] = await Promise.all([
     core.listNode({ labelSelector: ROLE_LABEL }),
-    core.listPodForAllNamespaces({
-      labelSelector: `app.kubernetes.io/managed-by!=${MANAGED_BY}`,
-      fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
-    }),
+    core.listPodForAllNamespaces({ labelSelector: UNMANAGED_PODS, fieldSelector: RUNNING_PODS }),
   ]);
+  return clusterNodesFrom(nodes.items, pods.items);
+}
+
+/** The schedulable edge and central nodes with what they have free once `pods` (not RANaaS's) are taken off. */
+export function clusterNodesFrom(nodes: readonly V1Node[], pods: readonly V1Pod[]): ClusterNode[] {
   const requested = new Map<string, { cpu: number; memory: number }>();
-  for (const pod of pods.items) {
+  for (const pod of pods) {
     const node = pod.spec?.nodeName;
-    if (node === undefined) continue;
+    if (node === undefined || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
     const sum = requested.get(node) ?? { cpu: 0, memory: 0 };
     const { cpu, memory } = podRequests(pod);
     requested.set(node, { cpu: sum.cpu + cpu, memory: sum.memory + memory });
   }
-  return nodes.items.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
+  return nodes.flatMap((node) => toClusterNode(node, requested.get(node.metadata?.name ?? "")));
 }
 
 function podRequests(pod: V1Pod): { cpu: number; memory: number } {

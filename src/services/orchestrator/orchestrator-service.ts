@@ -22,13 +22,14 @@ import { capacityOf } from "../../placement/capacity.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import { requireImages, type RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { Histogram } from "prom-client";
+import { Counter, Histogram } from "prom-client";
+import { registerInformerStaleness } from "../../k8s/cluster/informer-metrics.ts";
 import { registerQueueMetrics } from "../../bus/queue-metrics.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import type { MongoConnection } from "../../store/mongo-connection.ts";
 import { openStore } from "../../store/store.ts";
-import { readClusterNodes } from "../../k8s/cluster/cluster-inventory.ts";
+import { ClusterNodesCache } from "../../k8s/cluster/cluster-nodes-cache.ts";
 import { readNodesAndCrds } from "../../k8s/cluster/cluster-facts.ts";
 import { preflightChecks } from "../../preflight/checks.ts";
 import { RadioUnitsRepository } from "../../store/rus-repository.ts";
@@ -48,10 +49,21 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   const software = { flavour: config.flavour, images: requireImages(config) };
   const store = openStore(deps.mongo.db, logger);
   const state = new PlanningState(store, deps.mongo.db);
-  // Read per plan: a cache kept by watches was tried and, after a kube-apiserver restart, planned from
-  // nodes it no longer saw as capable (the fault suite caught it). Two lists per plan cost ~10 ms.
-  const cluster = { read: () => readClusterNodes(deps.kube.config) };
+  // Kept by watches, listed instead while they are not current; a plan refused for want of room is
+  // planned again from a fresh list (planner.ts), which a cache behind the cluster could otherwise cause.
   const metrics = createMetricsRegistry("orchestrator");
+  const clusterReads = new Counter({
+    name: "ranaas_cluster_reads_total",
+    help: "Reads of the cluster's nodes for planning, by source: the watches' cache, or a list (cache not current, or a plan refused for room asked again)",
+    labelNames: ["source"],
+    registers: [metrics],
+  });
+  const nodesCache = new ClusterNodesCache(deps.kube.config, logger, (source) =>
+    clusterReads.inc({ source }),
+  );
+  void nodesCache.start();
+  registerInformerStaleness(metrics, nodesCache);
+  const cluster = { read: () => nodesCache.read(), readFresh: () => nodesCache.readFresh() };
   const planDuration = new Histogram({
     name: "ranaas_plan_duration_seconds",
     help: "Time to plan a deployment and reserve its resources, by outcome (placed, rejected, superseded, error)",
@@ -147,6 +159,7 @@ export async function startOrchestratorService(deps: OrchestratorServiceDeps): P
   return {
     ...running,
     close: async () => {
+      nodesCache.stop();
       await consumer.close();
       store.stop();
       await running.close();

@@ -7,6 +7,7 @@
 // the record as it is now re-plans, starting from the deployment's own reservations given back — so an
 // answer the API may already have acted on is never released under it.
 import type { PlanReply, PlanRequest } from "../../domain/messages.ts";
+import type { RejectionCode } from "../../domain/plan-rejection.ts";
 import { PLANNING_STATES } from "../../domain/deployment-states.ts";
 import type { BackhaulNetwork } from "../../domain/backhaul.ts";
 import type { RanSoftware, ResourceDefinition } from "../../domain/resource-definition.ts";
@@ -24,8 +25,11 @@ export interface PlannerDeps {
   store: Store;
   /** Reservations and the RU pool, kept in memory by the active orchestrator. */
   state: PlanningState;
-  /** The cluster's nodes and what they have free (read from the API server per plan). */
-  cluster: { read(): Promise<ClusterNode[]> };
+  /**
+   * The cluster's nodes and what they have free: `read` may answer from a cache kept by watches,
+   * `readFresh` lists them now (used to plan once more when a plan from `read` is refused for room).
+   */
+  cluster: { read: () => Promise<ClusterNode[]>; readFresh?: () => Promise<ClusterNode[]> };
   software: RanSoftware;
   /** The provider's backhaul networks (RANAAS_BACKHAUL_NETWORKS). */
   backhaul: readonly BackhaulNetwork[];
@@ -67,11 +71,34 @@ function checkQuota(
 
 export async function planAndReserve(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
   const first = await planAndReserveOnce(deps, request);
-  if (first.ok || !("rejection" in first) || first.rejection.code !== "identity-conflict") return first;
-  // The in-memory state was behind the database (another orchestrator wrote): plan once more from fresh.
-  deps.logger.info({ rejection: first.rejection }, "reservation conflict; planning again from the database");
-  return planAndReserveOnce(deps, request);
+  if (first.ok || !("rejection" in first)) return first;
+  if (first.rejection.code === "identity-conflict") {
+    // The in-memory state was behind the database (another orchestrator wrote): plan once more from fresh.
+    deps.logger.info(
+      { rejection: first.rejection },
+      "reservation conflict; planning again from the database",
+    );
+    return planAndReserveOnce(deps, request);
+  }
+  const { readFresh } = deps.cluster;
+  if (readFresh !== undefined && ROOM_REJECTIONS.has(first.rejection.code)) {
+    // Refused for want of room on nodes as the watches showed them: ask the cluster itself once more.
+    deps.logger.info(
+      { rejection: first.rejection },
+      "refused for room; planning again from a fresh list of nodes",
+    );
+    return planAndReserveOnce({ ...deps, cluster: { read: readFresh } }, request);
+  }
+  return first;
 }
+
+/** Refusals that the nodes as read decide (a cache behind the cluster could make them wrongly). */
+const ROOM_REJECTIONS: ReadonlySet<RejectionCode> = new Set<RejectionCode>([
+  "unknown-site",
+  "insufficient-rus",
+  "insufficient-compute",
+  "insufficient-core-network",
+]);
 
 async function planAndReserveOnce(deps: PlannerDeps, request: PlanRequest): Promise<PlanReply["payload"]> {
   const { store, state } = deps;

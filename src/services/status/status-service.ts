@@ -11,7 +11,7 @@ import { uuidV7 } from "../../platform/uuid-v7.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { Gauge } from "prom-client";
+import { registerInformerStaleness } from "../../k8s/cluster/informer-metrics.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import { deploymentStatus } from "./deployment-status.ts";
@@ -50,15 +50,7 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
   });
   void cache.start();
   const metrics = createMetricsRegistry("status");
-  new Gauge({
-    name: "ranaas_informer_staleness_seconds",
-    help: "How long an informer (deployments, pods) has not been current; 0 while it is synced and watching",
-    labelNames: ["informer"],
-    registers: [metrics],
-    collect() {
-      for (const row of cache.stalenessSeconds()) this.set({ informer: row.informer }, row.seconds);
-    },
-  });
+  registerInformerStaleness(metrics, cache);
   const informers = {
     name: "informers",
     check: () => {
