@@ -403,13 +403,20 @@ describe("faults", { timeout: 900_000 }, () => {
     assert.deepEqual(unexpected(answers, 202), []);
     const ids = answers.map((a) => a.body.id);
     try {
+      let last: Deployment[] = [];
       const settled = await eventually(
         async () => {
-          const all = await getAll(ids);
-          return all.every((d) => d.state === "ready" || d.state === "failed") ? all : undefined;
+          last = await getAll(ids);
+          return last.every((d) => d.state === "ready" || d.state === "failed") ? last : undefined;
         },
         { timeoutMs: 480_000, intervalMs: 2000, what: "100 deployments to settle under chaos" },
-      );
+      ).catch((err: unknown) => {
+        // Say which ones did not, and where they stopped: the logs (RANAAS_TEST_LOGS) tell the rest.
+        const stuck = last
+          .filter((d) => d.state !== "ready" && d.state !== "failed")
+          .map((d) => `${d.id} ${d.name}: ${d.state}`);
+        throw new Error(`${String(err)}; not settled: ${stuck.join(", ")}`, { cause: err });
+      });
       stop = true;
       await chaos;
       assert.ok(kills >= 3, `workers were killed ${kills} times`);

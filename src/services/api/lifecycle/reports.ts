@@ -46,7 +46,11 @@ export class ReportHandler {
       outcome,
     });
     if (record === undefined || record.operationId !== operationId) {
-      log.debug({ operationId }, "dropped a report of an older operation");
+      // Info, not debug: a report dropped here while its deployment waits is how a deployment gets stuck.
+      log.info(
+        { operationId, current: record?.operationId, state: record?.state },
+        "dropped a report of an older operation",
+      );
       return;
     }
     switch (outcome) {
