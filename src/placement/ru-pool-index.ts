@@ -6,7 +6,8 @@ import type { CellRequest } from "../domain/ran-deployment-spec.ts";
 import type { RadioUnitSpec } from "../domain/ru-pool.ts";
 import { fronthaulReady } from "./fronthaul-link.ts";
 import type { RadioUnit } from "./inventory.ts";
-import { SiteRanking, toggleSorted } from "./site-ranking.ts";
+import { toggleSorted } from "../domain/sorted-list.ts";
+import { SiteRanking } from "./site-ranking.ts";
 
 type CellShape = Pick<CellRequest, "band" | "bandwidthMHz">;
 

@@ -2,24 +2,7 @@
 // RUs are held and given back, so the best site for a request is found without counting every site's
 // RUs. Counts move by one at a time; sites with equal counts share a bucket kept sorted by name. No I/O.
 
-/** Where `value` is, or would go, in the ascending `list`. */
-export function lowerBound<T>(list: readonly T[], value: T): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (list[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** Adds or removes `value` in the ascending `list`. */
-export function toggleSorted<T>(list: T[], value: T, sign: 1 | -1): void {
-  const at = lowerBound(list, value);
-  if (sign > 0) list.splice(at, 0, value);
-  else if (list[at] === value) list.splice(at, 1);
-}
+import { toggleSorted } from "../domain/sorted-list.ts";
 
 export class SiteRanking {
   private readonly countOf = new Map<string, number>();

@@ -9,7 +9,7 @@ import type { PlacementView } from "../placement/placement-view.ts";
 import { RuPoolIndex } from "../placement/ru-pool-index.ts";
 import type { RadioUnitSpec } from "../domain/ru-pool.ts";
 import { AllocationIndex } from "./allocation-index.ts";
-import type { AllocationDocument, AllocationView } from "./allocations-repository.ts";
+import type { AllocationDocument } from "./allocations-repository.ts";
 
 /** The RU a reservation document holds (`ru:<id>`), if it holds one. */
 function ruOf(doc: AllocationDocument): string | undefined {
@@ -63,10 +63,6 @@ export class PlanningIndex {
 
   usageOf(tenant: string): TenantUsage {
     return this.allocations.usageOf(tenant);
-  }
-
-  get allocationView(): AllocationView {
-    return this.allocations.view;
   }
 
   /** What placement decides from, with the cluster's nodes as just read (indexed: one pass over them). */

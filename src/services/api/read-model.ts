@@ -3,6 +3,7 @@
 // feed (feed-sync.ts) and the database fill it; `DeploymentReads` decides when it may be trusted.
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../domain/deployment-states.ts";
+import { toggleSorted, upperBound } from "../../domain/sorted-list.ts";
 
 export interface PageQuery {
   tenant?: string | undefined;
@@ -18,29 +19,6 @@ export interface PageQuery {
  * that fell further behind reads the database instead.
  */
 const LOG_CAPACITY = 2_000;
-
-/** The first index in sorted `ids` whose id is greater than `id`. */
-function upperBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(ids: string[], id: string): void {
-  // Ids are UUIDv7, so a new record almost always goes last.
-  if (ids.length === 0 || ids[ids.length - 1]! < id) ids.push(id);
-  else ids.splice(upperBound(ids, id), 0, id);
-}
-
-function removeSorted(ids: string[], id: string): void {
-  const at = upperBound(ids, id) - 1;
-  if (at >= 0 && ids[at] === id) ids.splice(at, 1);
-}
 
 export class ReadModel {
   private readonly records = new Map<string, DeploymentRecord>();
@@ -64,10 +42,10 @@ export class ReadModel {
     if (held !== undefined && held.revision >= record.revision) return false;
     this.records.set(record.id, record);
     if (held === undefined) {
-      insertSorted(this.all, record.id);
+      toggleSorted(this.all, record.id, +1);
       let ids = this.byTenant.get(record.tenant);
       if (ids === undefined) this.byTenant.set(record.tenant, (ids = []));
-      insertSorted(ids, record.id);
+      toggleSorted(ids, record.id, +1);
     }
     this.append(record);
     return true;
@@ -78,9 +56,9 @@ export class ReadModel {
     const held = this.records.get(id);
     if (held === undefined) return;
     this.records.delete(id);
-    removeSorted(this.all, id);
+    toggleSorted(this.all, id, -1);
     const ids = this.byTenant.get(held.tenant);
-    if (ids !== undefined) removeSorted(ids, id);
+    if (ids !== undefined) toggleSorted(ids, id, -1);
   }
 
   /** The newest revision held, if the record belongs to `tenant` (any tenant when undefined). */
