@@ -17,6 +17,7 @@ import {
   writeResult,
   type LoadResult,
 } from "./support/report.ts";
+import { StoredDeployments } from "./support/stored-deployments.ts";
 
 const records = Number(process.env.RANAAS_BENCH_RECORDS ?? 5000);
 // Requests per operation (RANAAS_BENCH_RUNS scales them).
@@ -43,8 +44,7 @@ const ranaas = await startRanaas(
 );
 const auth = { authorization: `Bearer ${ranaas.keys.bench}` };
 const url = ranaas.fleet.apiUrl;
-const deployments = ranaas.db.collection<{ _id: string } & Record<string, unknown>>("deployments");
-const listing = ranaas.db.collection<{ _id: string } & Record<string, unknown>>("deployment_listing");
+let stored: StoredDeployments | undefined;
 
 try {
   await loadRuPool(ranaas.db, cluster);
@@ -58,31 +58,12 @@ try {
     auth,
   );
   assert.equal(first.status, 202, JSON.stringify(first.body));
-  const template = await deployments.findOne({ _id: first.body.id });
-  assert.ok(template);
-  const ids: string[] = [];
+  const copies = await StoredDeployments.of(ranaas.db, first.body.id);
+  stored = copies;
+  const ids = copies.ids;
   /** Stores copies until `total` are stored (written past the API, as an older install's records are). */
   const storeCopies = async (total: number) => {
-    while (ids.length + 1 < total) {
-      const batch = Array.from({ length: Math.min(500, total - 1 - ids.length) }, (_, k) => {
-        const n = ids.length + k;
-        const id = `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
-        return {
-          ...template,
-          _id: id,
-          tenant: "seed",
-          name: `seed-${n}`,
-          activeName: `seed-${n}`,
-          state: "ready",
-        };
-      });
-      ids.push(...batch.map((d) => d._id));
-      await deployments.insertMany(batch);
-      // Written past the repository, so their listing entries too (see DeploymentsRepository.list).
-      await listing.insertMany(
-        batch.map((d) => ({ _id: d._id, tenant: "seed", state: "ready", revision: 1 })),
-      );
-    }
+    await copies.growTo(total);
     // The API reads what is stored at start (its read model's seed), as a replica that starts does.
     for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
     await ranaas.fleet.start("api");
@@ -158,8 +139,7 @@ try {
   writeResult("api", { storedDeployments: [10, records], concurrency, results, rssMiB });
   console.log(`RSS (MiB): ${JSON.stringify(rssMiB)}`);
 } finally {
-  await deployments.deleteMany({ tenant: "seed" }); // copies: their namespace is the template's
-  await listing.deleteMany({ tenant: "seed" });
+  await stored?.remove();
   await ranaas.stop();
   await removeNodes();
 }

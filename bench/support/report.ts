@@ -77,13 +77,15 @@ export async function loadInterleaved(
   total: number,
   rounds: number,
   concurrency: number,
+  /** Other totals for some operations (a slow one measured with fewer calls). */
+  totals: Readonly<Record<string, number>> = {},
 ): Promise<Record<string, LoadResult>> {
-  const perRound = Math.ceil(total / rounds);
   const samples = new Map(
     Object.keys(operations).map((name) => [name, { latencies: [] as number[], seconds: 0 }]),
   );
   for (let round = 0; round < rounds; round++)
     for (const [name, request] of Object.entries(operations)) {
+      const perRound = Math.ceil((totals[name] ?? total) / rounds);
       const { latencies, seconds } = await run(perRound, concurrency, request, round * perRound);
       const sample = samples.get(name)!;
       sample.latencies.push(...latencies);

@@ -204,6 +204,12 @@ describe("faults", { timeout: 900_000 }, () => {
       ),
     );
     const ids = created.map((a) => a.body.id);
+    // What was ready before the outage must be ready after it. Under load a create may still be
+    // provisioning when its wait ends (202): the outage starts only once all five are ready.
+    await eventually(async () => ((await getAll(ids)).every((d) => d.state === "ready") ? true : undefined), {
+      timeoutMs: 120_000,
+      what: "the five deployments to be ready before the database goes down",
+    });
     const before = await ranaas.db.collection("deployments").countDocuments({});
     let during: ApiAnswer<Deployment & { code?: string }>[] | undefined;
     try {
