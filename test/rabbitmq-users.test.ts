@@ -19,6 +19,9 @@ import {
   orchestratorQueue,
   REPORTS_EXCHANGE,
   reportsExchange,
+  STATUS_EXCHANGE,
+  statusExchange,
+  statusQueueName,
   WORK_QUEUE,
 } from "../src/bus/topology.ts";
 import { RANAAS_SERVICES, type ServiceName } from "../src/platform/config.ts";
@@ -110,6 +113,22 @@ describe("one RabbitMQ user per service", () => {
       assert.equal(await attempt(service, publish(CHANGES_EXCHANGE, "ranaas")), "ACCESS_REFUSED", service);
       assert.equal(await attempt(service, ownQueue), "ACCESS_REFUSED", service);
     }
+  });
+
+  it("only the status service publishes the status feed; API replicas follow it, each on a queue of its own", async () => {
+    const replica = "0191d6a0-0000-7000-8000-000000000002";
+    assert.equal(await attempt("status", (ch) => ch.exchangeDeclare(statusExchange)), "ok");
+    assert.equal(await attempt("status", publish(STATUS_EXCHANGE, "ranaas")), "ok");
+    const ownQueue: Attempt = async (ch) => {
+      const queue = statusQueueName(replica);
+      await ch.queueDeclare({ queue, exclusive: true, autoDelete: true });
+      await ch.queueBind({ exchange: STATUS_EXCHANGE, queue, routingKey: "ranaas" });
+    };
+    assert.equal(await attempt("api", ownQueue), "ok");
+    for (const service of ["api", "worker", "orchestrator"] as const)
+      assert.equal(await attempt(service, publish(STATUS_EXCHANGE, "ranaas")), "ACCESS_REFUSED", service);
+    for (const service of ["status", "worker", "orchestrator"] as const)
+      assert.equal(await attempt(service, ownQueue), "ACCESS_REFUSED", service);
   });
 
   it("a worker cannot publish through the default exchange (no plan replies), nor drift, nor consume plan requests", async () => {

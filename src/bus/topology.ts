@@ -92,3 +92,16 @@ export const changesExchange = { exchange: CHANGES_EXCHANGE, type: "direct", dur
 export function changesQueueName(replica: string): string {
   return `${CHANGES_EXCHANGE}.api.${replica}`;
 }
+
+/**
+ * The status service's live status of every deployment, and its heartbeat, to every API replica of the
+ * installation (each its own queue, gone with its connection; routing key: the database name). See
+ * services/api/live-status-mirror.ts.
+ */
+export const STATUS_EXCHANGE = "ranaas.status";
+export const statusExchange = { exchange: STATUS_EXCHANGE, type: "direct", durable: true } as const;
+
+/** Each API replica's own queue on the status feed. */
+export function statusQueueName(replica: string): string {
+  return `${STATUS_EXCHANGE}.api.${replica}`;
+}

@@ -14,6 +14,7 @@ import { MANAGED_BY } from "../render/labels.ts";
 import { InformerGroup, type CachingInformer } from "./informer-group.ts";
 
 const SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+const DEPLOYMENT_ID_LABEL = "ranaas.io/deployment-id";
 
 export interface ObservedDrift {
   deploymentId: string;
@@ -45,7 +46,7 @@ class ByDeploymentId<T extends KubernetesObject> {
     if (this.groups === undefined) {
       const groups = new Map<string, T[]>();
       for (const object of this.informer.list()) {
-        const id = object.metadata?.labels?.["ranaas.io/deployment-id"];
+        const id = object.metadata?.labels?.[DEPLOYMENT_ID_LABEL];
         if (id === undefined) continue;
         const group = groups.get(id);
         if (group === undefined) groups.set(id, [object]);
@@ -101,6 +102,19 @@ export class ManagedObjectsCache {
     this.driftListeners.add(listener);
   }
 
+  /**
+   * Called with the RAN deployment id of each managed Deployment or Pod added, changed or deleted (also
+   * what a fresh list after a lost watch found added, changed or gone).
+   */
+  onChange(listener: (deploymentId: string) => void): void {
+    const changed = (object: KubernetesObject) => {
+      const id = object.metadata?.labels?.[DEPLOYMENT_ID_LABEL];
+      if (id !== undefined) listener(id);
+    };
+    for (const informer of [this.deployments, this.pods] as CachingInformer<KubernetesObject>[])
+      for (const event of ["add", "update", "delete"] as const) informer.on(event, changed);
+  }
+
   deploymentsOf(deploymentId: string): V1Deployment[] {
     return this.deploymentsById.of(deploymentId);
   }
@@ -131,7 +145,7 @@ export class ManagedObjectsCache {
   private attachDriftDetection(): void {
     const informer = this.deployments;
     const emit = (deployment: V1Deployment, change: ObservedDrift["change"], detail: string) => {
-      const deploymentId = deployment.metadata?.labels?.["ranaas.io/deployment-id"];
+      const deploymentId = deployment.metadata?.labels?.[DEPLOYMENT_ID_LABEL];
       const component = deployment.metadata?.name;
       if (deploymentId === undefined || component === undefined) return;
       for (const l of this.driftListeners) l({ deploymentId, component, change, detail });

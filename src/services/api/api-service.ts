@@ -17,7 +17,9 @@ import {
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Counter, Gauge } from "prom-client";
-import { fetchAllLiveReplicas, fetchLiveStatus } from "./status-client.ts";
+import { fetchAllLiveReplicas, fetchLiveStatus, fetchStatusSnapshot } from "./status-client.ts";
+import { LiveStatusMirror } from "./live-status-mirror.ts";
+import { subscribeToStatus } from "../../bus/status-feed.ts";
 import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
@@ -125,6 +127,28 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     onError: (err) => logger.warn({ err }, "change feed consumer error"),
   });
   const writersCheck = setInterval(() => reads.checkWriters(), FEED_HEARTBEAT_MS);
+  // Every deployment's live status, kept current by the status service's feed: a get asks nobody.
+  const statusReseeds = new Counter({
+    name: "ranaas_live_status_reseeds_total",
+    help: "Times this replica seeded its copy of the live status again: its feed queue was bound (bound), a number was skipped (gap), the status service went silent (silent)",
+    labelNames: ["cause"],
+    registers: [metrics],
+  });
+  const liveStatuses = new LiveStatusMirror({
+    fetchSnapshot: () => fetchStatusSnapshot(config.statusUrl),
+    logger,
+    silenceMs: FEED_SILENCE_MS,
+    onReseed: (cause) => statusReseeds.inc({ cause }),
+  });
+  const statusFeed = subscribeToStatus(amqp.connection, config.mongodbDatabase, feedPublisher.writer, {
+    onMessage: (message) => liveStatuses.onMessage(message),
+    onReady: () => liveStatuses.onReady(),
+    onError: (err) => logger.warn({ err }, "status feed consumer error"),
+  });
+  const liveStatus = (id: string): Promise<unknown> => {
+    const answer = liveStatuses.answer(id);
+    return answer === undefined ? fetchLiveStatus(config.statusUrl, id) : Promise.resolve(answer);
+  };
   const keys = new KeyCache(store.tenants, logger);
   store.tenants.onChange(() => keys.forget());
   keys.start();
@@ -140,7 +164,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     outbound: config.outbound,
     provisionTimeoutMs: config.provisionTimeoutMs,
     teardownTimeoutMs: config.teardownTimeoutMs,
-    liveStatus: (id) => fetchLiveStatus(config.statusUrl, id),
+    liveStatus,
     allLiveReplicas: () => fetchAllLiveReplicas(config.statusUrl),
     records: reads,
     orchestratorListening,
@@ -170,6 +194,14 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     onError: (err) => logger.warn({ err }, "listing the deployments to reconcile failed; will try again"),
   });
 
+  new Gauge({
+    name: "ranaas_live_status_trusted",
+    help: "1 while this replica answers live status from its copy, 0 while it asks the status service per request",
+    registers: [metrics],
+    collect() {
+      this.set(liveStatuses.trusted ? 1 : 0);
+    },
+  });
   new Gauge({
     name: "ranaas_read_model_trusted",
     help: "1 while this replica answers reads from its read model, 0 while it reads the database (starting, catching up)",
@@ -201,8 +233,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health, reads.seededHealth],
-    (app) =>
-      registerApi(app, { store, reads, keys, lifecycle, statusUrl: config.statusUrl, limits: config.limits }),
+    (app) => registerApi(app, { store, reads, keys, lifecycle, liveStatus, limits: config.limits }),
     metrics,
   );
   return {
@@ -217,6 +248,8 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
       clearInterval(writersCheck);
       keys.stop();
       reads.stop();
+      liveStatuses.stop();
+      await statusFeed.close();
       await feed.close();
       await feedPublisher.close();
       await work.close();

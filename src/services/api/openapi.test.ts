@@ -44,7 +44,7 @@ async function api(): Promise<{ app: FastifyInstance; routes: string[]; contract
   });
   registerApi(app, {
     store: { tenants: {} },
-    statusUrl: "",
+    liveStatus: () => Promise.resolve(undefined),
     limits: {
       ratePerSecond: 1000,
       rateBurst: 1000,

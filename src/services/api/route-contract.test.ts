@@ -25,7 +25,7 @@ async function apiWithOneKey() {
     store: {
       tenants: { byKeyId: (id: string) => Promise.resolve(id === issued.record.id ? tenant : undefined) },
     },
-    statusUrl: "",
+    liveStatus: () => Promise.resolve(undefined),
     limits: {
       ratePerSecond: 1000,
       rateBurst: 1000,

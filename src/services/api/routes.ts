@@ -24,7 +24,6 @@ import * as S from "./api-schemas.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Slots } from "../../platform/slots.ts";
 import { defineRoute } from "./route-contract.ts";
-import { fetchLiveStatus } from "./status-client.ts";
 
 const MAX_WAIT_SECONDS = 60;
 
@@ -41,7 +40,8 @@ export interface RouteDeps {
   /** Where requests' keys are looked up (the key cache); the database when absent. */
   keys?: Pick<KeyCache, "byKeyId">;
   lifecycle: DeploymentLifecycle;
-  statusUrl: string;
+  /** A deployment's live status: this replica's copy, or the status service asked (status-client.ts). */
+  liveStatus: (deploymentId: string) => Promise<unknown>;
   limits: RanaasConfig["limits"];
 }
 
@@ -273,7 +273,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
       void reply.header("etag", `"${record.revision}"`);
       const [status, callbacks] = await Promise.all([
-        fetchLiveStatus(deps.statusUrl, id),
+        deps.liveStatus(id),
         record.spec.callbackUrl === undefined ? undefined : store.callbacks.summary(id),
       ]);
       return deploymentView(record, status, callbacks);

@@ -3,6 +3,8 @@
 // deployment asks, and the global fetch costs several times the CPU per call of a plain request.
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { DeploymentStatus } from "../../domain/live-status.ts";
+import type { StatusSnapshot } from "./live-status-mirror.ts";
 
 const agents = {
   "http:": new HttpAgent({ keepAlive: true, maxSockets: 64 }),
@@ -85,4 +87,30 @@ export async function fetchLiveStatus(
       message: `status service unreachable: ${err instanceof Error ? err.message : String(err)}`,
     };
   }
+}
+
+/** The status service's snapshot of every status sent on the status feed (a replica's seed); rejects when it cannot be had. */
+export async function fetchStatusSnapshot(statusUrl: string, timeoutMs = 10_000): Promise<StatusSnapshot> {
+  const { status, body } = await getJson(new URL(`${statusUrl}/status?statuses=true`), timeoutMs);
+  const answer = body as Partial<{
+    writer: string;
+    seq: number;
+    statuses: DeploymentStatus[];
+    stale: string;
+    observedAt: string;
+  }>;
+  if (
+    status !== 200 ||
+    typeof answer.writer !== "string" ||
+    typeof answer.seq !== "number" ||
+    !Array.isArray(answer.statuses)
+  )
+    throw new Error(`the status service answered ${status} without a snapshot`);
+  return {
+    writer: answer.writer,
+    seq: answer.seq,
+    statuses: answer.statuses,
+    ...(typeof answer.stale === "string" ? { stale: answer.stale } : {}),
+    observedAt: typeof answer.observedAt === "string" ? Date.parse(answer.observedAt) : Date.now(),
+  };
 }

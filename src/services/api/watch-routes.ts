@@ -17,12 +17,11 @@ import type { DeploymentReads } from "./deployment-reads.ts";
 import { deploymentView } from "./deployment-view.ts";
 import type { TenantHolds } from "./routes.ts";
 import { defineRoute } from "./route-contract.ts";
-import { fetchLiveStatus } from "./status-client.ts";
 
 export interface WatchDeps {
   store: Store;
   reads: DeploymentReads;
-  statusUrl: string;
+  liveStatus: (deploymentId: string) => Promise<unknown>;
   /** How often a stream looks for changes it was not woken for (the database's, live status). */
   pollMs?: number;
   /** Open streams per tenant on this replica. */
@@ -180,7 +179,7 @@ function fingerprint(view: Record<string, unknown>): string {
 }
 
 export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void {
-  const { store, reads, statusUrl } = deps;
+  const { store, reads, liveStatus } = deps;
   const guardOf = (request: FastifyRequest): StreamGuard => {
     const { tenant, keyId } = principalOf(request);
     return {
@@ -243,7 +242,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       await stream(request, reply, every, guardOf(request), async (send) => {
         const record = await reads.get(id, tenant);
         if (record === undefined) return "done";
-        const view = deploymentView(record, await fetchLiveStatus(statusUrl, id));
+        const view = deploymentView(record, await liveStatus(id));
         const print = fingerprint(view);
         if (print !== seenPrint) {
           await sendMissed(store, send, record, seen);

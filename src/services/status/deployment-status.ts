@@ -1,25 +1,7 @@
 // Live status of one RAN deployment from the objects Kubernetes has: a phase for the whole and, per
 // component (cu, du, ru-emulator-N), readiness, replicas, restarts, node, pod IP and what is wrong.
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
-
-export type Phase = "absent" | "progressing" | "running" | "degraded";
-
-export interface ComponentStatus {
-  name: string;
-  ready: boolean;
-  replicas: number;
-  readyReplicas: number;
-  restarts: number;
-  node?: string | undefined;
-  podIp?: string | undefined;
-  message?: string | undefined;
-}
-
-export interface DeploymentStatus {
-  deploymentId: string;
-  phase: Phase;
-  components: ComponentStatus[];
-}
+import type { ComponentStatus, DeploymentStatus, Phase } from "../../domain/live-status.ts";
 
 export function deploymentStatus(
   deploymentId: string,

@@ -15,6 +15,11 @@ import { registerInformerStaleness } from "../../k8s/cluster/informer-metrics.ts
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { startServiceApp, type RunningService } from "../../platform/service-app.ts";
 import { deploymentStatus } from "./deployment-status.ts";
+import { StatusBroadcast } from "./status-broadcast.ts";
+import { StatusFeedPublisher } from "../../bus/status-feed.ts";
+
+/** The status feed's heartbeat: an API replica that hears none for three stops trusting its copy. */
+const FEED_HEARTBEAT_MS = 1000;
 
 export interface StatusServiceDeps {
   config: RanaasConfig;
@@ -48,6 +53,17 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
       )
       .catch((err: unknown) => deps.logger.warn({ err }, "could not publish a drift report"));
   });
+  // Every change of a deployment's status, to the API replicas (each keeps a copy: a get asks nobody).
+  const feed = new StatusFeedPublisher(
+    deps.amqp.connection,
+    deps.config.mongodbDatabase,
+    deps.logger,
+    FEED_HEARTBEAT_MS,
+    () => cache.staleness(),
+  );
+  const statusOf = (id: string) => deploymentStatus(id, cache.deploymentsOf(id), cache.podsOf(id));
+  const broadcast = new StatusBroadcast({ statusOf, staleness: () => cache.staleness() }, feed);
+  cache.onChange((id) => broadcast.changed(id));
   void cache.start();
   const metrics = createMetricsRegistry("status");
   registerInformerStaleness(metrics, cache);
@@ -66,7 +82,13 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
     (app) => {
       // Every deployment's components and their desired replicas at once: the API's periodic drift
       // sweep asks this once, not once per deployment.
-      app.get("/status", () => {
+      app.get("/status", (request) => {
+        // With `statuses=true`: every status sent on the status feed, as of its last number (an API
+        // replica's seed; services/api/live-status-mirror.ts).
+        if ((request.query as { statuses?: string }).statuses === "true") {
+          broadcast.flush();
+          return { ...broadcast.snapshot(), observedAt: new Date().toISOString() };
+        }
         const stale = cache.staleness();
         const deployments: Record<string, Record<string, number>> = {};
         for (const [id, objects] of cache.allDeployments()) {
@@ -83,7 +105,7 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
       });
       app.get("/status/:id", async (request, reply) => {
         const { id } = request.params as { id: string };
-        const status = deploymentStatus(id, cache.deploymentsOf(id), cache.podsOf(id));
+        const status = statusOf(id);
         const stale = cache.staleness();
         return reply.code(status.phase === "absent" ? 404 : 200).send({
           ...status,
@@ -99,6 +121,8 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
     ...running,
     close: async () => {
       cache.stop();
+      broadcast.stop();
+      await feed.close();
       await drifts.close();
       await running.close();
     },

@@ -24,12 +24,13 @@ user() { # name password-variable configure write read
 }
 
 # The API: asks the orchestrator (default exchange, direct reply-to), sends commands, consumes reports,
-# and publishes and follows the replicas' change feed (ranaas.feed, each replica its own ranaas.feed.api.<id> queue).
-# It cannot consume or reshape the work queues, nor publish reports.
+# publishes and follows the replicas' change feed (ranaas.feed, each replica its own ranaas.feed.api.<id> queue),
+# and follows the status service's feed (ranaas.status, each replica its own ranaas.status.api.<id> queue).
+# It cannot consume or reshape the work queues, nor publish reports or statuses.
 user ranaas-api RANAAS_AMQP_PASSWORD_API \
-  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?)$' \
-  '^(amq\.default|ranaas\.commands|ranaas\.reports\.api|ranaas\.feed(\.api\.[0-9a-f-]+)?)$' \
-  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?)$'
+  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?|status(\.api\.[0-9a-f-]+)?)$' \
+  '^(amq\.default|ranaas\.commands|ranaas\.reports\.api|ranaas\.feed(\.api\.[0-9a-f-]+)?|ranaas\.status\.api\.[0-9a-f-]+)$' \
+  '^ranaas\.(reports(\.api)?|feed(\.api\.[0-9a-f-]+)?|status(\.api\.[0-9a-f-]+)?)$'
 # The orchestrator: consumes its queue and replies to the asker. Queue depths are read passively.
 user ranaas-orchestrator RANAAS_AMQP_PASSWORD_ORCHESTRATOR \
   '^ranaas\.orchestrator$' \
@@ -42,9 +43,9 @@ user ranaas-worker RANAAS_AMQP_PASSWORD_WORKER \
   '^ranaas\.(commands|work|work\.delay|work\.dead|reports)$' \
   '^ranaas\.(commands|work|work\.delay)$'
 rabbitmqctl -q set_topic_permissions -p "$vhost" ranaas-worker ranaas.reports '^deployment\.' '^$'
-# The status service: publishes drift reports, nothing else.
+# The status service: publishes drift reports and the status feed, nothing else.
 user ranaas-status RANAAS_AMQP_PASSWORD_STATUS \
-  '^ranaas\.reports$' \
-  '^ranaas\.reports$' \
+  '^ranaas\.(reports|status)$' \
+  '^ranaas\.(reports|status)$' \
   '^$'
 rabbitmqctl -q set_topic_permissions -p "$vhost" ranaas-status ranaas.reports '^drift\.' '^$'
