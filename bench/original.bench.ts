@@ -8,6 +8,7 @@
 // The original's GET reads the record and then its status service, which reads the record again and
 // the Deployment `srsran-<id>` in the `default` namespace: ten such Deployments (0 replicas) are made for
 // the ids its GET asks for. RANaaS's GET asks for any stored id, with the live status of its components.
+// Every answer's status is checked and every tenth answer's body (report.ts, checkedGet), for both.
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { AppsV1Api } from "@kubernetes/client-node";
@@ -18,7 +19,15 @@ import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
 import { startRanaas } from "../test/support/ranaas.ts";
 import { stackConfig } from "../test/support/stack.ts";
 import { ORIGINAL, startOriginal } from "./support/original-project.ts";
-import { load, loadInterleaved, round, runsFromEnv, writeResult, type LoadResult } from "./support/report.ts";
+import {
+  checkedGet,
+  load,
+  loadInterleaved,
+  round,
+  runsFromEnv,
+  writeResult,
+  type LoadResult,
+} from "./support/report.ts";
 import { StoredDeployments } from "./support/stored-deployments.ts";
 
 const SIZES = [10, 5010];
@@ -141,40 +150,27 @@ try {
         const answer = await fetch(`${url}/healthz`);
         ok(answer.status, await answer.text(), 200);
       },
-      "ranaas get": async (i) => {
-        const answer = await call(
-          url,
-          "GET",
-          `/v1/ran-deployments/${ids[(i * 7919) % ids.length]}`,
-          undefined,
-          auth,
-        );
-        ok(answer.status, answer.body, 200);
+      "ranaas get": (i) => {
+        const id = ids[(i * 7919) % ids.length]!;
+        return checkedGet(`${url}/v1/ran-deployments/${id}`, auth, i, (body) => {
+          assert.equal((body as { id: string }).id, id);
+          assert.equal(typeof (body as { status?: unknown }).status, "object");
+        });
       },
-      "original get": async (i) => {
-        const id = theirIds[i % WITH_STATUS];
-        const answer = await fetch(`${original.apiUrl}/api/ran_resources/${id}/`);
-        const body = (await answer.json()) as { configuration?: { resource_id?: string } };
-        ok(answer.status, body, 200);
-        assert.equal(body.configuration?.resource_id, id);
+      "original get": (i) => {
+        const id = theirIds[i % WITH_STATUS]!;
+        return checkedGet(`${original.apiUrl}/api/ran_resources/${id}/`, {}, i, (body) => {
+          assert.equal((body as { configuration?: { resource_id?: string } }).configuration?.resource_id, id);
+        });
       },
-      "ranaas list": async () => {
-        const answer = await call<{ items: unknown[] }>(
-          url,
-          "GET",
-          "/v1/ran-deployments?limit=50",
-          undefined,
-          auth,
-        );
-        ok(answer.status, answer.body, 200);
-        assert.equal(answer.body.items.length, Math.min(50, size));
-      },
-      "original list": async () => {
-        const answer = await fetch(`${original.apiUrl}/api/ran_resources/`);
-        const body = (await answer.json()) as unknown[];
-        ok(answer.status, body.length, 200);
-        assert.equal(body.length, size);
-      },
+      "ranaas list": (i) =>
+        checkedGet(`${url}/v1/ran-deployments?limit=50`, auth, i, (body) =>
+          assert.equal((body as { items: unknown[] }).items.length, Math.min(50, size)),
+        ),
+      "original list": (i) =>
+        checkedGet(`${original.apiUrl}/api/ran_resources/`, {}, i, (body) =>
+          assert.equal((body as unknown[]).length, size),
+        ),
     };
     for (const request of Object.values(ops)) await load(8, concurrency, request); // warm-up
     figures[size] = await loadInterleaved(ops, requests, ROUNDS, concurrency, {

@@ -191,3 +191,21 @@ export function quantilesOf(
   }
   return { count, quantilesMs };
 }
+
+/**
+ * GETs `url` and checks the answer: its status every time, its body (parsed, then `check`) every
+ * `every`-th call. The callers share the machine with what they measure: parsing every 125 KB page would
+ * spend a third of it on the client.
+ */
+export async function checkedGet(
+  url: string,
+  headers: Record<string, string>,
+  i: number,
+  check: (body: unknown) => void,
+  every = 10,
+): Promise<void> {
+  const answer = await fetch(url, { headers });
+  const text = await answer.text();
+  assert.equal(answer.status, 200, text.slice(0, 300));
+  if (i % every === 0) check(JSON.parse(text));
+}
