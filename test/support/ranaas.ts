@@ -97,10 +97,20 @@ export async function startRanaas(
     keys[name] = issued.key;
   }
   const fleet = await ServiceFleet.create(database, env);
-  await fleet.start("status");
-  await fleet.start("orchestrator");
-  for (let i = 0; i < workers; i++) await fleet.start("worker");
-  await fleet.start("api");
+  try {
+    await fleet.start("status");
+    await fleet.start("orchestrator");
+    for (let i = 0; i < workers; i++) await fleet.start("worker");
+    await fleet.start("api");
+  } catch (err) {
+    // A service that does not start leaves neither its siblings running nor its database behind.
+    await cleanUpAll(
+      () => fleet.stopAll(),
+      () => db.dropDatabase(),
+      () => mongo.close(),
+    ).catch(() => {});
+    throw err;
+  }
   return {
     fleet,
     db,

@@ -212,11 +212,12 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
   });
   new Gauge({
     name: "ranaas_deployments",
-    help: "RAN deployments by state (from the database, at scrape time)",
+    help: "RAN deployments by state (at scrape time, from the read model while it is trusted, else the database)",
     labelNames: ["state"],
     registers: [metrics],
     async collect() {
-      const counts = await store.deployments.countByState();
+      // Not an aggregation per scrape: FerretDB groups in memory, every record of every tenant.
+      const counts = await reads.countByState(() => store.deployments.countByState());
       for (const state of DEPLOYMENT_STATES) this.set({ state }, counts.get(state) ?? 0);
     },
   });

@@ -107,6 +107,11 @@ export class DeploymentReads {
     return this.synced ? Promise.resolve(this.model.page(query)) : this.source.list(query);
   }
 
+  /** How many deployments are in each state, from the model while it is trusted (a scrape reads nothing). */
+  countByState(database: () => Promise<Map<DeploymentState, number>>): Promise<Map<DeploymentState, number>> {
+    return this.synced ? Promise.resolve(this.model.countByState()) : database();
+  }
+
   inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
     return this.synced ? Promise.resolve(this.model.inStates(states)) : this.source.inStates(states);
   }

@@ -73,6 +73,16 @@ describe("ReadModel", () => {
             );
   });
 
+  it("counts records by state, each record at its newest revision, removed ones not at all", () => {
+    const model = new ReadModel();
+    model.apply(record("a", 1, { state: "planned" }));
+    model.apply(record("a", 2, { state: "ready", tenant: "t1" }));
+    model.apply(record("b", 1, { state: "ready", tenant: "t2" }));
+    model.apply(record("c", 1, { state: "failed" }));
+    model.remove("c");
+    assert.deepEqual(model.countByState(), new Map([["ready", 2]]));
+  });
+
   it("tells the tenant's records only to that tenant", () => {
     const model = new ReadModel();
     model.apply(record("a", 1, { tenant: "t1" }));

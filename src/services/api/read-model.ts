@@ -85,6 +85,13 @@ export class ReadModel {
     return [...this.records.values()].filter((r) => states.includes(r.state));
   }
 
+  /** How many records are in each state (states with none left out). */
+  countByState(): Map<DeploymentState, number> {
+    const counts = new Map<DeploymentState, number>();
+    for (const record of this.records.values()) counts.set(record.state, (counts.get(record.state) ?? 0) + 1);
+    return counts;
+  }
+
   /** The log position after the newest change: follow changes from here with `changesAfter`. */
   get head(): number {
     return this.logStart + this.log.length;
