@@ -60,6 +60,12 @@ export class InformerGroup {
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    // A stopped cache is no longer current: whoever still reads it is told so.
+    for (const w of this.watched) {
+      if (w.synced) w.staleSince = Date.now();
+      w.synced = false;
+      w.lastError = "stopped";
+    }
     for (const w of this.watched) void w.informer.stop();
   }
 

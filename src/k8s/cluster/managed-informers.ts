@@ -107,12 +107,23 @@ export class ManagedObjectsCache {
    * what a fresh list after a lost watch found added, changed or gone).
    */
   onChange(listener: (deploymentId: string) => void): void {
-    const changed = (object: KubernetesObject) => {
-      const id = object.metadata?.labels?.[DEPLOYMENT_ID_LABEL];
-      if (id !== undefined) listener(id);
-    };
-    for (const informer of [this.deployments, this.pods] as CachingInformer<KubernetesObject>[])
-      for (const event of ["add", "update", "delete"] as const) informer.on(event, changed);
+    // An update gives only the new object: the id each object last had is kept (per informer), so an
+    // object relabelled to another deployment (or unlabelled) changes the one it left too.
+    for (const informer of [this.deployments, this.pods] as CachingInformer<KubernetesObject>[]) {
+      const lastId = new Map<string, string>();
+      const changed = (object: KubernetesObject, gone: boolean) => {
+        const key = object.metadata?.uid ?? `${object.metadata?.namespace}/${object.metadata?.name}`;
+        const id = object.metadata?.labels?.[DEPLOYMENT_ID_LABEL];
+        const before = lastId.get(key);
+        if (before !== undefined && before !== id) listener(before);
+        if (id !== undefined) listener(id);
+        if (gone || id === undefined) lastId.delete(key);
+        else lastId.set(key, id);
+      };
+      informer.on("add", (o) => changed(o, false));
+      informer.on("update", (o) => changed(o, false));
+      informer.on("delete", (o) => changed(o, true));
+    }
   }
 
   deploymentsOf(deploymentId: string): V1Deployment[] {

@@ -72,6 +72,12 @@ function setUp(writer: () => Writer, now: () => number) {
 /** Lets the seed's promise settle. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The writer's next heartbeat, delivered: what confirms a seed (the feed flows). */
+function beat(mirror: LiveStatusMirror, w: Writer, stale?: string): void {
+  w.heartbeat(stale);
+  for (const m of w.sent.splice(0)) mirror.onMessage(m);
+}
+
 describe("LiveStatusMirror", () => {
   it("answers nothing until seeded, then the status service's statuses and `absent` for the rest", async () => {
     let clock = 1_000;
@@ -84,6 +90,8 @@ describe("LiveStatusMirror", () => {
     assert.equal(mirror.answer("a"), undefined);
     mirror.onReady();
     await settle();
+    assert.equal(mirror.answer("a"), undefined, "seeded, but nothing heard over the feed yet");
+    beat(mirror, w);
     assert.deepEqual(mirror.answer("a"), {
       ...running("a"),
       stale: false,
@@ -152,14 +160,17 @@ describe("LiveStatusMirror", () => {
     assert.equal(mirror.answer("a"), undefined, "a gap: not trusted");
     await settle();
     assert.equal(seeds(), 2);
+    w.sent = [];
+    beat(mirror, w);
     assert.equal((mirror.answer("b") as DeploymentStatus).phase, "running");
     // The last change lost, the heartbeat tells.
-    w.sent = [];
     w.set("d", running("d"));
     w.heartbeat();
     mirror.onMessage(w.sent[1]!);
     assert.equal(mirror.trusted, false);
     await settle();
+    w.sent = [];
+    beat(mirror, w);
     assert.equal((mirror.answer("d") as DeploymentStatus).phase, "running");
     assert.equal(seeds(), 3);
     mirror.stop();
@@ -175,6 +186,7 @@ describe("LiveStatusMirror", () => {
     );
     mirror.onReady();
     await settle();
+    beat(mirror, w);
     assert.equal(mirror.trusted, true);
     clock = 3_001;
     assert.equal(mirror.answer("a"), undefined);
@@ -183,10 +195,76 @@ describe("LiveStatusMirror", () => {
     w.set("b", running("b"));
     mirror.onMessage(w.sent[0]!);
     assert.equal(mirror.trusted, false);
-    mirror.onReady();
+    // The periodic check sees the old writer silent and seeds again, from the new one (no rebinding).
+    mirror.checkSilence();
     await settle();
+    w.sent = [];
+    beat(mirror, w);
     assert.deepEqual(mirror.answer("a"), { phase: "absent", stale: false });
     assert.equal((mirror.answer("b") as DeploymentStatus).phase, "running");
+    mirror.stop();
+  });
+
+  it("takes the cache's staleness and time from the newest of the snapshot and the messages, not from one sent before the snapshot", async () => {
+    let clock = 1_500;
+    const w = new Writer("w1", () => clock);
+    w.heartbeat(); // sent at 1,500, before the snapshot: delivered late, during the seed
+    let release: () => void = () => {};
+    const mirror = new LiveStatusMirror({
+      fetchSnapshot: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return { ...w.snapshot(), stale: "pods: watch lost", observedAt: 2_000 };
+      },
+      logger: createLogger("silent"),
+      silenceMs: 3000,
+      now: () => clock,
+    });
+    mirror.onReady();
+    await settle();
+    for (const m of w.sent.splice(0)) mirror.onMessage(m);
+    release();
+    await settle();
+    clock = 2_500;
+    w.set("a", running("a"));
+    for (const m of w.sent.splice(0)) mirror.onMessage(m);
+    assert.deepEqual(mirror.answer("a"), {
+      ...running("a"),
+      stale: true,
+      staleReason: "pods: watch lost",
+      observedAt: new Date(2_500).toISOString(),
+    });
+    mirror.stop();
+  });
+
+  it("throws away a snapshot asked for before its queue was bound again, and asks once more", async () => {
+    const clock = 0;
+    const w = new Writer("w1", () => clock);
+    w.set("a", running("a"));
+    const releases: (() => void)[] = [];
+    let asked = 0;
+    const mirror = new LiveStatusMirror({
+      fetchSnapshot: async () => {
+        asked++;
+        const snapshot = w.snapshot();
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return snapshot;
+      },
+      logger: createLogger("silent"),
+      silenceMs: 3000,
+      now: () => clock,
+    });
+    mirror.onReady();
+    await settle();
+    w.set("a", null); // sent while the queue was down: lost; the queue is bound again
+    w.sent = [];
+    mirror.onReady();
+    releases.shift()!(); // the first snapshot (still holding "a") comes back
+    await settle();
+    assert.equal(asked, 2, "asked again");
+    releases.shift()!();
+    await settle();
+    beat(mirror, w);
+    assert.deepEqual(mirror.answer("a"), { phase: "absent", stale: false });
     mirror.stop();
   });
 
@@ -202,6 +280,7 @@ describe("LiveStatusMirror", () => {
       const ids = ["a", "b", "c", "d", "e", "f"];
       mirror.onReady();
       await settle();
+      beat(mirror, w);
       let checked = 0;
       for (let step = 0; step < 400; step++) {
         const id = ids[random(ids.length)]!;

@@ -7,7 +7,8 @@
 //
 // The copy answers only while it is known to be complete:
 // - seeded, from one writer (a status service process), whose numbers it has seen without a gap;
-// - that writer heard within `silenceMs`.
+// - that writer heard on the feed since the seed (the queue flows: a snapshot alone proves nothing of
+//   what comes after it), and within `silenceMs`.
 // Otherwise the caller asks the status service as before, and the copy is seeded again: on a gap, on its
 // queue being bound again, and when its writer went silent (a restarted status service is a new writer).
 import type { DeploymentStatus } from "../../domain/live-status.ts";
@@ -53,6 +54,8 @@ export class LiveStatusMirror {
   private observedAt = 0;
   private stale: string | undefined;
   private seeded = false;
+  /** Whether a message of the seed's writer came over the feed since the seed. */
+  private confirmed = false;
   /** Messages that came while a seed was under way (applied after it, past its number). */
   private buffer: StatusFeedMessage[] = [];
   private seeding: Promise<void> | undefined;
@@ -62,15 +65,18 @@ export class LiveStatusMirror {
 
   constructor(private readonly options: LiveStatusMirrorOptions) {
     this.now = options.now ?? Date.now;
-    this.silenceCheck = setInterval(() => {
-      if (this.seeded && this.now() - this.heardAt > options.silenceMs) this.reseed("silent");
-    }, options.silenceMs);
+    this.silenceCheck = setInterval(() => this.checkSilence(), options.silenceMs);
     this.silenceCheck.unref();
   }
 
   /** Whether the copy may answer now. */
   get trusted(): boolean {
-    return this.seeded && this.now() - this.heardAt <= this.options.silenceMs;
+    return this.seeded && this.confirmed && this.now() - this.heardAt <= this.options.silenceMs;
+  }
+
+  /** Seeds again when the writer went silent (a restarted status service is a new writer); run every `silenceMs`. */
+  checkSilence(): void {
+    if (this.seeded && this.now() - this.heardAt > this.options.silenceMs) this.reseed("silent");
   }
 
   /**
@@ -99,9 +105,13 @@ export class LiveStatusMirror {
     }
     if (message.writer !== this.writer) return; // another status service process: trusted only once seeded from
     this.heardAt = this.now();
-    this.observedAt = message.sentAt;
+    this.confirmed = true;
+    // What the writer said of its cache, and when: never from a message older than the snapshot or the
+    // last one (both on the writer's clock).
+    const newer = message.sentAt >= this.observedAt;
+    if (newer) this.observedAt = message.sentAt;
     if (message.kind === "heartbeat") {
-      this.stale = message.stale;
+      if (newer) this.stale = message.stale;
       if (message.seq > this.seq) this.reseed("gap"); // a change sent that never came
       return;
     }
@@ -124,6 +134,7 @@ export class LiveStatusMirror {
   private reseed(cause: ReseedCause): void {
     this.options.onReseed?.(cause);
     this.seeded = false;
+    this.confirmed = false;
     this.buffer = [];
     if (this.seeding !== undefined) {
       this.seedAgain = true;

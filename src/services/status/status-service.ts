@@ -120,11 +120,12 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
   return {
     ...running,
     close: async () => {
+      // HTTP first: no snapshot is served from a cache that stopped being kept.
+      await running.close();
       cache.stop();
       broadcast.stop();
       await feed.close();
       await drifts.close();
-      await running.close();
     },
   };
 }
