@@ -5,9 +5,6 @@
 // service, read from its /metrics.
 import assert from "node:assert/strict";
 import { call, cellsRequest } from "../test/support/api-client.ts";
-import { adminKubeConfig } from "../test/support/kube.ts";
-import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
-import { startRanaas } from "../test/support/ranaas.ts";
 import {
   load,
   loadInterleaved,
@@ -17,7 +14,7 @@ import {
   writeResult,
   type LoadResult,
 } from "./support/report.ts";
-import { StoredDeployments } from "./support/stored-deployments.ts";
+import { startReadBench } from "./support/stored-deployments.ts";
 
 const records = Number(process.env.RANAAS_BENCH_RECORDS ?? 5000);
 // Requests per operation (RANAAS_BENCH_RUNS scales them).
@@ -26,48 +23,13 @@ const creates = Math.max(20, Math.round(requests / 50));
 const concurrency = 4;
 /** Get, list and /healthz take turns this many times. */
 const ROUNDS = 5;
-const kube = adminKubeConfig();
-const cluster = { sites: 10, nodesPerSite: 2, rus: 400, prefix: "bapi", octet: 36, centralNodes: 2 };
-const removeNodes = await addLoadNodes(kube, cluster);
-const ranaas = await startRanaas(
-  { bench: "admin", seed: "operator" },
-  "ranaas_bench_api",
-  // The stored copies say `ready` with nothing running: the periodic drift sweep would find each drifted
-  // and mark it `degraded`, 5,000 writes in the middle of the measurement. It is kept out of the run.
-  {
-    RANAAS_RATE_LIMIT_PER_SECOND: "100000",
-    RANAAS_RATE_LIMIT_BURST: "100000",
-    RANAAS_SELF_HEAL: "false",
-    RANAAS_DRIFT_SWEEP_MS: "3600000",
-  },
-  0,
-);
-const auth = { authorization: `Bearer ${ranaas.keys.bench}` };
-const url = ranaas.fleet.apiUrl;
-let stored: StoredDeployments | undefined;
+const bench = await startReadBench("ranaas_bench_api", "bapi", 36);
+const { ranaas, url, auth } = bench;
 
 try {
-  await loadRuPool(ranaas.db, cluster);
-  // One real deployment (planned, with a definition), copied to make the stored ones look like real
-  // records of another tenant, each with its own id and name.
-  const first = await call<{ id: string }>(
-    url,
-    "POST",
-    "/v1/ran-deployments",
-    cellsRequest("template", 2),
-    auth,
-  );
-  assert.equal(first.status, 202, JSON.stringify(first.body));
-  const copies = await StoredDeployments.of(ranaas.db, first.body.id);
-  stored = copies;
-  const ids = copies.ids;
+  const ids = bench.stored.ids;
   /** Stores copies until `total` are stored (written past the API, as an older install's records are). */
-  const storeCopies = async (total: number) => {
-    await copies.growTo(total);
-    // The API reads what is stored at start (its read model's seed), as a replica that starts does.
-    for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
-    await ranaas.fleet.start("api");
-  };
+  const storeCopies = (total: number) => bench.storeUpTo(total);
 
   const ok = (status: number, body: unknown, expected: number) =>
     assert.equal(status, expected, JSON.stringify(body).slice(0, 300));
@@ -139,7 +101,5 @@ try {
   writeResult("api", { storedDeployments: [10, records], concurrency, results, rssMiB });
   console.log(`RSS (MiB): ${JSON.stringify(rssMiB)}`);
 } finally {
-  await stored?.remove();
-  await ranaas.stop();
-  await removeNodes();
+  await bench.stop();
 }

@@ -13,10 +13,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { MongoClient } from "mongodb";
-import { call, cellsRequest } from "../test/support/api-client.ts";
 import { adminKubeConfig } from "../test/support/kube.ts";
-import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
-import { startRanaas } from "../test/support/ranaas.ts";
 import { stackConfig } from "../test/support/stack.ts";
 import { ORIGINAL, startOriginal } from "./support/original-project.ts";
 import {
@@ -28,7 +25,7 @@ import {
   writeResult,
   type LoadResult,
 } from "./support/report.ts";
-import { StoredDeployments } from "./support/stored-deployments.ts";
+import { startReadBench } from "./support/stored-deployments.ts";
 
 const SIZES = [10, 5010];
 const requests = runsFromEnv(1000);
@@ -65,47 +62,20 @@ if ("unavailable" in original) {
   process.exit(0);
 }
 
-const kube = adminKubeConfig();
-const apps = kube.makeApiClient(AppsV1Api);
-const cluster = { sites: 10, nodesPerSite: 2, rus: 400, prefix: "borig", octet: 37, centralNodes: 2 };
-const removeNodes = await addLoadNodes(kube, cluster);
-const ranaas = await startRanaas(
-  { bench: "admin", seed: "operator" },
-  "ranaas_bench_original",
-  // As in api.bench.ts: the stored copies say `ready` with nothing running, and no drift sweep runs.
-  {
-    RANAAS_RATE_LIMIT_PER_SECOND: "100000",
-    RANAAS_RATE_LIMIT_BURST: "100000",
-    RANAAS_SELF_HEAL: "false",
-    RANAAS_DRIFT_SWEEP_MS: "3600000",
-  },
-  0,
-);
-const auth = { authorization: `Bearer ${ranaas.keys.bench}` };
-const url = ranaas.fleet.apiUrl;
+const apps = adminKubeConfig().makeApiClient(AppsV1Api);
+const bench = await startReadBench("ranaas_bench_original", "borig", 37);
+const { url, auth } = bench;
 // The original's database and collection are fixed in its source.
 const mongo = await new MongoClient(config.mongodbUri, { serverSelectionTimeoutMS: 3000 }).connect();
 const theirs = mongo.db("db").collection<{ resource_id: string }>("ranresources");
 const theirIds: string[] = [];
 const statusDeployments: string[] = [];
-let stored: StoredDeployments | undefined;
 
 try {
-  await loadRuPool(ranaas.db, cluster);
-  const first = await call<{ id: string }>(
-    url,
-    "POST",
-    "/v1/ran-deployments",
-    cellsRequest("template", 2),
-    auth,
-  );
-  assert.equal(first.status, 202, JSON.stringify(first.body));
-  const copies = await StoredDeployments.of(ranaas.db, first.body.id);
-  stored = copies;
+  const copies = bench.stored;
   assert.equal(await theirs.countDocuments({}), 0, "the original's collection db.ranresources is empty");
 
   const grow = async (total: number) => {
-    await copies.growTo(total);
     while (theirIds.length < total) {
       const batch = Array.from({ length: Math.min(500, total - theirIds.length) }, () => ({
         resource_id: crypto.randomUUID(),
@@ -134,9 +104,7 @@ try {
       });
       statusDeployments.push(name);
     }
-    // The API reads what is stored at start (its read model's seed), as a replica that starts does.
-    for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
-    await ranaas.fleet.start("api");
+    await bench.storeUpTo(total);
   };
 
   const ok = (status: number, body: unknown, expected: number) =>
@@ -217,8 +185,6 @@ try {
   );
   await theirs.deleteMany({});
   await mongo.close();
-  await stored?.remove();
-  await ranaas.stop();
+  await bench.stop();
   await original.stop();
-  await removeNodes();
 }

@@ -2,6 +2,10 @@
 // its own id and name, of the tenant `seed`, written past the API as an older install's records are.
 import assert from "node:assert/strict";
 import type { Collection, Db } from "mongodb";
+import { call, cellsRequest } from "../../test/support/api-client.ts";
+import { adminKubeConfig } from "../../test/support/kube.ts";
+import { addLoadNodes, loadRuPool } from "../../test/support/load-nodes.ts";
+import { cleanUpAll, startRanaas, type Ranaas } from "../../test/support/ranaas.ts";
 
 type Doc = { _id: string } & Record<string, unknown>;
 
@@ -56,4 +60,80 @@ export class StoredDeployments {
     await this.deployments.deleteMany({ tenant: "seed" });
     await this.listing.deleteMany({ tenant: "seed" });
   }
+}
+
+/** A RANaaS for the read benchmarks, with one planned deployment to copy and the load nodes it plans on. */
+export interface ReadBench {
+  ranaas: Ranaas;
+  url: string;
+  auth: Record<string, string>;
+  stored: StoredDeployments;
+  /** Stores copies until `total` are stored, and starts the API again so it seeds them, as a starting replica does. */
+  storeUpTo(total: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a RANaaS for a read benchmark (`prefix` and `octet` keep its load nodes apart from other runs'). */
+export async function startReadBench(database: string, prefix: string, octet: number): Promise<ReadBench> {
+  const kube = adminKubeConfig();
+  const cluster = { sites: 10, nodesPerSite: 2, rus: 400, prefix, octet, centralNodes: 2 };
+  const removeNodes = await addLoadNodes(kube, cluster);
+  let ranaas: Ranaas;
+  try {
+    ranaas = await startRanaas(
+      { bench: "admin", seed: "operator" },
+      database,
+      // The stored copies say `ready` with nothing running: the periodic drift sweep would find each
+      // drifted and mark it `degraded`, 5,000 writes in the middle of the measurement. It is kept out.
+      {
+        RANAAS_RATE_LIMIT_PER_SECOND: "100000",
+        RANAAS_RATE_LIMIT_BURST: "100000",
+        RANAAS_SELF_HEAL: "false",
+        RANAAS_DRIFT_SWEEP_MS: "3600000",
+      },
+      0,
+    );
+  } catch (err) {
+    await removeNodes();
+    throw err;
+  }
+  const url = ranaas.fleet.apiUrl;
+  const auth = { authorization: `Bearer ${ranaas.keys.bench}` };
+  let stored: StoredDeployments | undefined;
+  const stop = () =>
+    cleanUpAll(
+      () => stored?.remove() ?? Promise.resolve(),
+      () => ranaas.stop(),
+      removeNodes,
+    );
+  try {
+    await loadRuPool(ranaas.db, cluster);
+    // One real deployment (planned, with a definition), copied to make the stored ones look like real
+    // records of another tenant, each with its own id and name.
+    const first = await call<{ id: string }>(
+      url,
+      "POST",
+      "/v1/ran-deployments",
+      cellsRequest("template", 2),
+      auth,
+    );
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    stored = await StoredDeployments.of(ranaas.db, first.body.id);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const copies = stored;
+  return {
+    ranaas,
+    url,
+    auth,
+    stored: copies,
+    async storeUpTo(total) {
+      await copies.growTo(total);
+      for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
+      await ranaas.fleet.start("api");
+    },
+    stop,
+  };
 }
