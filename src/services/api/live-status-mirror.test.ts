@@ -69,6 +69,27 @@ function setUp(writer: () => Writer, now: () => number) {
   return { mirror, seeds: () => seeds };
 }
 
+/**
+ * A mirror whose snapshots are taken (`take`) when asked for but answered only when released, oldest
+ * first: for what happens while a seed is under way.
+ */
+function heldMirror(take: () => StatusSnapshot, now: () => number) {
+  const held: (() => void)[] = [];
+  let asked = 0;
+  const mirror = new LiveStatusMirror({
+    fetchSnapshot: async () => {
+      asked++;
+      const snapshot = take();
+      await new Promise<void>((resolve) => held.push(resolve));
+      return snapshot;
+    },
+    logger: createLogger("silent"),
+    silenceMs: 3000,
+    now,
+  });
+  return { mirror, release: () => held.shift()!(), asked: () => asked };
+}
+
 /** Lets the seed's promise settle. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -118,18 +139,10 @@ describe("LiveStatusMirror", () => {
     const clock = 0;
     const w = new Writer("w1", () => clock);
     w.set("a", running("a", 0));
-    let release: () => void = () => {};
-    let snapshot: StatusSnapshot | undefined;
-    const mirror = new LiveStatusMirror({
-      fetchSnapshot: async () => {
-        snapshot = w.snapshot();
-        await new Promise<void>((resolve) => (release = resolve));
-        return snapshot;
-      },
-      logger: createLogger("silent"),
-      silenceMs: 3000,
-      now: () => clock,
-    });
+    const { mirror, release } = heldMirror(
+      () => w.snapshot(),
+      () => clock,
+    );
     mirror.onReady();
     await settle();
     // The snapshot was taken at seq 1; a change at seq 2 arrives before its answer does, with seq 1 again.
@@ -209,16 +222,10 @@ describe("LiveStatusMirror", () => {
     let clock = 1_500;
     const w = new Writer("w1", () => clock);
     w.heartbeat(); // sent at 1,500, before the snapshot: delivered late, during the seed
-    let release: () => void = () => {};
-    const mirror = new LiveStatusMirror({
-      fetchSnapshot: async () => {
-        await new Promise<void>((resolve) => (release = resolve));
-        return { ...w.snapshot(), stale: "pods: watch lost", observedAt: 2_000 };
-      },
-      logger: createLogger("silent"),
-      silenceMs: 3000,
-      now: () => clock,
-    });
+    const { mirror, release } = heldMirror(
+      () => ({ ...w.snapshot(), stale: "pods: watch lost", observedAt: 2_000 }),
+      () => clock,
+    );
     mirror.onReady();
     await settle();
     for (const m of w.sent.splice(0)) mirror.onMessage(m);
@@ -240,28 +247,19 @@ describe("LiveStatusMirror", () => {
     const clock = 0;
     const w = new Writer("w1", () => clock);
     w.set("a", running("a"));
-    const releases: (() => void)[] = [];
-    let asked = 0;
-    const mirror = new LiveStatusMirror({
-      fetchSnapshot: async () => {
-        asked++;
-        const snapshot = w.snapshot();
-        await new Promise<void>((resolve) => releases.push(resolve));
-        return snapshot;
-      },
-      logger: createLogger("silent"),
-      silenceMs: 3000,
-      now: () => clock,
-    });
+    const { mirror, release, asked } = heldMirror(
+      () => w.snapshot(),
+      () => clock,
+    );
     mirror.onReady();
     await settle();
     w.set("a", null); // sent while the queue was down: lost; the queue is bound again
     w.sent = [];
     mirror.onReady();
-    releases.shift()!(); // the first snapshot (still holding "a") comes back
+    release(); // the first snapshot (still holding "a") comes back
     await settle();
-    assert.equal(asked, 2, "asked again");
-    releases.shift()!();
+    assert.equal(asked(), 2, "asked again");
+    release();
     await settle();
     beat(mirror, w);
     assert.deepEqual(mirror.answer("a"), { phase: "absent", stale: false });
