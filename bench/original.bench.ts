@@ -63,7 +63,11 @@ if ("unavailable" in original) {
 }
 
 const apps = adminKubeConfig().makeApiClient(AppsV1Api);
-const bench = await startReadBench("ranaas_bench_original", "borig", 37);
+// The original is stopped too when RANaaS cannot start.
+const bench = await startReadBench("ranaas_bench_original", "borig", 37).catch(async (err: unknown) => {
+  await original.stop();
+  throw err;
+});
 const { url, auth } = bench;
 // The original's database and collection are fixed in its source.
 const mongo = await new MongoClient(config.mongodbUri, { serverSelectionTimeoutMS: 3000 }).connect();
