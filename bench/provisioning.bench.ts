@@ -9,6 +9,7 @@ import type { ResourceDefinition } from "../src/domain/resource-definition.ts";
 import { applyObjects } from "../src/k8s/cluster/apply.ts";
 import { waitForRollout } from "../src/k8s/cluster/rollout.ts";
 import { DEFAULT_RENDER_OPTIONS, renderManifests } from "../src/k8s/render/render-manifests.ts";
+import { toRecord, type DeploymentDocument } from "../src/store/deployments-repository.ts";
 import { call, cellsRequest } from "../test/support/api-client.ts";
 import { adminKubeConfig, deleteNamespaceAndWait } from "../test/support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../test/support/load-nodes.ts";
@@ -35,13 +36,14 @@ async function ours(i: number): Promise<{ ms: number; definition: ResourceDefini
   });
   const ms = performance.now() - started;
   assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-  const record = await ranaas.db
-    .collection<{ _id: string; definition: ResourceDefinition }>("deployments")
+  const stored = await ranaas.db
+    .collection<DeploymentDocument>("deployments")
     .findOne({ _id: created.body.id });
-  assert.ok(record?.definition);
+  const definition = stored === null ? undefined : toRecord(stored).definition;
+  assert.ok(definition);
   // Deleted in the background, as a user would; its RU is free again well before the pool runs out.
   void api("DELETE", `/v1/ran-deployments/${created.body.id}`);
-  return { ms, definition: record.definition };
+  return { ms, definition };
 }
 
 async function floor(definition: ResourceDefinition): Promise<number> {

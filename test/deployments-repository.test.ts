@@ -90,7 +90,7 @@ describe("deployments repository", () => {
   });
 
   it("keeps the states a deployment went through, for watchers that looked less often", async () => {
-    const r = record("c", "c-1");
+    const r = record("layout", "l-1");
     await repository.create(r);
     await repository.transition(r.id, ["requested"], { state: "planned" }); // revision 2
     await repository.transition(r.id, ["planned"], { state: "provisioning" }); // 3
@@ -111,7 +111,7 @@ describe("deployments repository", () => {
   });
 
   it("gives up a claim whose writer never moved the record, once it is old, and no sooner", async () => {
-    const r = record("c", "c-2");
+    const r = record("layout", "l-2");
     await repository.create(r);
     const claims = db.collection<{ _id: string; at: Date }>("deployment_revisions");
     // A writer claimed revision 1, then the database went away before its update.
@@ -124,5 +124,31 @@ describe("deployments repository", () => {
       (await repository.transitionsBetween(r.id, 1, 3)).map((t) => t.state),
       ["planned"],
     );
+  });
+
+  it("stores the request, plan and connection as JSON text, and reads records stored nested by an older version", async () => {
+    const connection = { n2: { address: "10.0.0.1" } } as unknown as DeploymentRecord["connection"];
+    const written: DeploymentRecord = { ...record("text", "t-1"), connection };
+    await repository.create(written);
+    const raw = db.collection<{ _id: string } & Record<string, unknown>>("deployments");
+    const stored = await raw.findOne({ _id: written.id });
+    assert.equal(typeof stored?.spec, "string");
+    assert.equal(typeof stored?.connection, "string");
+    assert.deepEqual(await repository.get(written.id), written);
+
+    // An older version's record: its parts nested. Read as they are; written as text at its next change.
+    const older = record("text", "t-2");
+    const { id, ...rest } = older;
+    await raw.insertOne({ _id: id, ...rest, activeName: older.name });
+    assert.deepEqual(await repository.get(id), older);
+    const moved = await repository.transition(id, ["requested"], {
+      state: "planned",
+      connection: { n2: { address: "10.0.0.2" } } as unknown as DeploymentRecord["connection"],
+    });
+    assert.deepEqual(moved?.spec, older.spec);
+    const again = await raw.findOne({ _id: id });
+    assert.equal(typeof again?.connection, "string");
+    assert.equal(typeof again?.spec, "object", "a part not changed stays as it was stored");
+    assert.deepEqual(await repository.get(id), moved);
   });
 });

@@ -16,6 +16,7 @@ import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
+import { toRecord, type DeploymentDocument } from "../src/store/deployments-repository.ts";
 
 describe("deployment lifecycle", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
@@ -43,11 +44,8 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
     const { id } = created.body;
     const namespace = created.body.plan?.namespace ?? "";
     const identities = (d: Deployment) => d.plan?.cells.map((c) => [c.ruId, c.pci, c.nci]) ?? [];
-    const original = await ranaas()
-      .db.collection<{ _id: string; revision: number; operationId: string; definition: unknown }>(
-        "deployments",
-      )
-      .findOne({ _id: id });
+    const stored = await ranaas().db.collection<DeploymentDocument>("deployments").findOne({ _id: id });
+    const original = stored === null ? undefined : toRecord(stored);
     const etag = (await api("GET", `/v1/ran-deployments/${id}`)).headers.get("etag") ?? "";
     assert.equal(etag, `"${created.body.revision}"`);
     const patch = (body: unknown, headers: Record<string, string> = {}) =>

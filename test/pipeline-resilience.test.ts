@@ -13,8 +13,8 @@ import { refuseMessagesTo } from "./support/stack-control.ts";
 import { publishReport } from "./support/bus.ts";
 import { envelope } from "../src/bus/envelopes.ts";
 import { WORK_QUEUE } from "../src/bus/topology.ts";
-import type { DeploymentRecord } from "../src/domain/deployment-record.ts";
 import type { Report } from "../src/domain/messages.ts";
+import { toRecord, type DeploymentDocument } from "../src/store/deployments-repository.ts";
 
 describe("pipeline resilience", { timeout: 600_000 }, () => {
   const kc = adminKubeConfig();
@@ -154,9 +154,8 @@ describe("pipeline resilience", { timeout: 600_000 }, () => {
       await db
         .collection<{ _id: string }>("operations")
         .updateOne({ _id: operationId }, { $set: { state: "running" } });
-      const record = await db
-        .collection<Pick<DeploymentRecord, "revision" | "connection"> & { _id: string }>("deployments")
-        .findOne({ _id: id });
+      const stored = await db.collection<DeploymentDocument>("deployments").findOne({ _id: id });
+      const record = stored === null ? null : toRecord(stored);
       await publishReport(
         envelope<Report>(
           "report",

@@ -6,6 +6,7 @@ import { MongoClient, type Db } from "mongodb";
 import { localRadioUnits } from "../../src/placement/local-inventory.ts";
 import { issueApiKey } from "../../src/platform/api-keys.ts";
 import { RadioUnitsRepository } from "../../src/store/rus-repository.ts";
+import { toRecord, type DeploymentDocument } from "../../src/store/deployments-repository.ts";
 import { TenantsRepository } from "../../src/store/tenants-repository.ts";
 import type { TenantRole } from "../../src/domain/tenant.ts";
 import { call, type ApiAnswer, type DeploymentAnswer } from "./api-client.ts";
@@ -122,12 +123,13 @@ export async function startRanaas(
         () => fleet.stopAll(),
         async () => {
           const records = await db
-            .collection<{ definition?: { namespace: string } }>("deployments")
+            .collection<DeploymentDocument>("deployments")
             .find({ definition: { $exists: true } })
             .toArray();
-          const namespaces = records.flatMap((r) =>
-            r.definition === undefined ? [] : [r.definition.namespace],
-          );
+          const namespaces = records.flatMap((doc) => {
+            const { definition } = toRecord(doc);
+            return definition === undefined ? [] : [definition.namespace];
+          });
           // The namespace controller works through them a few at a time: 100 at once take minutes on 2 busy cores.
           const timeoutMs = 60_000 + 2_000 * namespaces.length;
           const kc = adminKubeConfig();
