@@ -18,6 +18,7 @@ import type { FeedChange, FeedMessage } from "../../bus/change-feed.ts";
 import type { HealthCheck } from "../../platform/health.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { backoffMs } from "../../platform/backoff.ts";
+import { hold, type HeldDeployment } from "./held-deployment.ts";
 import { ReadModel, type PageQuery } from "./read-model.ts";
 
 export interface DeploymentSource {
@@ -41,6 +42,8 @@ export interface DeploymentReadsOptions {
   now?: () => number;
   /** Told of each thing that made the model re-read the database (for metrics). */
   onGap?: (cause: GapCause) => void;
+  /** Called once the model is seeded (the seed allocated far more than the model keeps). */
+  onSeeded?: () => void;
 }
 
 /**
@@ -52,7 +55,7 @@ export type GapCause = "skipped" | "silent" | "feed";
 const CATCH_UP_RETRY = { firstMs: 200, maxMs: 5_000 };
 
 export class DeploymentReads {
-  readonly model = new ReadModel();
+  readonly model = new ReadModel<HeldDeployment>();
   private readonly now: () => number;
   /** Each writer heard: the last number it sent, and when it was last heard (local clock). */
   private readonly writers = new Map<string, { seq: number; heardAt: number }>();
@@ -90,21 +93,20 @@ export class DeploymentReads {
   };
 
   /** The record if `tenant` may see it (any tenant when undefined). */
-  async get(id: string, tenant?: string): Promise<DeploymentRecord | undefined> {
+  async get(id: string, tenant?: string): Promise<HeldDeployment | undefined> {
     if (this.synced) {
       const held = this.model.get(id);
       if (held !== undefined) return tenant === undefined || held.tenant === tenant ? held : undefined;
     }
     const read = await this.source.get(id);
     if (read === undefined) return undefined;
-    this.model.apply(read);
     // The newest of what was read and what the feed brought meanwhile.
-    const newest = this.model.get(id) ?? read;
+    const newest = this.keep(read) ?? this.model.get(id) ?? hold(read);
     return tenant === undefined || newest.tenant === tenant ? newest : undefined;
   }
 
-  list(query: PageQuery): Promise<DeploymentRecord[]> {
-    return this.synced ? Promise.resolve(this.model.page(query)) : this.source.list(query);
+  async list(query: PageQuery): Promise<HeldDeployment[]> {
+    return this.synced ? this.model.page(query) : (await this.source.list(query)).map(hold);
   }
 
   /** How many deployments are in each state, from the model while it is trusted (a scrape reads nothing). */
@@ -112,8 +114,8 @@ export class DeploymentReads {
     return this.synced ? Promise.resolve(this.model.countByState()) : database();
   }
 
-  inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> {
-    return this.synced ? Promise.resolve(this.model.inStates(states)) : this.source.inStates(states);
+  async inStates(states: readonly DeploymentState[]): Promise<HeldDeployment[]> {
+    return this.synced ? this.model.inStates(states) : (await this.source.inStates(states)).map(hold);
   }
 
   /**
@@ -128,8 +130,15 @@ export class DeploymentReads {
 
   /** A change written by this replica (known at once, before the feed brings it back), or the feed's. */
   wrote(change: FeedChange): void {
-    if (change.kind === "upsert") this.model.apply(change.record);
+    if (change.kind === "upsert") this.keep(change.record);
     else this.model.remove(change.id);
+  }
+
+  /** Holds `record` unless the model holds its revision or a newer one; what it now holds of it, if newer. */
+  private keep(record: DeploymentRecord): HeldDeployment | undefined {
+    if ((this.model.get(record.id)?.revision ?? 0) >= record.revision) return undefined;
+    const held = hold(record);
+    return this.model.apply(held) ? held : undefined;
   }
 
   /** The feed queue is bound (at start, and after each reconnection): re-read what it did not carry. */
@@ -203,8 +212,11 @@ export class DeploymentReads {
       this.pendingSince = undefined;
       try {
         const records = this.source.changedSince(Number.isFinite(since) ? new Date(since) : undefined);
-        for await (const record of records) this.model.apply(record);
-        if (!Number.isFinite(since)) this.seeded = true;
+        for await (const record of records) this.keep(record);
+        if (!Number.isFinite(since) && !this.seeded) {
+          this.seeded = true;
+          this.options.onSeeded?.();
+        }
         failures = 0;
       } catch (err) {
         // Asked again, from no later than before; reads go to the database meanwhile.

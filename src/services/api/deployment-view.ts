@@ -43,6 +43,17 @@ export function deploymentView(
             })),
           },
     connection: record.connection ?? null,
+    operationId: record.operationId,
+    revision: record.revision,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    ...liveParts(status, callbacks),
+  };
+}
+
+/** What a view adds to the record: its live status and its callbacks' summary, when given. */
+export function liveParts(status?: unknown, callbacks?: CallbackSummary): Record<string, unknown> {
+  return {
     ...(status === undefined ? {} : { status }),
     ...(callbacks === undefined
       ? {}
@@ -54,10 +65,6 @@ export function deploymentView(
               : { lastError: { ...callbacks.lastError, at: callbacks.lastError.at.toISOString() } }),
           },
         }),
-    operationId: record.operationId,
-    revision: record.revision,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
   };
 }
 

@@ -26,7 +26,7 @@ function record(
 
 describe("ReadModel", () => {
   it("keeps the newest revision whatever order revisions arrive in", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     assert.equal(model.apply(record("a", 2, { state: "ready" })), true);
     assert.equal(model.apply(record("a", 1, { state: "planned" })), false);
     assert.equal(model.apply(record("a", 2, { state: "failed" })), false);
@@ -36,7 +36,7 @@ describe("ReadModel", () => {
   });
 
   it("pages in id order per tenant and state, from any id on, as the database's listing does", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     // Inserted out of order, two tenants, mixed states.
     const ids = Array.from({ length: 40 }, (_, i) => `id-${String(i).padStart(3, "0")}`);
     const shuffled = ids.map((_, i) => ids[(i * 17) % ids.length]!); // 17 and 40 are coprime
@@ -74,7 +74,7 @@ describe("ReadModel", () => {
   });
 
   it("counts records by state, each record at its newest revision, removed ones not at all", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     model.apply(record("a", 1, { state: "planned" }));
     model.apply(record("a", 2, { state: "ready", tenant: "t1" }));
     model.apply(record("b", 1, { state: "ready", tenant: "t2" }));
@@ -84,7 +84,7 @@ describe("ReadModel", () => {
   });
 
   it("tells the tenant's records only to that tenant", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     model.apply(record("a", 1, { tenant: "t1" }));
     assert.equal(model.get("a", "t2"), undefined);
     assert.equal(model.get("a", "t1")?.id, "a");
@@ -92,7 +92,7 @@ describe("ReadModel", () => {
   });
 
   it("forgets a removed record for good: a late revision of it does not bring it back", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     model.apply(record("a", 1));
     model.apply(record("b", 1));
     model.remove("a");
@@ -105,7 +105,7 @@ describe("ReadModel", () => {
   });
 
   it("logs each newer revision for streams, and says when a position fell out of the log", () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     const start = model.head;
     model.apply(record("a", 1));
     model.apply(record("a", 1)); // not newer: not logged
@@ -122,7 +122,7 @@ describe("ReadModel", () => {
   });
 
   it("wakes a waiter at the next change, and one that waits in vain after its timeout", async () => {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     const woken = model.nextChange(60_000);
     model.apply(record("a", 1));
     await woken; // would hang (and fail the run) without the wake-up
@@ -167,7 +167,7 @@ class FakeSource implements DeploymentSource {
   }
 
   list(query: PageQuery): Promise<DeploymentRecord[]> {
-    const model = new ReadModel();
+    const model = new ReadModel<DeploymentRecord>();
     for (const r of this.rows.values()) model.apply(r);
     return Promise.resolve(model.page(query));
   }

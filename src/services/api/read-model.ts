@@ -1,7 +1,6 @@
-// What an API replica serves deployments from: every record in memory, newest revision wins, kept in id
-// order per tenant for pages, with a bounded log of changes that event streams follow. No I/O: the change
-// feed (feed-sync.ts) and the database fill it; `DeploymentReads` decides when it may be trusted.
-import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+// What an API replica serves deployments from: every record in memory (as `HeldDeployment`s), newest
+// revision wins, kept in id order per tenant for pages, with a bounded log of changes that event streams
+// follow. No I/O: the change feed and the database fill it; `DeploymentReads` decides when it may be trusted.
 import type { DeploymentState } from "../../domain/deployment-states.ts";
 import { toggleSorted, upperBound } from "../../domain/sorted-list.ts";
 
@@ -13,20 +12,28 @@ export interface PageQuery {
   limit: number;
 }
 
+/** What the model needs of what it holds. */
+export interface Versioned {
+  id: string;
+  tenant: string;
+  state: DeploymentState;
+  revision: number;
+}
+
 /**
  * How many changes the log keeps at least (up to twice as many) for streams that fell behind. Each entry
- * holds a record revision alive (~4 KiB): a stream takes its changes as soon as it is woken, and one
+ * holds a record revision alive (~3 KiB): a stream takes its changes as soon as it is woken, and one
  * that fell further behind reads the database instead.
  */
 const LOG_CAPACITY = 2_000;
 
-export class ReadModel {
-  private readonly records = new Map<string, DeploymentRecord>();
+export class ReadModel<T extends Versioned> {
+  private readonly records = new Map<string, T>();
   private readonly all: string[] = [];
   private readonly byTenant = new Map<string, string[]>();
   /** Ids removed outright (a create refused at once): ids are never reused, so none comes back. */
   private readonly removed = new Set<string>();
-  private readonly log: DeploymentRecord[] = [];
+  private readonly log: T[] = [];
   /** The log position of `log[0]`: positions only grow. */
   private logStart = 0;
   private readonly waiters = new Set<() => void>();
@@ -36,7 +43,7 @@ export class ReadModel {
   }
 
   /** Keeps `record` unless a newer (or the same) revision is held; true when it was newer. */
-  apply(record: DeploymentRecord): boolean {
+  apply(record: T): boolean {
     if (this.removed.has(record.id)) return false;
     const held = this.records.get(record.id);
     if (held !== undefined && held.revision >= record.revision) return false;
@@ -62,15 +69,15 @@ export class ReadModel {
   }
 
   /** The newest revision held, if the record belongs to `tenant` (any tenant when undefined). */
-  get(id: string, tenant?: string): DeploymentRecord | undefined {
+  get(id: string, tenant?: string): T | undefined {
     const record = this.records.get(id);
     return record === undefined || (tenant !== undefined && record.tenant !== tenant) ? undefined : record;
   }
 
   /** A page in id order, as the database's listing gives it. */
-  page(query: PageQuery): DeploymentRecord[] {
+  page(query: PageQuery): T[] {
     const ids = query.tenant === undefined ? this.all : (this.byTenant.get(query.tenant) ?? []);
-    const page: DeploymentRecord[] = [];
+    const page: T[] = [];
     for (let i = query.after === undefined ? 0 : upperBound(ids, query.after); i < ids.length; i++) {
       const record = this.records.get(ids[i]!)!;
       if (query.state !== undefined && record.state !== query.state) continue;
@@ -81,7 +88,7 @@ export class ReadModel {
   }
 
   /** Every record in one of `states`, across tenants. */
-  inStates(states: readonly DeploymentState[]): DeploymentRecord[] {
+  inStates(states: readonly DeploymentState[]): T[] {
     return [...this.records.values()].filter((r) => states.includes(r.state));
   }
 
@@ -101,7 +108,7 @@ export class ReadModel {
    * The changes after log position `position`, oldest first, and the position after them; undefined
    * when some of them are no longer in the log (the caller re-reads the database instead).
    */
-  changesAfter(position: number): { records: DeploymentRecord[]; head: number } | undefined {
+  changesAfter(position: number): { records: T[]; head: number } | undefined {
     if (position < this.logStart) return undefined;
     return { records: this.log.slice(position - this.logStart), head: this.head };
   }
@@ -122,7 +129,7 @@ export class ReadModel {
     });
   }
 
-  private append(record: DeploymentRecord): void {
+  private append(record: T): void {
     this.log.push(record);
     // Trimmed in batches, not one entry per change.
     if (this.log.length >= 2 * LOG_CAPACITY) {

@@ -18,7 +18,8 @@ import { principalOf, requireAdmin, requireCapabilities, visibleTenant } from ".
 import type { DeploymentLifecycle } from "./deployment-lifecycle.ts";
 import type { DeploymentReads } from "./deployment-reads.ts";
 import type { KeyCache } from "./key-cache.ts";
-import { deploymentView, operationView } from "./deployment-view.ts";
+import { operationView } from "./deployment-view.ts";
+import { viewOf, withLiveJson, type HeldDeployment } from "./held-deployment.ts";
 import { IdempotencyKeyHeader, idempotent } from "./idempotency.ts";
 import * as S from "./api-schemas.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
@@ -26,12 +27,6 @@ import type { Slots } from "../../platform/slots.ts";
 import { defineRoute } from "./route-contract.ts";
 
 const MAX_WAIT_SECONDS = 60;
-
-/**
- * Each record's view as the list serializes it, kept as long as the record object lives: the read model
- * replaces a record with a new object at each revision, so an entry never outlives its revision.
- */
-const serializedViews = new WeakMap<DeploymentRecord, string>();
 
 export interface RouteDeps {
   store: Store;
@@ -95,7 +90,7 @@ async function settledIfWaited(
   reads: DeploymentReads,
   record: DeploymentRecord,
   settled: readonly DeploymentState[],
-): Promise<DeploymentRecord> {
+): Promise<DeploymentRecord | HeldDeployment> {
   const seconds = preferredWaitSeconds(request.headers.prefer as string | undefined);
   if (seconds === 0) return record;
   const tenant = principalOf(request).tenant;
@@ -120,9 +115,9 @@ async function waitUntilSettled(
   record: DeploymentRecord,
   seconds: number,
   settled: readonly DeploymentState[],
-): Promise<DeploymentRecord> {
+): Promise<DeploymentRecord | HeldDeployment> {
   const deadline = Date.now() + seconds * 1000;
-  let current = record;
+  let current: DeploymentRecord | HeldDeployment = record;
   while (!settled.includes(current.state) && Date.now() < deadline) {
     await reads.nextChange(Math.min(100, Math.max(deadline - Date.now(), 0)));
     current = (await reads.get(record.id)) ?? current;
@@ -178,15 +173,15 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
     async (request, reply) =>
       idempotent(store.idempotency, request, reply, async () => {
         requireCapabilities(request, request.body);
-        let record = await lifecycle.create(
+        const created = await lifecycle.create(
           principalOf(request).tenant,
           request.body,
           correlationIdOf(request),
         );
-        record = await settledIfWaited(request, holds, reads, record, TERMINAL_STATES);
+        const record = await settledIfWaited(request, holds, reads, created, TERMINAL_STATES);
         return {
           status: record.state === STATE.ready ? 201 : 202,
-          body: deploymentView(record),
+          body: viewOf(record),
           location: `/v1/ran-deployments/${record.id}`,
         };
       }),
@@ -240,15 +235,10 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
         items.length > limit && last !== undefined
           ? `/v1/ran-deployments?limit=${limit}&after=${last.id}${state === undefined ? "" : `&state=${state}`}`
           : null;
-      // Each record's view serialized once per revision (a page is mostly what the last one was).
-      const json = page.map((record) => {
-        let text = serializedViews.get(record);
-        if (text === undefined) serializedViews.set(record, (text = JSON.stringify(deploymentView(record))));
-        return text;
-      });
+      // Each held record's view is JSON already.
       return reply
         .type("application/json; charset=utf-8")
-        .send(`{"items":[${json.join(",")}],"next":${JSON.stringify(next)}}`);
+        .send(`{"items":[${page.map((r) => r.viewJson).join(",")}],"next":${JSON.stringify(next)}}`);
     },
   );
 
@@ -274,9 +264,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       void reply.header("etag", `"${record.revision}"`);
       const [status, callbacks] = await Promise.all([
         deps.liveStatus(id),
-        record.spec.callbackUrl === undefined ? undefined : store.callbacks.summary(id),
+        record.hasCallback ? store.callbacks.summary(id) : undefined,
       ]);
-      return deploymentView(record, status, callbacks);
+      return reply
+        .type("application/json; charset=utf-8")
+        .send(withLiveJson(record.viewJson, status, callbacks));
     },
   );
 
@@ -352,7 +344,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
         const current = await settledIfWaited(request, holds, reads, record, UPDATE_SETTLED_STATES);
         return {
           status: current.state === STATE.ready ? 200 : 202,
-          body: { ...deploymentView(current), restarts },
+          body: { ...viewOf(current), restarts },
         };
       });
     },
@@ -377,7 +369,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       return idempotent(store.idempotency, request, reply, async () => {
         const deleting = await lifecycle.delete(visibleTenant(request), id, correlationIdOf(request));
         const record = await settledIfWaited(request, holds, reads, deleting, DELETE_SETTLED_STATES);
-        return { status: 202, body: deploymentView(record) };
+        return { status: 202, body: viewOf(record) };
       });
     },
   );

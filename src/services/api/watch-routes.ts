@@ -14,7 +14,8 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import * as S from "./api-schemas.ts";
 import type { DeploymentReads } from "./deployment-reads.ts";
-import { deploymentView } from "./deployment-view.ts";
+import { liveParts } from "./deployment-view.ts";
+import { viewJsonOf, viewOf, type HeldDeployment } from "./held-deployment.ts";
 import type { TenantHolds } from "./routes.ts";
 import { defineRoute } from "./route-contract.ts";
 
@@ -45,6 +46,11 @@ const EVENTS = S.eventStream({
 });
 
 type Sender = (event: string, data: unknown) => void;
+
+/** An event's data serialized already (a held deployment's view). */
+class Json {
+  constructor(readonly text: string) {}
+}
 /** What a stream waits for between two looks (it stops waiting when the client goes). */
 type Wait = (signal: AbortSignal) => Promise<void>;
 
@@ -111,7 +117,7 @@ async function streamEvents(
   const send: Sender = (event, data) => {
     if (closer.signal.aborted) return;
     lastWrite = Date.now();
-    reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    reply.raw.write(`event: ${event}\ndata: ${data instanceof Json ? data.text : JSON.stringify(data)}\n\n`);
   };
   let keyCheckedAt = Date.now();
   while (!closer.signal.aborted) {
@@ -148,7 +154,12 @@ interface Seen {
  * update done within half a second): each such state is sent as a `transition` event, from the
  * record's history, before the deployment as it is now — a watcher misses no state.
  */
-async function sendMissed(store: Store, send: Sender, record: DeploymentRecord, seen: Seen | undefined) {
+async function sendMissed(
+  store: Store,
+  send: Sender,
+  record: Pick<DeploymentRecord, "id" | "name" | "revision" | "state">,
+  seen: Seen | undefined,
+) {
   if (seen === undefined || record.revision <= seen.revision + 1) return;
   const missed = await store.deployments.transitionsBetween(record.id, seen.revision, record.revision);
   while (missed.at(-1)?.state === record.state) missed.pop(); // the event that follows says so
@@ -242,7 +253,7 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       await stream(request, reply, every, guardOf(request), async (send) => {
         const record = await reads.get(id, tenant);
         if (record === undefined) return "done";
-        const view = deploymentView(record, await liveStatus(id));
+        const view = { ...viewOf(record), ...liveParts(await liveStatus(id)) };
         const print = fingerprint(view);
         if (print !== seenPrint) {
           await sendMissed(store, send, record, seen);
@@ -294,14 +305,14 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       let since = given === undefined ? new Date() : new Date(given);
       let position = reads.model.head;
       let fromDatabase = given !== undefined; // what changed since `since` is only in the database
-      const emit = async (send: Sender, record: DeploymentRecord) => {
+      const emit = async (send: Sender, record: DeploymentRecord | HeldDeployment) => {
         if (tenant !== undefined && record.tenant !== tenant) return;
         const seen = sent.get(record.id);
         if (seen !== undefined && seen.revision >= record.revision) return;
         await sendMissed(store, send, record, seen);
         sent.set(record.id, { revision: record.revision, state: record.state });
         if (record.updatedAt > since) since = record.updatedAt;
-        send("deployment", deploymentView(record));
+        send("deployment", new Json(viewJsonOf(record)));
       };
       await stream(request, reply, onChange, guardOf(request), async (send) => {
         const changes = fromDatabase || !reads.synced ? undefined : reads.model.changesAfter(position);

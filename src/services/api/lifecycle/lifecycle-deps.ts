@@ -7,8 +7,14 @@ import type { Logger } from "../../../platform/logger.ts";
 import type { Store } from "../../../store/store.ts";
 import type { OrchestratorLink } from "../orchestrator-client.ts";
 import type { LiveReplicas } from "../status-client.ts";
-import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../../domain/deployment-states.ts";
+import type { HeldDeployment } from "../held-deployment.ts";
+
+/** What the controller's resync needs of a record to decide whether to look at it closely. */
+export type ResyncCandidate = Pick<
+  HeldDeployment,
+  "id" | "state" | "retryAt" | "dispatchPending" | "updatedAt" | "components"
+>;
 
 export interface LifecycleDeps extends OrchestratorLink {
   store: Store;
@@ -26,7 +32,7 @@ export interface LifecycleDeps extends OrchestratorLink {
    */
   allLiveReplicas?: () => Promise<LiveReplicas | undefined>;
   /** Where the resync lists records (the API's read model); the database when absent. */
-  records?: { inStates(states: readonly DeploymentState[]): Promise<DeploymentRecord[]> };
+  records?: { inStates(states: readonly DeploymentState[]): Promise<ResyncCandidate[]> };
   /** How often running deployments are compared with what their definitions run. */
   driftSweepMs: number;
   /** Where callbacks may go (a callback URL elsewhere is refused when it is asked for). */

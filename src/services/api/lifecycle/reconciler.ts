@@ -21,7 +21,7 @@ import type { Backoff } from "../../../platform/backoff.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import { KeyedWorkQueue } from "../../../platform/work-queue.ts";
 import { deploymentNames } from "../../../k8s/render/workloads.ts";
-import type { LifecycleDeps } from "./lifecycle-deps.ts";
+import type { LifecycleDeps, ResyncCandidate } from "./lifecycle-deps.ts";
 import type { PlanPath } from "./plan-path.ts";
 import { commandFor } from "../worker-commands.ts";
 import { retryDelayMs, type ReportHandler } from "./reports.ts";
@@ -70,16 +70,22 @@ const DRIFT_ONLY_STATES: readonly DeploymentState[] = TRANSITIONS.heal.from.filt
  * or scaled) queues it, and its round looks closely.
  */
 function nothingToCheck(
-  record: DeploymentRecord,
+  record: ResyncCandidate,
   live: LiveReplicas | undefined,
   now: number,
   recentMs: number,
 ): boolean {
-  if (record.definition === undefined || record.retryAt !== undefined) return false;
+  const { components } = record;
+  if (components === undefined || record.retryAt !== undefined) return false;
   if (record.dispatchPending === true || !DRIFT_ONLY_STATES.includes(record.state)) return false;
   if (now - record.updatedAt.getTime() < recentMs) return true;
   const running = live?.get(record.id);
-  return running !== undefined && deploymentNames(record.definition).every((name) => running.get(name) === 1);
+  return running !== undefined && components.every((name) => running.get(name) === 1);
+}
+
+/** What the resync looks at in a record, read from the database. */
+function resyncCandidate(record: DeploymentRecord): ResyncCandidate {
+  return { ...record, components: record.definition && deploymentNames(record.definition) };
 }
 
 /** How far past a teardown's own deadline the workers may stay silent before it is sent again. */
@@ -137,7 +143,8 @@ export class Reconciler {
     const { deployments } = this.deps.store;
     const [undispatched, attention, live] = await Promise.all([
       deployments.undispatched(),
-      (this.deps.records ?? deployments).inStates(RESYNC_STATES),
+      this.deps.records?.inStates(RESYNC_STATES) ??
+        deployments.inStates(RESYNC_STATES).then((records) => records.map(resyncCandidate)),
       this.deps.allLiveReplicas?.(),
     ]);
     for (const record of undispatched) this.queue.add(record.id);
