@@ -92,7 +92,7 @@ describe("Helm chart", { timeout: 300_000 }, () => {
     );
   });
 
-  it("renders least privilege: no secrets access, no RBAC writes, no API token for the API pods", async () => {
+  it("renders least privilege (no secrets access, no RBAC writes, no API token for the API pods) and each service's Node.js options", async () => {
     const objects = await renderChart(release, namespace, existing);
     const roles = objects.filter((o) => o.kind === "ClusterRole") as unknown as {
       rules: { resources: string[]; verbs: string[] }[];
@@ -105,10 +105,21 @@ describe("Helm chart", { timeout: 300_000 }, () => {
           !rule.verbs.includes("*") && !rule.verbs.includes("escalate") && !rule.verbs.includes("bind"),
         );
       }
-    const api = objects.find(
-      (o) => o.kind === "Deployment" && o.metadata?.name === `${release}-api`,
-    ) as V1Deployment;
+    const deployment = (service: string) =>
+      objects.find(
+        (o) => o.kind === "Deployment" && o.metadata?.name === `${release}-${service}`,
+      ) as V1Deployment;
+    const api = deployment("api");
     assert.equal(api.spec?.template.spec?.automountServiceAccountToken, false);
+    // Each service runs with its Node.js options (what the benchmarks measured), and they can be changed.
+    const nodeOptions = (d: V1Deployment) =>
+      d.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === "NODE_OPTIONS")?.value;
+    assert.equal(nodeOptions(api), "--expose-gc --max-semi-space-size=4");
+    for (const service of ["orchestrator", "worker", "status"])
+      assert.equal(nodeOptions(deployment(service)), "--max-semi-space-size=4", service);
+    const tuned = await renderChart(release, namespace, { ...existing, "status.nodeOptions": "" });
+    const status = tuned.find((o) => o.kind === "Deployment" && o.metadata?.name === `${release}-status`);
+    assert.equal(nodeOptions(status as V1Deployment), undefined);
     assert.ok(
       !JSON.stringify(objects.filter((o) => o.kind !== "Secret")).includes("u:p@"),
       "credentials only in the Secret",

@@ -70,6 +70,8 @@ export interface ReadBench {
   stored: StoredDeployments;
   /** Stores copies until `total` are stored, and starts the API again so it seeds them, as a starting replica does. */
   storeUpTo(total: number): Promise<void>;
+  /** Starts the API again, so it seeds its read model from what is stored; resolves once it is ready. */
+  restartApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,10 @@ export async function startReadBench(database: string, prefix: string, octet: nu
     throw err;
   }
   const copies = stored;
+  const restartApi = async () => {
+    for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
+    await ranaas.fleet.start("api");
+  };
   return {
     ranaas,
     url,
@@ -131,9 +137,9 @@ export async function startReadBench(database: string, prefix: string, octet: nu
     stored: copies,
     async storeUpTo(total) {
       await copies.growTo(total);
-      for (const api of ranaas.fleet.running("api")) await ranaas.fleet.stop(api);
-      await ranaas.fleet.start("api");
+      await restartApi();
     },
+    restartApi,
     stop,
   };
 }

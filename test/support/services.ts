@@ -4,10 +4,11 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import type { ServiceName } from "../../src/platform/config.ts";
 import { eventually } from "./eventually.ts";
 import { undoOnInterrupt } from "./interrupt.ts";
@@ -22,6 +23,15 @@ const serviceCommand =
   process.env.RANAAS_SERVICES_BUILT === "1"
     ? [fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))]
     : ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url))];
+
+/** The Node.js options each service runs with in the Helm chart (`<service>.nodeOptions`): the same here. */
+const chartNodeOptions = parse(
+  readFileSync(new URL("../../deploy/helm/ranaas/values.yaml", import.meta.url), "utf8"),
+) as Record<ServiceName, { nodeOptions?: string }>;
+
+function nodeOptionsOf(service: ServiceName): string[] {
+  return (chartNodeOptions[service].nodeOptions ?? "").split(" ").filter((option) => option !== "");
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -133,7 +143,7 @@ export class ServiceFleet {
     const port =
       ownPort !== undefined ? Number(ownPort) : service === "worker" ? await freePort() : this.ports[service];
     let output = "";
-    const child = spawn(process.execPath, [...serviceCommand, "serve", service], {
+    const child = spawn(process.execPath, [...nodeOptionsOf(service), ...serviceCommand, "serve", service], {
       env: { ...this.env, RANAAS_WORKER_PORT: String(port), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
