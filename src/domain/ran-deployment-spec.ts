@@ -6,6 +6,8 @@ import { Type, type Static } from "@sinclair/typebox";
 export const DEFAULT_AMF_PORT = 38412;
 export const DEFAULT_GNB_ID_BITS = 22;
 export const MAX_CELLS = 16;
+/** How often the CU and DU report their metrics by default (srsRAN's own default too). */
+export const DEFAULT_METRICS_PERIOD_MS = 1000;
 
 const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
@@ -147,6 +149,24 @@ export const RanDeploymentSpecSchema = Type.Object(
         pattern: "^https?://[\\x21-\\x7e]+$",
         description: "an http(s) URL that receives a CloudEvent on every state change",
       }),
+    ),
+    telemetry: Type.Optional(
+      Type.Object(
+        {
+          periodMs: Type.Integer({
+            minimum: 100,
+            maximum: 60_000,
+            default: DEFAULT_METRICS_PERIOD_MS,
+            description:
+              "how often the CU and DU report their metrics (cells, NGAP, F1, fronthaul, resource usage), in ms",
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "the radio's own metrics, which RANaaS reads from the CU and DU (default every 1,000 ms)",
+        },
+      ),
     ),
     n3ServiceType: Type.Optional(
       Type.Union(

@@ -72,6 +72,8 @@ export interface ResourceDefinition {
   coreNetwork: PlannedCoreNetwork;
   du: { node: string; gnbDuId: number; resources: ComputeResources };
   cells: PlannedCell[];
+  /** How often the CU and DU report their metrics, in ms (absent in plans made before it existed: 1,000). */
+  metricsPeriodMs?: number;
   /** Which RAN software the images hold: it decides the binaries and the config keys rendered. */
   flavour: RanFlavour;
   images: ContainerImages;

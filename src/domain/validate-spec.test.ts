@@ -99,6 +99,24 @@ describe("validateSpec", () => {
     assert.equal(problems["/extra"], "is not a known field");
   });
 
+  it("takes a metrics period between 100 ms and a minute, and nothing else under telemetry", () => {
+    const accepted = validateSpec({ ...valid, telemetry: { periodMs: 250 } });
+    assert.ok(accepted.ok);
+    assert.deepEqual(accepted.spec.telemetry, { periodMs: 250 });
+    assert.equal(
+      problemsOf({ ...valid, telemetry: { periodMs: 50 } })["/telemetry/periodMs"],
+      "must be between 100 and 60000",
+    );
+    assert.equal(
+      problemsOf({ ...valid, telemetry: { periodMs: 150.5 } })["/telemetry/periodMs"],
+      "must be a whole number",
+    );
+    assert.equal(
+      problemsOf({ ...valid, telemetry: { every: 1 } })["/telemetry/every"],
+      "is not a known field",
+    );
+  });
+
   it("names missing fields", () => {
     const problems = problemsOf({ name: "x" });
     for (const field of ["amf", "plmn", "tac", "slices", "cells"])

@@ -19,6 +19,7 @@ import { namespaceOf, shortIdOf } from "../domain/ids.ts";
 import type { PlanRejection, RejectionCode } from "../domain/plan-rejection.ts";
 
 export type { PlanRejection, RejectionCode };
+import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
 import type { NormalizedSpec } from "../domain/validate-spec.ts";
 import type { Carrier } from "../radio/carrier.ts";
 import { chooseVlan } from "../radio/fronthaul.ts";
@@ -165,6 +166,7 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory |
           resources: duResources(profile, cellLoads(request.carriers, rus)),
         },
         cells,
+        metricsPeriodMs: spec.telemetry?.periodMs ?? DEFAULT_METRICS_PERIOD_MS,
         flavour: request.software.flavour,
         images: request.software.images,
       },

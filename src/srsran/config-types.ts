@@ -46,8 +46,12 @@ export interface CuConfig {
   log: { filename: string; all_level: string };
   metrics: {
     enable_json: boolean;
-    layers: { enable_ngap: boolean; enable_rrc: boolean; enable_pdcp: boolean };
-    periodicity: { cu_cp_report_period: number; cu_up_report_period: number };
+    layers: { enable_ngap: boolean; enable_rrc: boolean; enable_pdcp: boolean; enable_app_usage: boolean };
+    periodicity: {
+      cu_cp_report_period: number;
+      cu_up_report_period: number;
+      app_usage_report_period: number;
+    };
   };
   remote_control: RemoteControl;
 }
@@ -130,8 +134,14 @@ export interface DuConfig {
   log: { filename: string; all_level: string; ofh_level: string };
   metrics: {
     enable_json: boolean;
-    layers: { enable_sched: boolean; enable_mac: boolean; enable_du_low: boolean; enable_ru: boolean };
-    periodicity: { du_report_period: number };
+    layers: {
+      enable_sched: boolean;
+      enable_mac: boolean;
+      enable_du_low: boolean;
+      enable_ru: boolean;
+      enable_app_usage: boolean;
+    };
+    periodicity: { du_report_period: number; app_usage_report_period: number };
   };
   remote_control: RemoteControl;
 }

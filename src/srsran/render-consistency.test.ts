@@ -55,7 +55,9 @@ const specArb = fc
       { minLength: 1, maxLength: 4, selector: (s) => `${s.sst}/${s.sd ?? ""}` },
     ),
     cells: fc.array(cellArb, { minLength: 1, maxLength: 8 }),
+    periodMs: fc.option(fc.integer({ min: 100, max: 60_000 }), { nil: undefined }),
   })
+  .map(({ periodMs, ...spec }) => (periodMs === undefined ? spec : { ...spec, telemetry: { periodMs } }))
   .chain((spec) => plmnsAndAmfsArb.map((plmns) => ({ ...spec, ...plmns })));
 /** Random PCIs already used at each site, and RUs other deployments hold. */
 const occupancyArb = fc.record({
@@ -112,6 +114,14 @@ describe("srsRAN and OCUDU rendering of planned deployments", () => {
         assert.deepEqual(unknownKeys(flavour, "du", du), []);
         assert.deepEqual(cuAmfViolations(cu), [], "srscu's AMF rules");
         assert.deepEqual(f1SetupViolations(cu, du), [], "the CU's F1 setup accepts every cell");
+        // The radio's metrics, on the remote-control port, every period asked for (1 s by default).
+        const period = "telemetry" in spec ? spec.telemetry.periodMs : 1000;
+        assert.deepEqual(Object.values(cu.metrics.periodicity), [period, period, period]);
+        assert.deepEqual(Object.values(du.metrics.periodicity), [period, period]);
+        for (const config of [cu, du]) assert.equal(config.remote_control.enabled, true);
+        // OCUDU's ocu at release_26_04 exits at start with JSON metrics on (docs/research).
+        assert.equal(cu.metrics.enable_json, flavour === "srsran");
+        assert.equal(du.metrics.enable_json, true);
         for (const cell of du.cells) assert.deepEqual(cell.additional_plmns ?? [], spec.additionalPlmns);
 
         assert.equal(du.gnb_id, cu.gnb_id);

@@ -1,5 +1,6 @@
 // The CU's configuration (srsRAN srscu, OCUDU ocu): N2 towards the operator's AMFs, F1-C and F1-U towards the DU, N3
 // towards the UPF. Addresses are placeholders filled in when the pod starts (address-placeholders.ts).
+import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
 import type { ResourceDefinition } from "../domain/resource-definition.ts";
 import { amfAddr, N3_EXT_ADDR, placeholder, POD_IP } from "./address-placeholders.ts";
 import { F1U_PORT_CU, F1U_PORT_DU, REMOTE_CONTROL_PORT } from "./ofh-defaults.ts";
@@ -22,6 +23,7 @@ export function renderCuConfig(def: ResourceDefinition): CuConfig {
     ],
   }));
   if (first === undefined) throw new Error(`RAN deployment ${def.deploymentId} has no AMF`);
+  const period = def.metricsPeriodMs ?? DEFAULT_METRICS_PERIOD_MS;
   return {
     gnb_id: def.gnbId,
     gnb_id_bit_length: def.gnbIdBits,
@@ -37,9 +39,16 @@ export function renderCuConfig(def: ResourceDefinition): CuConfig {
     },
     log: { filename: "stdout", all_level: "warning" },
     metrics: {
-      enable_json: true,
-      layers: { enable_ngap: true, enable_rrc: true, enable_pdcp: true },
-      periodicity: { cu_cp_report_period: 1000, cu_up_report_period: 1000 },
+      // OCUDU's `ocu` at release_26_04 exits at start with JSON metrics on (it never hands its CU-CP
+      // and CU-UP the remote server's metrics gateway; fixed after the release, in 8b5132e33c):
+      // docs/research/ocudu-remote-control.md. Its remote-control port still opens, once the AMF answers.
+      enable_json: def.flavour !== "ocudu",
+      layers: { enable_ngap: true, enable_rrc: true, enable_pdcp: true, enable_app_usage: true },
+      periodicity: {
+        cu_cp_report_period: period,
+        cu_up_report_period: period,
+        app_usage_report_period: period,
+      },
     },
     remote_control: { enabled: true, bind_addr: "0.0.0.0", port: REMOTE_CONTROL_PORT },
   };

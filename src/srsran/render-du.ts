@@ -1,5 +1,6 @@
 // The DU's configuration (srsRAN srsdu, OCUDU odu; split 7.2): one cell per RU, an Open Fronthaul (ru_ofh) cell per link,
 // F1 towards the CU. Must agree with the CU (gNB ID, PLMN, slices, F1-U ports) and with every RU emulator.
+import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
 import type { PlannedCell, ResourceDefinition } from "../domain/resource-definition.ts";
 import { CPUSET, CU_F1C_ADDR, placeholder, POD_IP, vfPci } from "./address-placeholders.ts";
 import { drivenByDpdk, type OfhParameters } from "../radio/fronthaul.ts";
@@ -47,8 +48,17 @@ export function renderDuConfig(def: ResourceDefinition): DuConfig {
     log: { filename: "stdout", all_level: "warning", ofh_level: "warning" },
     metrics: {
       enable_json: true,
-      layers: { enable_sched: true, enable_mac: true, enable_du_low: true, enable_ru: true },
-      periodicity: { du_report_period: 1000 },
+      layers: {
+        enable_sched: true,
+        enable_mac: true,
+        enable_du_low: true,
+        enable_ru: true,
+        enable_app_usage: true,
+      },
+      periodicity: {
+        du_report_period: def.metricsPeriodMs ?? DEFAULT_METRICS_PERIOD_MS,
+        app_usage_report_period: def.metricsPeriodMs ?? DEFAULT_METRICS_PERIOD_MS,
+      },
     },
     remote_control: { enabled: true, bind_addr: "0.0.0.0", port: REMOTE_CONTROL_PORT },
   };
