@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { frame, SimulatedGnb } from "../../test/support/gnb-telemetry-simulator.ts";
+import { parseMetricsFrame } from "./metrics-json.ts";
+import { RadioTracker, type RadioExpectations } from "./radio-health.ts";
+
+const tdd = { periodSlots: 10, dlSlots: 6, ulSlots: 3 };
+const expected: RadioExpectations = {
+  periodMs: 1000,
+  cu: { reports: true, amfs: ["10.0.0.5", "amf-2.core.example"], gnbDuId: 1 },
+  cells: [
+    { index: 0, pci: 11, nRb: 106, tdd },
+    { index: 1, pci: 12, nRb: 106, tdd },
+  ],
+};
+
+function simulated(json = true): SimulatedGnb {
+  return new SimulatedGnb(
+    "ran-x",
+    { amfs: 2, periodMs: 1000, json },
+    {
+      gnbDuId: 1,
+      periodMs: 1000,
+      cells: [11, 12].map((pci) => ({ pci, tdd, dlPrbs: 53, ulPrbs: 26, ues: 0 })),
+    },
+  );
+}
+
+/** Feeds the tracker what the simulated CU and DU send in one period, at `now`. */
+function period(
+  tracker: RadioTracker,
+  gnb: SimulatedGnb,
+  now: number,
+  components: readonly ("cu" | "du")[] = ["cu", "du"],
+) {
+  for (const component of components)
+    for (const report of gnb.reports(component, new Date(now)))
+      tracker.apply(component, parseMetricsFrame(frame(report)), now);
+}
+
+describe("the radio's health from its reports", () => {
+  it("is unknown until something reports, then healthy with every AMF, F1, cell and RU link up", () => {
+    const tracker = new RadioTracker(expected);
+    assert.equal(tracker.status(0).state, "unknown");
+    const gnb = simulated();
+    gnb.ues[0] = 2;
+    period(tracker, gnb, 1_000);
+    const status = tracker.status(1_000);
+    assert.deepEqual([status.state, status.reasons, status.f1, status.since], ["healthy", [], "up", 1_000]);
+    assert.deepEqual(status.amfs, [
+      { address: "10.0.0.5", connected: true },
+      { address: "amf-2.core.example", connected: true },
+    ]);
+    const [first, second] = status.cells;
+    assert.deepEqual(
+      [
+        first?.active,
+        first?.ues,
+        first?.dlBitrate,
+        first?.cqi,
+        first?.dlPrbUsage,
+        first?.ulPrbUsage,
+        first?.ulOnTime,
+      ],
+      [true, 2, 2_500_000, 15, 0.5, 26 / 106, 1],
+    );
+    assert.deepEqual([second?.ues, second?.cqi], [0, undefined]);
+    assert.deepEqual(status.usage.cu, { cpuPercent: 12.5, memoryMiB: 410, powerWatts: 0 });
+  });
+
+  it("names a lost AMF and for how long, and is healthy again once it is back", () => {
+    const tracker = new RadioTracker(expected);
+    const gnb = simulated();
+    period(tracker, gnb, 1_000);
+    gnb.amfUp[0] = false;
+    for (let t = 2_000; t <= 42_000; t += 1_000) period(tracker, gnb, t);
+    const lost = tracker.status(42_000);
+    assert.equal(lost.state, "degraded");
+    assert.deepEqual(lost.reasons, ["AMF 10.0.0.5 lost 40 s ago"]);
+    assert.equal(lost.since, 42_000 - 0, "since the first status that saw it");
+    assert.deepEqual(lost.amfs[0], { address: "10.0.0.5", connected: false });
+    gnb.amfUp[0] = true;
+    period(tracker, gnb, 43_000);
+    assert.deepEqual([tracker.status(43_000).state, tracker.status(43_000).reasons], ["healthy", []]);
+  });
+
+  it("sees F1 drop (the CU loses the DU and the DU's cells go), late fronthaul, and silence", () => {
+    const tracker = new RadioTracker(expected);
+    const gnb = simulated();
+    period(tracker, gnb, 1_000);
+    gnb.f1Up = false;
+    period(tracker, gnb, 2_000);
+    // The DU sends no cells report while none is active: its last one ages out after three periods.
+    period(tracker, gnb, 5_000);
+    const down = tracker.status(5_000);
+    assert.deepEqual(down.reasons, [
+      "F1: the CU does not see the DU 3 s ago",
+      "the DU stopped reporting its cells 4 s ago",
+    ]);
+    assert.equal(down.f1, "down");
+
+    gnb.f1Up = true;
+    gnb.lateShare[1] = 0.97;
+    period(tracker, gnb, 6_000);
+    assert.deepEqual(tracker.status(6_000).reasons, ["cell 1: 97% of UL packets late"]);
+    assert.equal(tracker.status(6_000).cells[1]?.ulLate, 0.97);
+
+    gnb.lateShare[1] = 0;
+    for (let t = 7_000; t <= 11_000; t += 1_000) period(tracker, gnb, t, ["du"]);
+    assert.deepEqual(tracker.status(11_000).reasons, ["the CU stopped reporting 5 s ago"]);
+  });
+
+  it("names a cell the DU does not report active", () => {
+    const tracker = new RadioTracker(expected);
+    const gnb = simulated();
+    gnb.du.cells.pop();
+    period(tracker, gnb, 1_000);
+    assert.deepEqual(tracker.status(1_000).reasons, ["cell 1 (PCI 12) is not active"]);
+    assert.equal(tracker.status(1_000).cells[1]?.active, false);
+  });
+
+  it("judges a CU that cannot report (OCUDU's ocu at release_26_04) by its DU alone", () => {
+    const tracker = new RadioTracker({ ...expected, cu: { ...expected.cu, reports: false } });
+    const gnb = simulated(false);
+    period(tracker, gnb, 1_000);
+    const status = tracker.status(1_000);
+    assert.deepEqual([status.state, status.reasons, status.f1], ["healthy", [], "unknown"]);
+    assert.deepEqual(status.amfs[0], { address: "10.0.0.5", connected: null });
+  });
+});

@@ -1,0 +1,260 @@
+// The radio's own health, from what its CU and DU report (srsran/metrics-json.ts), not from pod phases:
+// a RAN is healthy when its CU has every AMF connected and sees its DU over F1, its DU has every planned
+// cell active, and each cell's RU link delivers its uplink on time. Pure: the status service's collector
+// feeds frames in with the time they arrived and asks for the status.
+import type { AmfReading, CellReading, FronthaulReading, MetricsFrame } from "./metrics-json.ts";
+
+/** What a deployment's plan says its radio should report (rendered as the Deployments' telemetry annotation). */
+export interface RadioExpectations {
+  /** The CU's and DU's metrics period. */
+  periodMs: number;
+  cu: {
+    /** Whether the CU sends JSON metrics at all (OCUDU's ocu at release_26_04 cannot). */
+    reports: boolean;
+    /** The AMFs' addresses as asked for, in the CU's configuration order (its NGAP report's order). */
+    amfs: string[];
+    gnbDuId: number;
+  };
+  cells: ExpectedCell[];
+}
+
+export interface ExpectedCell {
+  index: number;
+  pci: number;
+  /** The carrier's resource blocks (PRB usage is granted PRBs ÷ this). */
+  nRb: number;
+  /** TDD: DL slots first, UL slots last in each period (srsRAN's pattern); absent for FDD. */
+  tdd?: { periodSlots: number; dlSlots: number; ulSlots: number };
+}
+
+export type RadioState = "unknown" | "healthy" | "degraded";
+
+export interface RadioCell {
+  index: number;
+  pci: number;
+  /** Whether the DU reports the cell active; null before the DU reported. */
+  active: boolean | null;
+  ues: number;
+  dlBitrate: number;
+  ulBitrate: number;
+  cqi?: number;
+  dlMcs?: number;
+  ulMcs?: number;
+  dlBler?: number;
+  ulBler?: number;
+  /** Granted PRBs ÷ the carrier's PRBs over the period, 0–1 (TDD cells). */
+  dlPrbUsage?: number;
+  ulPrbUsage?: number;
+  /** Shares of the UL packets from the RU that arrived on time, early or late, 0–1. */
+  ulOnTime?: number;
+  ulEarly?: number;
+  ulLate?: number;
+}
+
+export interface RadioStatus {
+  state: RadioState;
+  /** Why it is not healthy, each in words. */
+  reasons: string[];
+  /** When it entered this state (ms since the epoch). */
+  since: number;
+  amfs: { address: string; connected: boolean | null }[];
+  f1: "up" | "down" | "unknown";
+  cells: RadioCell[];
+  usage: { cu?: ResourceUsage; du?: ResourceUsage };
+}
+
+export interface ResourceUsage {
+  cpuPercent: number;
+  memoryMiB: number;
+  powerWatts: number;
+}
+
+/** A share of UL packets early or late from which a cell's fronthaul is unhealthy. */
+export const FRONTHAUL_TOLERANCE = 0.05;
+
+type Component = "cu" | "du";
+
+export class RadioTracker {
+  private readonly heardAt: Partial<Record<Component, number>> = {};
+  private readonly lostAt: Partial<Record<Component, number>> = {};
+  private amfs: AmfReading[] | undefined;
+  /** When each AMF last changed between connected and not (index: the CU's order). */
+  private readonly amfChangedAt: number[] = [];
+  private gnbDuIds: number[] | undefined;
+  private f1ChangedAt: number | undefined;
+  private cells: { at: number; readings: Map<number, CellReading> } | undefined;
+  private fronthaul: { at: number; readings: Map<number, FronthaulReading> } | undefined;
+  private readonly usage: Partial<Record<Component, ResourceUsage>> = {};
+  private state: { state: RadioState; since: number } | undefined;
+
+  constructor(private readonly expected: RadioExpectations) {}
+
+  /** A frame from `component`, received at `now` (ms). */
+  apply(component: Component, frame: MetricsFrame, now: number): void {
+    if (frame.kind === "invalid" || frame.kind === "reply") return;
+    this.heardAt[component] = now;
+    delete this.lostAt[component];
+    switch (frame.kind) {
+      case "cu-cp": {
+        frame.amfs.forEach((amf, i) => {
+          if (this.amfs?.[i]?.connected !== amf.connected) this.amfChangedAt[i] = now;
+        });
+        const f1Before = this.f1Up();
+        this.amfs = frame.amfs;
+        this.gnbDuIds = frame.gnbDuIds;
+        if (f1Before !== this.f1Up()) this.f1ChangedAt = now;
+        break;
+      }
+      case "cells":
+        this.cells = { at: now, readings: new Map(frame.cells.map((c) => [c.pci, c])) };
+        break;
+      case "ru":
+        this.fronthaul = { at: now, readings: new Map(frame.cells.map((c) => [c.pci, c])) };
+        break;
+      case "app_resource_usage":
+        this.usage[component] = {
+          cpuPercent: frame.cpuPercent,
+          memoryMiB: frame.memoryMiB,
+          powerWatts: frame.powerWatts,
+        };
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The component's telemetry connection closed or could not be opened at `now`. */
+  lost(component: Component, now: number): void {
+    this.lostAt[component] ??= now;
+  }
+
+  /** The radio's status at `now`; remembers when the state last changed. */
+  status(now: number): RadioStatus {
+    const { reasons, heardAny } = this.check(now);
+    const state: RadioState = !heardAny ? "unknown" : reasons.length === 0 ? "healthy" : "degraded";
+    if (this.state?.state !== state) this.state = { state, since: now };
+    return {
+      state,
+      reasons,
+      since: this.state.since,
+      amfs: this.expected.cu.amfs.map((address, i) => ({
+        address,
+        connected: this.expected.cu.reports ? (this.amfs?.[i]?.connected ?? null) : null,
+      })),
+      f1: this.f1Up() === undefined ? "unknown" : this.f1Up() ? "up" : "down",
+      cells: this.expected.cells.map((cell) => this.cellStatus(cell, now)),
+      usage: { ...this.usage },
+    };
+  }
+
+  /** Whether the CU sees the planned DU over F1 (undefined before the CU reported, or if it cannot). */
+  private f1Up(): boolean | undefined {
+    if (this.gnbDuIds === undefined) return undefined;
+    return this.gnbDuIds.includes(this.expected.cu.gnbDuId);
+  }
+
+  /** Reports older than three periods (and 3 s) no longer count. */
+  private fresh(at: number | undefined, now: number): boolean {
+    return at !== undefined && now - at <= Math.max(3 * this.expected.periodMs, 3_000);
+  }
+
+  private check(now: number): { reasons: string[]; heardAny: boolean } {
+    const reasons: string[] = [];
+    const ago = (at: number | undefined) =>
+      at === undefined ? "" : ` ${Math.round((now - at) / 1000)} s ago`;
+    const { cu, cells } = this.expected;
+    if (cu.reports) {
+      if (!this.fresh(this.heardAt.cu, now)) {
+        reasons.push(
+          this.heardAt.cu === undefined
+            ? "the CU has not reported yet"
+            : `the CU stopped reporting${ago(this.heardAt.cu)}`,
+        );
+      } else {
+        cu.amfs.forEach((address, i) => {
+          const amf = this.amfs?.[i];
+          if (amf === undefined) reasons.push(`the CU reports no NGAP link for AMF ${address}`);
+          else if (!amf.connected)
+            reasons.push(
+              `AMF ${address} ${this.amfChangedAt[i] === undefined ? "not connected" : `lost${ago(this.amfChangedAt[i])}`}`,
+            );
+        });
+        if (this.f1Up() === false) reasons.push(`F1: the CU does not see the DU${ago(this.f1ChangedAt)}`);
+      }
+    }
+    if (!this.fresh(this.cells?.at, now)) {
+      reasons.push(
+        this.cells === undefined
+          ? "the DU has not reported its cells yet"
+          : `the DU stopped reporting its cells${ago(this.cells.at)}`,
+      );
+    } else {
+      for (const cell of cells) {
+        if (!this.cells!.readings.has(cell.pci)) {
+          reasons.push(`cell ${cell.index} (PCI ${cell.pci}) is not active`);
+          continue;
+        }
+        const link = this.fresh(this.fronthaul?.at, now) ? this.fronthaul!.readings.get(cell.pci) : undefined;
+        if (link === undefined) reasons.push(`cell ${cell.index}: no fronthaul report from the DU`);
+        else if (link.ulTotal === 0) reasons.push(`cell ${cell.index}: no UL packets from its RU`);
+        else {
+          for (const [count, what] of [
+            [link.ulLate, "late"],
+            [link.ulEarly, "early"],
+          ] as const)
+            if (count / link.ulTotal >= FRONTHAUL_TOLERANCE)
+              reasons.push(
+                `cell ${cell.index}: ${Math.round((100 * count) / link.ulTotal)}% of UL packets ${what}`,
+              );
+        }
+      }
+    }
+    return { reasons, heardAny: this.heardAt.cu !== undefined || this.heardAt.du !== undefined };
+  }
+
+  private cellStatus(cell: ExpectedCell, now: number): RadioCell {
+    const fresh = this.fresh(this.cells?.at, now);
+    const reading = fresh ? this.cells!.readings.get(cell.pci) : undefined;
+    const status: RadioCell = {
+      index: cell.index,
+      pci: cell.pci,
+      active: this.cells === undefined ? null : reading !== undefined,
+      ues: reading?.ues ?? 0,
+      dlBitrate: reading?.dlBitrate ?? 0,
+      ulBitrate: reading?.ulBitrate ?? 0,
+    };
+    if (reading === undefined) return status;
+    const extra: Record<string, unknown> = {
+      cqi: reading.cqi,
+      dlMcs: reading.dlMcs,
+      ulMcs: reading.ulMcs,
+      dlBler: reading.dlBler,
+      ulBler: reading.ulBler,
+      ...prbUsage(cell, reading),
+    };
+    const link = this.fresh(this.fronthaul?.at, now) ? this.fronthaul!.readings.get(cell.pci) : undefined;
+    if (link !== undefined && link.ulTotal > 0) {
+      extra.ulOnTime = link.ulOnTime / link.ulTotal;
+      extra.ulEarly = link.ulEarly / link.ulTotal;
+      extra.ulLate = link.ulLate / link.ulTotal;
+    }
+    for (const [field, value] of Object.entries(extra))
+      if (value !== undefined) (status as unknown as Record<string, unknown>)[field] = value;
+    return status;
+  }
+}
+
+/** Mean granted PRBs over the TDD period's DL (first) and UL (last) slots, ÷ the carrier's PRBs. */
+function prbUsage(cell: ExpectedCell, reading: CellReading): Pick<RadioCell, "dlPrbUsage" | "ulPrbUsage"> {
+  const { tdd } = cell;
+  if (tdd === undefined || cell.nRb <= 0) return {};
+  const share = (prbs: number[] | undefined, slots: number[]) => {
+    if (prbs === undefined || prbs.length !== tdd.periodSlots || slots.length === 0) return undefined;
+    const granted = slots.reduce((sum, slot) => sum + (prbs[slot] ?? 0), 0) / slots.length;
+    return Math.min(1, granted / cell.nRb);
+  };
+  const indices = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+  const dl = share(reading.dlPrbsPerSlot, indices(0, tdd.dlSlots));
+  const ul = share(reading.ulPrbsPerSlot, indices(tdd.periodSlots - tdd.ulSlots, tdd.ulSlots));
+  return { ...(dl === undefined ? {} : { dlPrbUsage: dl }), ...(ul === undefined ? {} : { ulPrbUsage: ul }) };
+}
