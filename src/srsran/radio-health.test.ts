@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { frame, SimulatedGnb } from "../../test/support/gnb-telemetry-simulator.ts";
 import { parseMetricsFrame } from "./metrics-json.ts";
-import { RadioTracker, type RadioExpectations } from "./radio-health.ts";
+import { describeReason, RadioTracker, type RadioExpectations } from "./radio-health.ts";
 
 const tdd = { periodSlots: 10, dlSlots: 6, ulSlots: 3 };
 const expected: RadioExpectations = {
@@ -25,6 +25,10 @@ function simulated(json = true): SimulatedGnb {
     },
   );
 }
+
+/** The reasons as a person reads them at `now`. */
+const reasonsAt = (tracker: RadioTracker, now: number) =>
+  tracker.status(now).reasons.map((reason) => describeReason(reason, now));
 
 /** Feeds the tracker what the simulated CU and DU send in one period, at `now`. */
 function period(
@@ -76,7 +80,8 @@ describe("the radio's health from its reports", () => {
     for (let t = 2_000; t <= 42_000; t += 1_000) period(tracker, gnb, t);
     const lost = tracker.status(42_000);
     assert.equal(lost.state, "degraded");
-    assert.deepEqual(lost.reasons, ["AMF 10.0.0.5 lost 40 s ago"]);
+    assert.deepEqual(reasonsAt(tracker, 42_000), ["AMF 10.0.0.5 lost 40 s ago"]);
+    assert.deepEqual(lost.reasons, [{ text: "AMF 10.0.0.5 lost", since: 2_000 }]);
     assert.equal(lost.since, 42_000 - 0, "since the first status that saw it");
     assert.deepEqual(lost.amfs[0], { address: "10.0.0.5", connected: false });
     gnb.amfUp[0] = true;
@@ -93,7 +98,7 @@ describe("the radio's health from its reports", () => {
     // The DU sends no cells report while none is active: its last one ages out after three periods.
     period(tracker, gnb, 5_000);
     const down = tracker.status(5_000);
-    assert.deepEqual(down.reasons, [
+    assert.deepEqual(reasonsAt(tracker, 5_000), [
       "F1: the CU does not see the DU 3 s ago",
       "the DU stopped reporting its cells 4 s ago",
     ]);
@@ -102,12 +107,12 @@ describe("the radio's health from its reports", () => {
     gnb.f1Up = true;
     gnb.lateShare[1] = 0.97;
     period(tracker, gnb, 6_000);
-    assert.deepEqual(tracker.status(6_000).reasons, ["cell 1: 97% of UL packets late"]);
+    assert.deepEqual(reasonsAt(tracker, 6_000), ["cell 1: 97% of UL packets late"]);
     assert.equal(tracker.status(6_000).cells[1]?.ulLate, 0.97);
 
     gnb.lateShare[1] = 0;
     for (let t = 7_000; t <= 11_000; t += 1_000) period(tracker, gnb, t, ["du"]);
-    assert.deepEqual(tracker.status(11_000).reasons, ["the CU stopped reporting 5 s ago"]);
+    assert.deepEqual(reasonsAt(tracker, 11_000), ["the CU stopped reporting 5 s ago"]);
   });
 
   it("names a cell the DU does not report active", () => {
@@ -115,7 +120,7 @@ describe("the radio's health from its reports", () => {
     const gnb = simulated();
     gnb.du.cells.pop();
     period(tracker, gnb, 1_000);
-    assert.deepEqual(tracker.status(1_000).reasons, ["cell 1 (PCI 12) is not active"]);
+    assert.deepEqual(reasonsAt(tracker, 1_000), ["cell 1 (PCI 12) is not active"]);
     assert.equal(tracker.status(1_000).cells[1]?.active, false);
   });
 

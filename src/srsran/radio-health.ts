@@ -2,7 +2,19 @@
 // a RAN is healthy when its CU has every AMF connected and sees its DU over F1, its DU has every planned
 // cell active, and each cell's RU link delivers its uplink on time. Pure: the status service's collector
 // feeds frames in with the time they arrived and asks for the status.
+import type { RanFlavour, ResourceDefinition } from "../domain/resource-definition.ts";
+import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
+import { resourceBlocks } from "../radio/carrier.ts";
 import type { AmfReading, CellReading, FronthaulReading, MetricsFrame } from "./metrics-json.ts";
+
+/**
+ * Whether the flavour's CU can send JSON metrics. OCUDU's `ocu` at release_26_04 exits at start with them
+ * on (it never hands its CU-CP and CU-UP the remote server's metrics gateway; fixed after the release, in
+ * 8b5132e33c): docs/research/ocudu-remote-control.md.
+ */
+export function cuSendsJsonMetrics(flavour: RanFlavour): boolean {
+  return flavour !== "ocudu";
+}
 
 /** What a deployment's plan says its radio should report (rendered as the Deployments' telemetry annotation). */
 export interface RadioExpectations {
@@ -16,6 +28,28 @@ export interface RadioExpectations {
     gnbDuId: number;
   };
   cells: ExpectedCell[];
+}
+
+/** What a planned deployment's radio should report. */
+export function radioExpectations(def: ResourceDefinition): RadioExpectations {
+  return {
+    periodMs: def.metricsPeriodMs ?? DEFAULT_METRICS_PERIOD_MS,
+    cu: {
+      reports: cuSendsJsonMetrics(def.flavour),
+      amfs: def.amf.map((amf) => amf.address),
+      gnbDuId: def.du.gnbDuId,
+    },
+    cells: def.cells.map((cell) => ({
+      index: cell.index,
+      pci: cell.pci,
+      nRb: resourceBlocks(cell.bandwidthMHz, cell.scsKHz) ?? 0,
+      ...(cell.tdd === undefined
+        ? {}
+        : {
+            tdd: { periodSlots: cell.tdd.periodSlots, dlSlots: cell.tdd.dlSlots, ulSlots: cell.tdd.ulSlots },
+          }),
+    })),
+  };
 }
 
 export interface ExpectedCell {
@@ -51,10 +85,23 @@ export interface RadioCell {
   ulLate?: number;
 }
 
+/** Why a radio is not healthy: in words, and since when where that is known (ms since the epoch). */
+export interface RadioReason {
+  text: string;
+  since?: number;
+}
+
+/** A reason as a person reads it at `now`: "AMF 10.0.0.5 lost 40 s ago". */
+export function describeReason(reason: RadioReason, now: number): string {
+  return reason.since === undefined
+    ? reason.text
+    : `${reason.text} ${Math.round((now - reason.since) / 1000)} s ago`;
+}
+
 export interface RadioStatus {
   state: RadioState;
-  /** Why it is not healthy, each in words. */
-  reasons: string[];
+  /** Why it is not healthy. */
+  reasons: RadioReason[];
   /** When it entered this state (ms since the epoch). */
   since: number;
   amfs: { address: string; connected: boolean | null }[];
@@ -80,6 +127,8 @@ export class RadioTracker {
   private amfs: AmfReading[] | undefined;
   /** When each AMF last changed between connected and not (index: the CU's order). */
   private readonly amfChangedAt: number[] = [];
+  /** Whether each AMF was ever seen connected. */
+  private readonly amfWasUp: boolean[] = [];
   private gnbDuIds: number[] | undefined;
   private f1ChangedAt: number | undefined;
   private cells: { at: number; readings: Map<number, CellReading> } | undefined;
@@ -98,6 +147,7 @@ export class RadioTracker {
       case "cu-cp": {
         frame.amfs.forEach((amf, i) => {
           if (this.amfs?.[i]?.connected !== amf.connected) this.amfChangedAt[i] = now;
+          if (amf.connected) this.amfWasUp[i] = true;
         });
         const f1Before = this.f1Up();
         this.amfs = frame.amfs;
@@ -158,54 +208,48 @@ export class RadioTracker {
     return at !== undefined && now - at <= Math.max(3 * this.expected.periodMs, 3_000);
   }
 
-  private check(now: number): { reasons: string[]; heardAny: boolean } {
-    const reasons: string[] = [];
-    const ago = (at: number | undefined) =>
-      at === undefined ? "" : ` ${Math.round((now - at) / 1000)} s ago`;
+  private check(now: number): { reasons: RadioReason[]; heardAny: boolean } {
+    const reasons: RadioReason[] = [];
+    const add = (text: string, since?: number) =>
+      reasons.push(since === undefined ? { text } : { text, since });
     const { cu, cells } = this.expected;
     if (cu.reports) {
       if (!this.fresh(this.heardAt.cu, now)) {
-        reasons.push(
-          this.heardAt.cu === undefined
-            ? "the CU has not reported yet"
-            : `the CU stopped reporting${ago(this.heardAt.cu)}`,
-        );
+        if (this.heardAt.cu === undefined) add("the CU has not reported yet");
+        else add("the CU stopped reporting", this.heardAt.cu);
       } else {
         cu.amfs.forEach((address, i) => {
           const amf = this.amfs?.[i];
-          if (amf === undefined) reasons.push(`the CU reports no NGAP link for AMF ${address}`);
-          else if (!amf.connected)
-            reasons.push(
-              `AMF ${address} ${this.amfChangedAt[i] === undefined ? "not connected" : `lost${ago(this.amfChangedAt[i])}`}`,
-            );
+          if (amf === undefined) add(`the CU reports no NGAP link for AMF ${address}`);
+          else if (!amf.connected) {
+            // Lost if it was ever seen connected; never connected if down from the first report.
+            const changedAt = this.amfChangedAt[i];
+            if (this.amfWasUp[i] === true) add(`AMF ${address} lost`, changedAt);
+            else add(`AMF ${address} not connected`);
+          }
         });
-        if (this.f1Up() === false) reasons.push(`F1: the CU does not see the DU${ago(this.f1ChangedAt)}`);
+        if (this.f1Up() === false) add("F1: the CU does not see the DU", this.f1ChangedAt);
       }
     }
     if (!this.fresh(this.cells?.at, now)) {
-      reasons.push(
-        this.cells === undefined
-          ? "the DU has not reported its cells yet"
-          : `the DU stopped reporting its cells${ago(this.cells.at)}`,
-      );
+      if (this.cells === undefined) add("the DU has not reported its cells yet");
+      else add("the DU stopped reporting its cells", this.cells.at);
     } else {
       for (const cell of cells) {
         if (!this.cells!.readings.has(cell.pci)) {
-          reasons.push(`cell ${cell.index} (PCI ${cell.pci}) is not active`);
+          add(`cell ${cell.index} (PCI ${cell.pci}) is not active`);
           continue;
         }
         const link = this.fresh(this.fronthaul?.at, now) ? this.fronthaul!.readings.get(cell.pci) : undefined;
-        if (link === undefined) reasons.push(`cell ${cell.index}: no fronthaul report from the DU`);
-        else if (link.ulTotal === 0) reasons.push(`cell ${cell.index}: no UL packets from its RU`);
+        if (link === undefined) add(`cell ${cell.index}: no fronthaul report from the DU`);
+        else if (link.ulTotal === 0) add(`cell ${cell.index}: no UL packets from its RU`);
         else {
           for (const [count, what] of [
             [link.ulLate, "late"],
             [link.ulEarly, "early"],
           ] as const)
             if (count / link.ulTotal >= FRONTHAUL_TOLERANCE)
-              reasons.push(
-                `cell ${cell.index}: ${Math.round((100 * count) / link.ulTotal)}% of UL packets ${what}`,
-              );
+              add(`cell ${cell.index}: ${Math.round((100 * count) / link.ulTotal)}% of UL packets ${what}`);
         }
       }
     }

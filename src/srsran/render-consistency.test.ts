@@ -13,6 +13,7 @@ import { localInventory, EMULATED_RU_BANDS } from "../placement/local-inventory.
 import { planDeployment } from "../placement/plan-deployment.ts";
 import { allowedBandwidths, channelRaster, findBand } from "../radio/bands.ts";
 import { arfcnToKHz } from "../radio/nr-arfcn.ts";
+import { radioExpectations } from "./radio-health.ts";
 import { renderCuConfig } from "./render-cu.ts";
 import { renderDuConfig } from "./render-du.ts";
 import { fronthaulViolations } from "./fronthaul-checks.ts";
@@ -122,6 +123,21 @@ describe("srsRAN and OCUDU rendering of planned deployments", () => {
         // OCUDU's ocu at release_26_04 exits at start with JSON metrics on (docs/research).
         assert.equal(cu.metrics.enable_json, flavour === "srsran");
         assert.equal(du.metrics.enable_json, true);
+        // What the status service expects the radio to report is what the configs make it report.
+        const expected = radioExpectations(def);
+        assert.equal(expected.periodMs, du.metrics.periodicity.du_report_period);
+        assert.equal(expected.cu.reports, cu.metrics.enable_json);
+        assert.equal(expected.cu.amfs.length, 1 + (cu.cu_cp.extra_amfs ?? []).length);
+        assert.equal(expected.cu.gnbDuId, du.gnb_du_id);
+        assert.deepEqual(
+          expected.cells.map((c) => [c.pci, c.tdd?.dlSlots, c.tdd?.ulSlots, c.tdd?.periodSlots]),
+          du.cells.map((c) => [
+            c.pci,
+            c.tdd_ul_dl_cfg?.nof_dl_slots,
+            c.tdd_ul_dl_cfg?.nof_ul_slots,
+            c.tdd_ul_dl_cfg?.dl_ul_tx_period,
+          ]),
+        );
         for (const cell of du.cells) assert.deepEqual(cell.additional_plmns ?? [], spec.additionalPlmns);
 
         assert.equal(du.gnb_id, cu.gnb_id);

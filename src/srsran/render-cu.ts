@@ -5,6 +5,7 @@ import type { ResourceDefinition } from "../domain/resource-definition.ts";
 import { amfAddr, N3_EXT_ADDR, placeholder, POD_IP } from "./address-placeholders.ts";
 import { F1U_PORT_CU, F1U_PORT_DU, REMOTE_CONTROL_PORT } from "./ofh-defaults.ts";
 import type { CuAmf, CuConfig } from "./config-types.ts";
+import { cuSendsJsonMetrics } from "./radio-health.ts";
 import { sctpBind, sctpPeer } from "./sctp-addresses.ts";
 import { srsranSlice } from "./slices.ts";
 
@@ -39,10 +40,9 @@ export function renderCuConfig(def: ResourceDefinition): CuConfig {
     },
     log: { filename: "stdout", all_level: "warning" },
     metrics: {
-      // OCUDU's `ocu` at release_26_04 exits at start with JSON metrics on (it never hands its CU-CP
-      // and CU-UP the remote server's metrics gateway; fixed after the release, in 8b5132e33c):
-      // docs/research/ocudu-remote-control.md. Its remote-control port still opens, once the AMF answers.
-      enable_json: def.flavour !== "ocudu",
+      // Not for OCUDU's ocu at release_26_04, which exits at start with it; its remote-control port
+      // still opens, once the AMF answers.
+      enable_json: cuSendsJsonMetrics(def.flavour),
       layers: { enable_ngap: true, enable_rrc: true, enable_pdcp: true, enable_app_usage: true },
       periodicity: {
         cu_cp_report_period: period,

@@ -1,6 +1,7 @@
 // The srsRAN Deployments: CU, DU and one RU emulator per cell, each pinned to its planned node, with
 // Guaranteed resources, only the capabilities srsRAN needs, a read-only root filesystem, the entry step
 // that fills in addresses, and a config fingerprint so a config change restarts exactly its component.
+import { radioExpectations } from "../../srsran/radio-health.ts";
 import type { V1Container, V1Deployment, V1EnvVar, V1Probe } from "@kubernetes/client-node";
 import type { ComputeResources, PlannedCell, ResourceDefinition } from "../../domain/resource-definition.ts";
 import { isEmulated } from "../../domain/resource-definition.ts";
@@ -64,6 +65,11 @@ export function deploymentNames(def: ResourceDefinition): string[] {
 
 export const CONFIG_HASH_ANNOTATION = "ranaas.io/config-hash";
 export const MULTUS_NETWORKS_ANNOTATION = "k8s.v1.cni.cncf.io/networks";
+/**
+ * On the CU's and DU's Deployments (not their pods: changing it restarts nothing): what the radio should
+ * report (srsran/radio-health.ts `RadioExpectations`, as JSON), read by the status service's collector.
+ */
+export const RADIO_EXPECTATIONS_ANNOTATION = "ranaas.io/radio-expectations";
 const CONFIG_DIR = "/etc/ranaas/config";
 const ENTRYPOINT_DIR = "/etc/ranaas/entrypoint";
 
@@ -289,7 +295,14 @@ function deployment(def: ResourceDefinition, w: WorkloadSpec): V1Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: w.name, namespace: def.namespace, labels },
+    metadata: {
+      name: w.name,
+      namespace: def.namespace,
+      labels,
+      ...(w.component === "ru-emulator"
+        ? {}
+        : { annotations: { [RADIO_EXPECTATIONS_ANNOTATION]: JSON.stringify(radioExpectations(def)) } }),
+    },
     spec: {
       replicas: 1,
       // One srsRAN instance at a time: two would fight over addresses, identities and the fronthaul.
