@@ -24,4 +24,7 @@ export PATH=$K8S_BIN:$(dirname "$HELM"):\$PATH
 export RANAAS_IMAGE_CU=\${RANAAS_IMAGE_CU:-simulated.invalid/srsran/cu:25.10}
 export RANAAS_IMAGE_DU=\${RANAAS_IMAGE_DU:-simulated.invalid/srsran/du:25.10}
 export RANAAS_IMAGE_RU_EMULATOR=\${RANAAS_IMAGE_RU_EMULATOR:-simulated.invalid/srsran/ru-emulator:25.10}
+# Nor do they run a gNB: the status service does not reach for the simulated pods' remote-control ports
+# (tests point it at the gNB telemetry simulator instead: RANAAS_TELEMETRY_VIA).
+export RANAAS_RADIO_TELEMETRY=\${RANAAS_RADIO_TELEMETRY:-false}
 ENV

@@ -19,4 +19,38 @@ export interface DeploymentStatus {
   deploymentId: string;
   phase: Phase;
   components: ComponentStatus[];
+  /** The radio's own health, from its CU's and DU's reports (absent while nothing is expected of it). */
+  radio?: RadioHealth | undefined;
+}
+
+/**
+ * The radio's health as the status service judges it from the CU's and DU's metrics
+ * (srsran/radio-health.ts): healthy only with every AMF connected, F1 up, every cell active and each
+ * RU link on time. Times are ISO 8601; a reason's `since` is when what it says began.
+ */
+export interface RadioHealth {
+  state: "unknown" | "healthy" | "degraded";
+  since: string;
+  reasons: { text: string; since?: string }[];
+  f1: "up" | "down" | "unknown";
+  amfs: { address: string; connected: boolean | null }[];
+  cells: { index: number; pci: number; active: boolean | null }[];
+}
+
+/** A reason as a person reads it at `now` (ms): "AMF 10.0.0.5 lost 40 s ago". */
+export function describeRadioReason(text: string, sinceMs: number | undefined, now: number): string {
+  return sinceMs === undefined ? text : `${text} ${Math.max(0, Math.round((now - sinceMs) / 1000))} s ago`;
+}
+
+/** The radio's health as the API answers it: each reason in words, as of `now`. */
+export function presentRadio(
+  radio: RadioHealth,
+  now: number,
+): Omit<RadioHealth, "reasons"> & { reasons: string[] } {
+  return {
+    ...radio,
+    reasons: radio.reasons.map((r) =>
+      describeRadioReason(r.text, r.since === undefined ? undefined : Date.parse(r.since), now),
+    ),
+  };
 }

@@ -63,6 +63,14 @@ export interface RanaasConfig {
   driftSweepMs: number;
   /** Where the API finds the status service. */
   statusUrl: string;
+  /**
+   * Where the status service opens every CU's and DU's remote-control websocket instead of the pod's
+   * address, naming the pod in the path (`<via>/<namespace>/<cu|du>`): for simulated clusters, whose pods
+   * run nothing (the test support's gNB telemetry simulator). Unset: each pod's own address.
+   */
+  telemetryVia: string | undefined;
+  /** Whether the status service reads each CU's and DU's metrics (RANAAS_RADIO_TELEMETRY; the local stack's simulated pods run nothing). */
+  radioTelemetry: boolean;
   /** Whether a deployment that drifted (objects deleted or changed behind RANaaS's back) is restored. */
   selfHeal: boolean;
   /**
@@ -139,6 +147,8 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     }
     return raw;
   };
+  const optionalUrl = (name: string, schemes: string[]): string | undefined =>
+    text(name, "") === "" ? undefined : url(name, "", schemes).replace(/\/+$/, "");
 
   const logLevel = text("RANAAS_LOG_LEVEL", "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -264,6 +274,8 @@ export function loadConfig(env: Env = process.env): RanaasConfig {
     planTimeoutMs: milliseconds("RANAAS_PLAN_TIMEOUT_MS", 30_000),
     driftSweepMs: milliseconds("RANAAS_DRIFT_SWEEP_MS", 30_000),
     statusUrl: url("RANAAS_STATUS_URL", `http://127.0.0.1:${statusPort}`, ["http", "https"]),
+    telemetryVia: optionalUrl("RANAAS_TELEMETRY_VIA", ["ws", "wss"]),
+    radioTelemetry: flag("RANAAS_RADIO_TELEMETRY", true),
     selfHeal: flag("RANAAS_SELF_HEAL", true),
     limits: {
       maxBodyBytes: positive("RANAAS_MAX_BODY_BYTES", 256 * 1024),

@@ -2,6 +2,7 @@
 // a RAN is healthy when its CU has every AMF connected and sees its DU over F1, its DU has every planned
 // cell active, and each cell's RU link delivers its uplink on time. Pure: the status service's collector
 // feeds frames in with the time they arrived and asks for the status.
+import { describeRadioReason } from "../domain/live-status.ts";
 import type { RanFlavour, ResourceDefinition } from "../domain/resource-definition.ts";
 import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
 import { resourceBlocks } from "../radio/carrier.ts";
@@ -93,9 +94,7 @@ export interface RadioReason {
 
 /** A reason as a person reads it at `now`: "AMF 10.0.0.5 lost 40 s ago". */
 export function describeReason(reason: RadioReason, now: number): string {
-  return reason.since === undefined
-    ? reason.text
-    : `${reason.text} ${Math.round((now - reason.since) / 1000)} s ago`;
+  return describeRadioReason(reason.text, reason.since, now);
 }
 
 export interface RadioStatus {

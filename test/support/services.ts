@@ -106,6 +106,9 @@ export class ServiceFleet {
       RANAAS_ORCHESTRATOR_PORT: String(ports.orchestrator),
       RANAAS_STATUS_PORT: String(ports.status),
       RANAAS_LOG_LEVEL: "info",
+      // Simulated pods run no gNB: no traffic to their addresses (tests that want the radio's reports
+      // point the status service at the gNB telemetry simulator).
+      RANAAS_RADIO_TELEMETRY: "false",
       ...extraEnv,
     };
   }

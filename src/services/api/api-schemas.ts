@@ -186,6 +186,47 @@ export const LiveStatusSchema = Type.Object(
   { description: "Live status of the deployment's pods (from the status service)" },
 );
 
+const RadioSchema = Type.Object(
+  {
+    state: Type.Union(
+      ["unknown", "healthy", "degraded"].map((s) => Type.Literal(s)),
+      {
+        description:
+          "healthy: every AMF connected, F1 up, every cell active, each RU link on time; unknown: nothing reported yet",
+      },
+    ),
+    since: Timestamp,
+    reasons: Type.Array(Type.String(), {
+      description:
+        'why it is not healthy, e.g. "AMF 10.0.0.5 lost 40 s ago", "cell 2: 97% of UL packets late"',
+    }),
+    f1: Type.Union(
+      ["up", "down", "unknown"].map((s) => Type.Literal(s)),
+      {
+        description: "whether the CU sees the DU over F1 (unknown when the CU does not report)",
+      },
+    ),
+    amfs: Type.Array(
+      Type.Object(
+        { address: Type.String(), connected: Nullable(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+      { description: "each AMF's N2 association as the CU reports it (null: not reported)" },
+    ),
+    cells: Type.Array(
+      Type.Object(
+        { index: Type.Integer(), pci: Type.Integer(), active: Nullable(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The radio's own health, from what its CU and DU report on their remote-control websocket (not from pod phases)",
+  },
+);
+
 const CallbacksSchema = Type.Object(
   {
     delivered: Type.Integer({ minimum: 0 }),
@@ -240,6 +281,7 @@ export const DeploymentSchema = Type.Object(
     plan: Nullable(PlanSchema),
     connection: Nullable(ConnectionSchema),
     status: Type.Optional(LiveStatusSchema),
+    radio: Type.Optional(RadioSchema),
     callbacks: Type.Optional(CallbacksSchema),
     restarts: Type.Optional(
       Type.Array(Type.String(), {

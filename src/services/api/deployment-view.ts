@@ -1,5 +1,6 @@
 // What the API answers for a deployment: the record, its plan and connection details, and live status.
 import type { DeploymentRecord, OperationRecord } from "../../domain/deployment-record.ts";
+import { presentRadio, type RadioHealth } from "../../domain/live-status.ts";
 import type { CallbackSummary } from "../../store/callbacks-repository.ts";
 
 export function deploymentView(
@@ -52,9 +53,16 @@ export function deploymentView(
 }
 
 /** What a view adds to the record: its live status and its callbacks' summary, when given. */
-export function liveParts(status?: unknown, callbacks?: CallbackSummary): Record<string, unknown> {
+export function liveParts(
+  status?: unknown,
+  callbacks?: CallbackSummary,
+  now = Date.now(),
+): Record<string, unknown> {
+  // The radio's health comes with the live status; it is answered beside it, its reasons as of now.
+  const { radio, ...pods } = (status ?? {}) as { radio?: RadioHealth };
   return {
-    ...(status === undefined ? {} : { status }),
+    ...(status === undefined ? {} : { status: pods }),
+    ...(radio === undefined ? {} : { radio: presentRadio(radio, now) }),
     ...(callbacks === undefined
       ? {}
       : {

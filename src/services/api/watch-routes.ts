@@ -180,12 +180,16 @@ function fingerprint(view: Record<string, unknown>): string {
         components?: { name: string; ready: boolean; restarts: number; message?: string }[];
       }
     | undefined;
+  const radio = view.radio as { state: string; since: string; reasons: string[] } | undefined;
   return JSON.stringify([
     view.state,
     view.revision,
     status?.phase,
     status?.stale,
     status?.components?.map((c) => [c.name, c.ready, c.restarts, c.message]),
+    // The radio's state and reasons, not their ages (which change every second).
+    radio?.state,
+    radio?.reasons.map((reason) => reason.replace(/ \d+ s ago$/, "")),
   ]);
 }
 

@@ -17,9 +17,16 @@ import { startServiceApp, type RunningService } from "../../platform/service-app
 import { deploymentStatus } from "./deployment-status.ts";
 import { StatusBroadcast } from "./status-broadcast.ts";
 import { StatusFeedPublisher } from "../../bus/status-feed.ts";
+import type { DeploymentStatus } from "../../domain/live-status.ts";
+import { startTicker } from "../../platform/ticker.ts";
+import { describeReason } from "../../srsran/radio-health.ts";
+import { REMOTE_CONTROL_PORT } from "../../srsran/ofh-defaults.ts";
+import { RadioCollector } from "./radio-collector.ts";
 
 /** The status feed's heartbeat: an API replica that hears none for three stops trusting its copy. */
 const FEED_HEARTBEAT_MS = 1000;
+/** How often every radio is judged again (reports age; a change is told at most this late). */
+const RADIO_TICK_MS = 500;
 
 export interface StatusServiceDeps {
   config: RanaasConfig;
@@ -61,9 +68,30 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
     FEED_HEARTBEAT_MS,
     () => cache.staleness(),
   );
-  const statusOf = (id: string) => deploymentStatus(id, cache.deploymentsOf(id), cache.podsOf(id));
+  // The radio's own health from each CU's and DU's metrics, beside what Kubernetes says of the pods.
+  const radios = new RadioCollector({
+    port: REMOTE_CONTROL_PORT,
+    via: deps.config.telemetryVia,
+    logger: deps.logger,
+    onChange: (id) => broadcast.changed(id),
+  });
+  const statusOf = (id: string): DeploymentStatus => {
+    const status = deploymentStatus(id, cache.deploymentsOf(id), cache.podsOf(id));
+    const radio = radios.health(id);
+    return radio === undefined ? status : { ...status, radio };
+  };
   const broadcast = new StatusBroadcast({ statusOf, staleness: () => cache.staleness() }, feed);
-  cache.onChange((id) => broadcast.changed(id));
+  cache.onChange((id) => {
+    if (deps.config.radioTelemetry) radios.sync(id, cache.deploymentsOf(id), cache.podsOf(id));
+    broadcast.changed(id);
+  });
+  const radioTicker = startTicker(
+    () => {
+      radios.tick();
+      return Promise.resolve();
+    },
+    { delayMs: RADIO_TICK_MS, onError: (err) => deps.logger.warn({ err }, "judging radios failed") },
+  );
   void cache.start();
   const metrics = createMetricsRegistry("status");
   registerInformerStaleness(metrics, cache);
@@ -103,6 +131,19 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
           deployments,
         };
       });
+      // The radio's status with its latest figures per cell (reasons in words, as of now).
+      app.get("/status/:id/radio", async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const radio = radios.status(id);
+        if (radio === undefined) return reply.code(404).send({ error: `no radio expected of ${id}` });
+        const now = Date.now();
+        return reply.send({
+          ...radio,
+          since: new Date(radio.since).toISOString(),
+          reasons: radio.reasons.map((reason) => describeReason(reason, now)),
+          observedAt: new Date(now).toISOString(),
+        });
+      });
       app.get("/status/:id", async (request, reply) => {
         const { id } = request.params as { id: string };
         const status = statusOf(id);
@@ -123,6 +164,8 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
       // HTTP first: no snapshot is served from a cache that stopped being kept.
       await running.close();
       cache.stop();
+      radioTicker.stop();
+      radios.stop();
       broadcast.stop();
       await feed.close();
       await drifts.close();

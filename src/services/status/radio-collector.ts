@@ -1,0 +1,230 @@
+// The radio's own health: the status service subscribes to every managed CU's and DU's remote-control
+// websocket (srsRAN's `metrics_subscribe`), feeds what they report into a tracker per deployment
+// (srsran/radio-health.ts) and says when a deployment's radio health changed. A link opens once its pod is
+// ready (srsRAN's CU opens the port only once its AMF answers, its DU only after F1 Setup) and reopens
+// with backoff whenever it closes, fails or goes silent.
+import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import WebSocket from "ws";
+import type { RadioHealth } from "../../domain/live-status.ts";
+import { RADIO_EXPECTATIONS_ANNOTATION } from "../../k8s/render/workloads.ts";
+import { backoffMs } from "../../platform/backoff.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { parseMetricsFrame } from "../../srsran/metrics-json.ts";
+import { RadioTracker, type RadioExpectations, type RadioStatus } from "../../srsran/radio-health.ts";
+
+type Component = "cu" | "du";
+const COMPONENTS: readonly Component[] = ["cu", "du"];
+const RECONNECT = { firstMs: 500, maxMs: 10_000 };
+/** A link that hears nothing for this many periods (and 10 s) is closed and opened again. */
+const SILENT_PERIODS = 10;
+
+export interface RadioCollectorOptions {
+  /** The CU's and DU's remote-control port. */
+  port: number;
+  /** Connect here instead, naming the pod in the path (RANAAS_TELEMETRY_VIA; simulated clusters). */
+  via?: string | undefined;
+  logger: Logger;
+  /** Told when a deployment's radio health changed (the live status is sent again). */
+  onChange: (deploymentId: string) => void;
+  now?: () => number;
+}
+
+class Link {
+  private socket: WebSocket | undefined;
+  private failures = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
+  heardAt = 0;
+
+  constructor(
+    readonly url: string,
+    private readonly component: Component,
+    private readonly radio: DeploymentRadio,
+    private readonly options: RadioCollectorOptions,
+  ) {
+    this.open();
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(this.url, { handshakeTimeout: 5_000 });
+    this.socket = socket;
+    this.heardAt = this.now();
+    socket.on("open", () => socket.send(JSON.stringify({ cmd: "metrics_subscribe" })));
+    socket.on("message", (data: Buffer, isBinary) => {
+      if (isBinary) return;
+      const now = this.now();
+      this.heardAt = now;
+      const frame = parseMetricsFrame(data.toString("utf8"));
+      if (frame.kind === "reply" && frame.error !== undefined)
+        this.options.logger.warn(
+          { url: this.url, cmd: frame.cmd, error: frame.error },
+          "the radio refused the metrics subscription",
+        );
+      else if (frame.kind !== "reply") this.failures = 0;
+      this.radio.tracker.apply(this.component, frame, now);
+    });
+    // An error is followed by close.
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.radio.tracker.lost(this.component, this.now());
+      if (this.closed) return;
+      this.failures++;
+      this.retry = setTimeout(() => this.open(), backoffMs(this.failures, RECONNECT));
+    });
+  }
+
+  /** Closes a link that heard nothing for a while, so it opens again (a hung peer or path). */
+  checkSilence(periodMs: number): void {
+    if (this.socket === undefined || this.now() - this.heardAt < Math.max(SILENT_PERIODS * periodMs, 10_000))
+      return;
+    this.socket.terminate();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.socket?.terminate();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+class DeploymentRadio {
+  readonly tracker: RadioTracker;
+  readonly links = new Map<Component, Link>();
+  /** The health last told (JSON), to tell only changes. */
+  lastTold = "";
+
+  constructor(
+    readonly expectationsJson: string,
+    readonly expectations: RadioExpectations,
+  ) {
+    this.tracker = new RadioTracker(expectations);
+  }
+
+  close(): void {
+    for (const link of this.links.values()) link.close();
+  }
+}
+
+export class RadioCollector {
+  private readonly radios = new Map<string, DeploymentRadio>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: RadioCollectorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How many links are open or opening (for metrics). */
+  get links(): number {
+    let n = 0;
+    for (const radio of this.radios.values()) n += radio.links.size;
+    return n;
+  }
+
+  /** Brings the deployment's links in line with its objects: one per ready CU and DU pod. */
+  sync(deploymentId: string, deployments: readonly V1Deployment[], pods: readonly V1Pod[]): void {
+    const annotated = deployments.find((d) => d.metadata?.annotations?.[RADIO_EXPECTATIONS_ANNOTATION]);
+    const json = annotated?.metadata?.annotations?.[RADIO_EXPECTATIONS_ANNOTATION];
+    let radio = this.radios.get(deploymentId);
+    if (json === undefined || (radio !== undefined && radio.expectationsJson !== json)) {
+      radio?.close();
+      this.radios.delete(deploymentId);
+      radio = undefined;
+      if (json === undefined) return;
+    }
+    if (radio === undefined) {
+      let expectations: RadioExpectations;
+      try {
+        expectations = JSON.parse(json) as RadioExpectations;
+      } catch {
+        this.options.logger.warn({ deploymentId }, "unreadable radio expectations annotation");
+        return;
+      }
+      radio = new DeploymentRadio(json, expectations);
+      this.radios.set(deploymentId, radio);
+    }
+    for (const component of COMPONENTS) {
+      const url = this.urlOf(deployments, pods, component);
+      const link = radio.links.get(component);
+      if (link?.url === url) continue;
+      link?.close();
+      radio.links.delete(component);
+      if (url === undefined) radio.tracker.lost(component, this.now());
+      else radio.links.set(component, new Link(url, component, radio, this.options));
+    }
+  }
+
+  forget(deploymentId: string): void {
+    this.radios.get(deploymentId)?.close();
+    this.radios.delete(deploymentId);
+  }
+
+  /** The radio's status with its latest figures (undefined while nothing is expected of it). */
+  status(deploymentId: string): RadioStatus | undefined {
+    return this.radios.get(deploymentId)?.tracker.status(this.now());
+  }
+
+  /** The radio's health as the live status carries it. */
+  health(deploymentId: string): RadioHealth | undefined {
+    const status = this.status(deploymentId);
+    return status === undefined ? undefined : healthOf(status);
+  }
+
+  /** Judges every radio again (time passing ages reports), tells changes, and reopens silent links. */
+  tick(): void {
+    for (const [id, radio] of this.radios) {
+      for (const link of radio.links.values()) link.checkSilence(radio.expectations.periodMs);
+      const told = JSON.stringify(healthOf(radio.tracker.status(this.now())));
+      if (told === radio.lastTold) continue;
+      radio.lastTold = told;
+      this.options.onChange(id);
+    }
+  }
+
+  stop(): void {
+    for (const radio of this.radios.values()) radio.close();
+    this.radios.clear();
+  }
+
+  private urlOf(
+    deployments: readonly V1Deployment[],
+    pods: readonly V1Pod[],
+    component: Component,
+  ): string | undefined {
+    const deployment = deployments.find((d) => d.metadata?.name === component);
+    const selector = deployment?.spec?.selector.matchLabels ?? {};
+    const pod = pods.find(
+      (p) =>
+        deployment !== undefined &&
+        p.metadata?.deletionTimestamp === undefined &&
+        Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v) &&
+        (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    if (pod === undefined) return undefined;
+    const namespace = pod.metadata?.namespace ?? "";
+    if (this.options.via !== undefined) return `${this.options.via}/${namespace}/${component}`;
+    const ip = pod.status?.podIP;
+    if (ip === undefined) return undefined;
+    return `ws://${ip.includes(":") ? `[${ip}]` : ip}:${this.options.port}/`;
+  }
+}
+
+function healthOf(status: RadioStatus): RadioHealth {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    state: status.state,
+    since: iso(status.since),
+    reasons: status.reasons.map((r) =>
+      r.since === undefined ? { text: r.text } : { text: r.text, since: iso(r.since) },
+    ),
+    f1: status.f1,
+    amfs: status.amfs,
+    cells: status.cells.map((c) => ({ index: c.index, pci: c.pci, active: c.active })),
+  };
+}
