@@ -65,25 +65,68 @@ describe("the radio's health from its CU's and DU's reports", () => {
     assert.ok((detail.usage.du?.cpuPercent ?? 0) > 0);
   });
 
-  it("says within 5 s that an AMF was lost, and since when; healthy again once it is back", async () => {
+  /** Waits until the deployment is in `state`, and says how long that took. */
+  const untilState = async (id: string, state: string, timeoutMs = 15_000) => {
+    const started = Date.now();
+    const record = await eventually(
+      async () => {
+        const answer = await api("GET", `/v1/ran-deployments/${id}`);
+        return answer.body.state === state ? answer.body : undefined;
+      },
+      { timeoutMs, intervalMs: 100, what: `deployment ${id} to be ${state}` },
+    );
+    return { record, ms: Date.now() - started };
+  };
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  it("keeps a provisioned deployment provisioning until its radio reports healthy", async () => {
+    simulator.startWith.lateShare = 0.5;
+    try {
+      const created = await api("POST", "/v1/ran-deployments", cellsRequest("radio-gate", 1), {
+        prefer: "wait=5",
+      });
+      assert.equal(created.status, 202);
+      const waiting = await until(created.body.id, "the radio to report", (r) => r.state === "degraded");
+      assert.deepEqual(waiting.radio.reasons, ["cell 0: 50% of UL packets late"]);
+      const held = await eventually(
+        async () => {
+          const answer = await api("GET", `/v1/ran-deployments/${created.body.id}`);
+          return answer.body.reasonCode === "awaiting-radio" ? answer.body : undefined;
+        },
+        { timeoutMs: 30_000, what: "the provision to wait for the radio" },
+      );
+      assert.equal(held.state, "provisioning");
+      // Why, as it was when the workers were done (the DU may not have reported its cells yet then).
+      assert.match(held.reason ?? "", /^waiting for the radio: /);
+      (await simulator.gnb(held.plan?.namespace ?? "")).lateShare[0] = 0;
+      const ready = await untilState(created.body.id, "ready");
+      assert.ok(ready.ms <= 5_000, `${ready.ms} ms`);
+      assert.equal(ready.record.reason, undefined);
+    } finally {
+      simulator.startWith.lateShare = 0;
+    }
+  });
+
+  it("degrades a deployment within 5 s of losing an AMF, saying which and since when, and makes it ready again once it is back", async () => {
     const created = await api("POST", "/v1/ran-deployments", cellsRequest("radio-amf", 1), {
       prefer: "wait=60",
     });
     const id = created.body.id;
-    await until(id, "the radio to be healthy", (r) => r.state === "healthy");
+    assert.equal(created.body.state, "ready");
     const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
     gnb.amfUp[0] = false;
-    const lost = await until(id, "the AMF's loss to show", (r) => r.state === "degraded");
-    assert.ok(lost.ms <= 5_000, `${lost.ms} ms`);
-    const amf = lost.radio.amfs[0]?.address ?? "";
-    assert.match(
-      lost.radio.reasons.join(),
-      new RegExp(`^AMF ${amf.replaceAll(".", "\\.")} lost \\d+ s ago$`),
-    );
-    assert.equal(lost.radio.amfs[0]?.connected, false);
+    const degraded = await untilState(id, "degraded");
+    assert.ok(degraded.ms <= 5_000, `${degraded.ms} ms`);
+    assert.equal(degraded.record.reasonCode, "radio");
+    const radio = await radioOf(id);
+    const amf = escaped(radio?.amfs[0]?.address ?? "");
+    assert.match(radio?.reasons.join() ?? "", new RegExp(`^AMF ${amf} lost \\d+ s ago$`));
+    assert.match(degraded.record.reason ?? "", new RegExp(`^radio: AMF ${amf} lost \\d+ s ago$`));
+    assert.equal(radio?.amfs[0]?.connected, false);
     gnb.amfUp[0] = true;
-    const back = await until(id, "the AMF to be back", (r) => r.state === "healthy");
+    const back = await untilState(id, "ready");
     assert.ok(back.ms <= 5_000, `${back.ms} ms`);
+    assert.equal((await radioOf(id))?.state, "healthy");
   });
 
   it("names late fronthaul, a dropped F1 and a DU that stopped answering", async () => {

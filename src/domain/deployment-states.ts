@@ -55,6 +55,15 @@ export const TRANSITIONS = {
   "refuse-update": { from: ["updating"], to: "back" },
   /** An update or heal could not become ready: it stays, degraded, and RANaaS tries again later. */
   "fail-change": { from: ["updating", "degraded"], to: "degraded" },
+  /**
+   * The workers brought a first provision up, but its radio is not healthy yet (its CU and DU do not
+   * report every AMF, F1, cell and RU link up): it stays provisioning until the radio is.
+   */
+  "await-radio": { from: ["planned", "provisioning"], to: "provisioning" },
+  /** The radio reports healthy: a provision waiting for it, or a deployment degraded by its radio. */
+  "radio-healthy": { from: ["provisioning", "degraded"], to: "ready" },
+  /** A running deployment's radio reports a fault (an AMF lost, F1 down, a cell off, late fronthaul). */
+  "radio-lost": { from: ["ready"], to: "degraded" },
   /** What runs was changed behind RANaaS's back (self-healing off: it only says so). */
   drift: { from: ["ready"], to: "degraded" },
   /** RANaaS provisions the definition again (drift with self-healing on, or a retry of a failed change). */

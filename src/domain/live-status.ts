@@ -28,8 +28,11 @@ export interface DeploymentStatus {
  * (srsran/radio-health.ts): healthy only with every AMF connected, F1 up, every cell active and each
  * RU link on time. Times are ISO 8601; a reason's `since` is when what it says began.
  */
+/** A radio's health by name (`radio.state === RADIO.healthy`); not a deployment's state. */
+export const RADIO = { unknown: "unknown", healthy: "healthy", degraded: "degraded" } as const;
+
 export interface RadioHealth {
-  state: "unknown" | "healthy" | "degraded";
+  state: (typeof RADIO)[keyof typeof RADIO];
   since: string;
   reasons: { text: string; since?: string }[];
   f1: "up" | "down" | "unknown";

@@ -303,6 +303,11 @@ export class GnbTelemetrySimulator {
   private readonly gnbs = new Map<string, Promise<SimulatedGnb>>();
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * How each simulated gNB starts (set before its deployment is created): the share of UL packets its
+   * RUs deliver late. (A real CU opens its port only once an AMF answers: AMFs start up.)
+   */
+  readonly startWith = { lateShare: 0 };
   private lastSent = new Map<string, number>();
 
   private constructor(
@@ -351,7 +356,7 @@ export class GnbTelemetrySimulator {
       CuConfig,
       DuConfig,
     ];
-    return new SimulatedGnb(
+    const gnb = new SimulatedGnb(
       namespace,
       {
         amfs: 1 + (cu.cu_cp.extra_amfs?.length ?? 0),
@@ -382,6 +387,8 @@ export class GnbTelemetrySimulator {
         }),
       },
     );
+    gnb.lateShare.fill(this.startWith.lateShare);
+    return gnb;
   }
 
   private accept(socket: WebSocket, path: string): void {

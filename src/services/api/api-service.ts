@@ -143,6 +143,10 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     logger,
     silenceMs: FEED_SILENCE_MS,
     onReseed: (cause) => statusReseeds.inc({ cause }),
+    // The controller moves a deployment with its radio (ready, degraded): told when a radio's state changed.
+    onRadioState: (id) => {
+      if (config.radioTelemetry) lifecycle.radioChanged(id);
+    },
   });
   const statusFeed = subscribeToStatus(amqp.connection, config.mongodbDatabase, feedPublisher.writer, {
     onMessage: (message) => liveStatuses.onMessage(message),
@@ -171,6 +175,7 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     liveStatus,
     allLiveReplicas: () => fetchAllLiveReplicas(config.statusUrl),
     records: reads,
+    radioHealth: config.radioTelemetry,
     orchestratorListening,
   });
   const reports = amqp.connection.createConsumer(

@@ -73,6 +73,11 @@ export class DeploymentLifecycle {
     queue.add(message.deploymentId);
   }
 
+  /** A deployment's radio changed state (the live status says so): the controller looks at it. */
+  radioChanged(deploymentId: string): void {
+    this.reconciler.queue.add(deploymentId);
+  }
+
   /** Queues every deployment that may need the controller, when the last listing is old enough (the API's tick). */
   resync(now = Date.now()): Promise<void> {
     return this.reconciler.resync(now);

@@ -36,6 +36,8 @@ export interface LiveStatusMirrorOptions {
   now?: () => number;
   /** Told each time the copy is seeded again, and why (for metrics). */
   onReseed?: (cause: ReseedCause) => void;
+  /** Told when a deployment's radio state changed, and of every radio a seed brings. */
+  onRadioState?: (deploymentId: string) => void;
 }
 
 export type ReseedCause = "bound" | "gap" | "silent";
@@ -121,8 +123,10 @@ export class LiveStatusMirror {
       return;
     }
     this.seq = message.seq;
+    const before = this.statuses.get(message.deploymentId)?.radio?.state;
     if (message.status === null) this.statuses.delete(message.deploymentId);
     else this.statuses.set(message.deploymentId, message.status);
+    if (message.status?.radio?.state !== before) this.options.onRadioState?.(message.deploymentId);
   }
 
   stop(): void {
@@ -167,6 +171,8 @@ export class LiveStatusMirror {
       }
       this.statuses.clear();
       for (const status of snapshot.statuses) this.statuses.set(status.deploymentId, status);
+      for (const status of snapshot.statuses)
+        if (status.radio !== undefined) this.options.onRadioState?.(status.deploymentId);
       this.writer = snapshot.writer;
       this.seq = snapshot.seq;
       this.stale = snapshot.stale;

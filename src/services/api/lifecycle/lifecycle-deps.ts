@@ -33,6 +33,11 @@ export interface LifecycleDeps extends OrchestratorLink {
   allLiveReplicas?: () => Promise<LiveReplicas | undefined>;
   /** Where the resync lists records (the API's read model); the database when absent. */
   records?: { inStates(states: readonly DeploymentState[]): Promise<ResyncCandidate[]> };
+  /**
+   * Whether a deployment's state follows its radio's own health (the status service reads each CU's and
+   * DU's metrics): ready only once the radio is healthy, degraded while it is not. From the live status.
+   */
+  radioHealth?: boolean;
   /** How often running deployments are compared with what their definitions run. */
   driftSweepMs: number;
   /** Where callbacks may go (a callback URL elsewhere is refused when it is asked for). */

@@ -168,6 +168,8 @@ export class Reconciler {
       return;
     }
     if (await this.resendIfSilent(record, now)) return;
+    // Its radio's own health moves it between ready and degraded, and ends a provision waiting for it.
+    if (await this.reports.followRadio(record)) return;
     if (
       record.state === STATE.requested ||
       (record.state === STATE.updating && record.pendingSpec !== undefined)

@@ -3,11 +3,28 @@
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import { LEAVING_STATES, nextState, STATE } from "../../../domain/deployment-states.ts";
 import { readEnvelope, type DriftReport, type Report } from "../../../domain/messages.ts";
+import { presentRadio, RADIO, type RadioHealth } from "../../../domain/live-status.ts";
 import { backoffMs } from "../../../platform/backoff.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import type { LifecycleDeps } from "./lifecycle-deps.ts";
 import type { StateWriter } from "./state-writer.ts";
+
+/** The radio's health before its CU or DU reported anything. */
+const UNKNOWN_RADIO: RadioHealth = {
+  state: RADIO.unknown,
+  since: "",
+  reasons: [],
+  f1: "unknown",
+  amfs: [],
+  cells: [],
+};
+
+/** A radio's reasons in words, as of now. */
+function radioReasons(radio: RadioHealth): string {
+  const reasons = presentRadio(radio, Date.now()).reasons;
+  return reasons.length === 0 ? "nothing reported yet" : reasons.join("; ");
+}
 
 /** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
 export function retryDelayMs(attempt: number): number {
@@ -63,6 +80,17 @@ export class ReportHandler {
         // after the database failed between the two writes (finishing is idempotent).
         if (record.state === STATE.ready || nextState("ready", record.state) !== undefined)
           await store.operations.finish(operationId, "succeeded");
+        // A first provision is ready only once its radio says so (the controller moves it then).
+        const radio = await this.radioOf(record);
+        if (radio !== undefined && radio.state !== RADIO.healthy && nextState("await-radio", record.state)) {
+          await this.states.step("await-radio", record.id, {
+            connection: report.payload.connection,
+            reason: `waiting for the radio: ${radioReasons(radio)}`,
+            reasonCode: "awaiting-radio",
+          });
+          log.info({ radio: radio.state }, "provisioned; waiting for the radio to report healthy");
+          return;
+        }
         const ready = await this.states.step("ready", record.id, {
           connection: report.payload.connection,
           reason: undefined,
@@ -98,6 +126,48 @@ export class ReportHandler {
         }
         return;
     }
+  }
+
+  /**
+   * The radio's health as the live status has it, when deployments follow it (undefined otherwise, or
+   * while the live status cannot say).
+   */
+  async radioOf(record: DeploymentRecord): Promise<RadioHealth | undefined> {
+    if (this.deps.radioHealth !== true || this.deps.liveStatus === undefined) return undefined;
+    const live = (await this.deps.liveStatus(record.id)) as
+      { stale?: boolean; radio?: RadioHealth } | undefined;
+    return live?.stale === false ? (live.radio ?? UNKNOWN_RADIO) : undefined;
+  }
+
+  /**
+   * Moves a deployment to follow its radio: a provision waiting for it, or one its radio degraded, is
+   * ready once the radio is healthy; a ready one whose radio reports a fault is degraded, with the
+   * reasons. Whether it moved it.
+   */
+  async followRadio(record: DeploymentRecord): Promise<boolean> {
+    const radio = await this.radioOf(record);
+    if (radio === undefined) return false;
+    const waiting =
+      (record.state === STATE.provisioning && record.reasonCode === "awaiting-radio") ||
+      (record.state === STATE.degraded && record.reasonCode === "radio");
+    const log = this.deps.logger.child({ deploymentId: record.id });
+    if (waiting && radio.state === RADIO.healthy) {
+      const ready = await this.states.step("radio-healthy", record.id, {
+        reason: undefined,
+        reasonCode: undefined,
+      });
+      if (ready !== undefined) log.info("the radio reports healthy: deployment ready");
+      return ready !== undefined;
+    }
+    if (record.state === STATE.ready && radio.state === RADIO.degraded) {
+      const reason = `radio: ${radioReasons(radio)}`;
+      const degraded = await this.states.step("radio-lost", record.id, { reason, reasonCode: "radio" });
+      if (degraded !== undefined) log.warn({ reason }, "the radio reports a fault: deployment degraded");
+      return degraded !== undefined;
+    }
+    // Still waiting, or still degraded: the record's reason says what was wrong when it moved; the
+    // live `radio` says what is wrong now.
+    return false;
   }
 
   /**
