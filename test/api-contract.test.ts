@@ -109,6 +109,13 @@ describe("API contract", { timeout: 300_000 }, () => {
     assert.equal(created.status, 201);
     const id = String(created.body.id);
     await call("op-contract", "GET", "/v1/ran-deployments/{id}", `/v1/ran-deployments/${id}`);
+    await call("op-contract", "GET", "/v1/ran-deployments/{id}/kpis", `/v1/ran-deployments/${id}/kpis`);
+    await call(
+      "op-contract",
+      "GET",
+      "/v1/ran-deployments/{id}/kpis",
+      `/v1/ran-deployments/${id}/kpis?windowSeconds=5`,
+    );
     await call("op-contract", "GET", "/v1/ran-deployments", "/v1/ran-deployments?limit=1");
     await call(
       "op-contract",

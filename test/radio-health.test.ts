@@ -63,6 +63,23 @@ describe("the radio's health from its CU's and DU's reports", () => {
     assert.ok((detail.cells[0]?.dlPrbUsage ?? 0) > 0, JSON.stringify(detail.cells[0]));
     assert.equal(detail.cells[0]?.ulOnTime, 1);
     assert.ok((detail.usage.du?.cpuPercent ?? 0) > 0);
+    // The cells' KPIs over the last minutes, through the API.
+    (await simulator.gnb(created.body.plan?.namespace ?? "")).ues[1] = 3;
+    const kpis = await eventually(
+      async () => {
+        const answer = await api<{ cells: { pci: number }[]; buckets: { cells: { ues?: number }[] }[] }>(
+          "GET",
+          `/v1/ran-deployments/${created.body.id}/kpis?windowSeconds=60`,
+        );
+        // A bucket's mean: the UEs since they came, over the bucket's 10 s.
+        return answer.body.buckets.some((b) => (b.cells[1]?.ues ?? 0) > 0) ? answer.body : undefined;
+      },
+      { timeoutMs: 15_000, what: "the KPIs to show UEs on cell 1" },
+    );
+    assert.deepEqual(
+      kpis.cells.map((c) => c.pci),
+      radio.cells.map((c) => c.pci),
+    );
   });
 
   /** Waits until the deployment is in `state`, and says how long that took. */

@@ -72,6 +72,24 @@ describe("the radio's health from its reports", () => {
     assert.deepEqual(status.usage.cu, { cpuPercent: 12.5, memoryMiB: 410, powerWatts: 0 });
   });
 
+  it("keeps each cell's KPIs over the last minutes in 10 s buckets", () => {
+    const tracker = new RadioTracker(expected);
+    const gnb = simulated();
+    gnb.ues[0] = 2;
+    period(tracker, gnb, 1_000);
+    gnb.ues[0] = 4;
+    period(tracker, gnb, 2_000);
+    period(tracker, gnb, 11_000);
+    const [first, second] = tracker.kpis(11_000, 60_000);
+    assert.equal(first?.at, 0);
+    assert.deepEqual(
+      [first?.cells[0]?.ues, first?.cells[0]?.dlBitrate, first?.cells[0]?.dlPrbUsage, first?.cells[1]?.ues],
+      [3, 3_750_000, 0.5, 0],
+    );
+    assert.equal(second?.at, 10_000);
+    assert.equal(second?.cells[0]?.ues, 4);
+  });
+
   it("names a lost AMF and for how long, and is healthy again once it is back", () => {
     const tracker = new RadioTracker(expected);
     const gnb = simulated();

@@ -6,6 +6,7 @@ import { describeRadioReason } from "../domain/live-status.ts";
 import type { RanFlavour, ResourceDefinition } from "../domain/resource-definition.ts";
 import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
 import { resourceBlocks } from "../radio/carrier.ts";
+import { KPI_NAMES, KpiWindow, type KpiBucket, type KpiSample } from "./kpi-window.ts";
 import type { AmfReading, CellReading, FronthaulReading, MetricsFrame } from "./metrics-json.ts";
 
 /**
@@ -64,19 +65,14 @@ export interface ExpectedCell {
 
 export type RadioState = "unknown" | "healthy" | "degraded";
 
-export interface RadioCell {
+/** A planned cell as its DU last reported it: the scheduler's figures, PRB usage and fronthaul shares. */
+export interface RadioCell extends Pick<
+  CellReading,
+  "pci" | "ues" | "dlBitrate" | "ulBitrate" | "cqi" | "dlMcs" | "ulMcs" | "dlBler" | "ulBler"
+> {
   index: number;
-  pci: number;
   /** Whether the DU reports the cell active; null before the DU reported. */
   active: boolean | null;
-  ues: number;
-  dlBitrate: number;
-  ulBitrate: number;
-  cqi?: number;
-  dlMcs?: number;
-  ulMcs?: number;
-  dlBler?: number;
-  ulBler?: number;
   /** Granted PRBs ÷ the carrier's PRBs over the period, 0–1 (TDD cells). */
   dlPrbUsage?: number;
   ulPrbUsage?: number;
@@ -134,8 +130,17 @@ export class RadioTracker {
   private fronthaul: { at: number; readings: Map<number, FronthaulReading> } | undefined;
   private readonly usage: Partial<Record<Component, ResourceUsage>> = {};
   private state: { state: RadioState; since: number } | undefined;
+  /** The cells' recent KPIs (15 minutes in 10 s buckets). */
+  private readonly window: KpiWindow;
 
-  constructor(private readonly expected: RadioExpectations) {}
+  constructor(private readonly expected: RadioExpectations) {
+    this.window = new KpiWindow(expected.cells.length);
+  }
+
+  /** The cells' KPIs over the `windowMs` before `now`, in 10 s buckets (at most 15 minutes). */
+  kpis(now: number, windowMs: number): KpiBucket[] {
+    return this.window.query(now, windowMs);
+  }
 
   /** A frame from `component`, received at `now` (ms). */
   apply(component: Component, frame: MetricsFrame, now: number): void {
@@ -156,6 +161,10 @@ export class RadioTracker {
       }
       case "cells":
         this.cells = { at: now, readings: new Map(frame.cells.map((c) => [c.pci, c])) };
+        this.window.add(
+          now,
+          this.expected.cells.map((cell) => kpiSample(this.cellStatus(cell, now))),
+        );
         break;
       case "ru":
         this.fronthaul = { at: now, readings: new Map(frame.cells.map((c) => [c.pci, c])) };
@@ -300,4 +309,14 @@ function prbUsage(cell: ExpectedCell, reading: CellReading): Pick<RadioCell, "dl
   const dl = share(reading.dlPrbsPerSlot, indices(0, tdd.dlSlots));
   const ul = share(reading.ulPrbsPerSlot, indices(tdd.periodSlots - tdd.ulSlots, tdd.ulSlots));
   return { ...(dl === undefined ? {} : { dlPrbUsage: dl }), ...(ul === undefined ? {} : { ulPrbUsage: ul }) };
+}
+
+/** A cell's status as a KPI sample (the figures it has). */
+function kpiSample(cell: RadioCell): KpiSample {
+  const sample: KpiSample = {};
+  for (const name of KPI_NAMES) {
+    const value = cell[name];
+    if (value !== undefined) sample[name] = value;
+  }
+  return sample;
 }

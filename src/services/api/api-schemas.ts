@@ -227,6 +227,46 @@ const RadioSchema = Type.Object(
   },
 );
 
+const KpiValuesSchema = Type.Object(
+  {
+    ues: Type.Optional(Type.Number({ description: "UEs the scheduler served" })),
+    dlBitrate: Type.Optional(Type.Number({ description: "bit/s" })),
+    ulBitrate: Type.Optional(Type.Number({ description: "bit/s" })),
+    dlPrbUsage: Type.Optional(Type.Number({ description: "granted PRBs ÷ the carrier's, 0–1 (TDD cells)" })),
+    ulPrbUsage: Type.Optional(Type.Number({ description: "granted PRBs ÷ the carrier's, 0–1 (TDD cells)" })),
+    cqi: Type.Optional(Type.Number()),
+    dlMcs: Type.Optional(Type.Number()),
+    ulMcs: Type.Optional(Type.Number()),
+    dlBler: Type.Optional(Type.Number({ description: "HARQ NACKs ÷ HARQ feedback, 0–1" })),
+    ulBler: Type.Optional(Type.Number({ description: "CRC failures ÷ CRCs, 0–1" })),
+    ulOnTime: Type.Optional(Type.Number({ description: "share of UL packets from the RU on time, 0–1" })),
+    ulLate: Type.Optional(Type.Number({ description: "share of UL packets from the RU late, 0–1" })),
+  },
+  {
+    additionalProperties: false,
+    description: "means over the bucket of what was reported (absent: nothing was)",
+  },
+);
+
+export const KpisSchema = Type.Object(
+  {
+    deploymentId: Type.String(),
+    bucketSeconds: Type.Integer(),
+    cells: Type.Array(
+      Type.Object({ index: Type.Integer(), pci: Type.Integer() }, { additionalProperties: false }),
+      { description: "the planned cells, in the order of each bucket's `cells`" },
+    ),
+    buckets: Type.Array(
+      Type.Object(
+        { at: Timestamp, cells: Type.Array(KpiValuesSchema) },
+        { additionalProperties: false, description: "a bucket: its start, and each cell's figures" },
+      ),
+      { description: "oldest first" },
+    ),
+  },
+  { additionalProperties: false, description: "The radio's KPIs per cell over the last minutes" },
+);
+
 const CallbacksSchema = Type.Object(
   {
     delivered: Type.Integer({ minimum: 0 }),

@@ -18,7 +18,7 @@ import {
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Counter, Gauge } from "prom-client";
-import { fetchAllLiveReplicas, fetchLiveStatus, fetchStatusSnapshot } from "./status-client.ts";
+import { fetchAllLiveReplicas, fetchKpis, fetchLiveStatus, fetchStatusSnapshot } from "./status-client.ts";
 import { LiveStatusMirror } from "./live-status-mirror.ts";
 import { subscribeToStatus } from "../../bus/status-feed.ts";
 import { DEPLOYMENT_STATES } from "../../domain/deployment-states.ts";
@@ -243,7 +243,16 @@ export async function startApiService(deps: ApiServiceDeps): Promise<RunningServ
     config,
     logger,
     [deps.mongo.health, store.indexesHealth, amqp.health, reads.seededHealth],
-    (app) => registerApi(app, { store, reads, keys, lifecycle, liveStatus, limits: config.limits }),
+    (app) =>
+      registerApi(app, {
+        store,
+        reads,
+        keys,
+        lifecycle,
+        liveStatus,
+        kpis: (id, windowSeconds) => fetchKpis(config.statusUrl, id, windowSeconds),
+        limits: config.limits,
+      }),
     metrics,
   );
   return {

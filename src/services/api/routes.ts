@@ -37,6 +37,8 @@ export interface RouteDeps {
   lifecycle: DeploymentLifecycle;
   /** A deployment's live status: this replica's copy, or the status service asked (status-client.ts). */
   liveStatus: (deploymentId: string) => Promise<unknown>;
+  /** The cells' KPIs over the last `windowSeconds` from the status service (undefined: no radio observed). */
+  kpis?: (deploymentId: string, windowSeconds: number) => Promise<unknown>;
   limits: RanaasConfig["limits"];
 }
 
@@ -269,6 +271,58 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, holds: Ten
       return reply
         .type("application/json; charset=utf-8")
         .send(withLiveJson(record.viewJson, status, callbacks));
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/v1/ran-deployments/:id/kpis",
+      operationId: "getDeploymentKpis",
+      summary: "The radio's KPIs per cell over the last minutes",
+      description:
+        "What the deployment's DU reported per cell (UEs, DL/UL bitrate, PRB usage, CQI, MCS, BLER, UL packets " +
+        "on time and late from the RU), as means over 10 s buckets, up to 15 minutes back. Empty while " +
+        "RANaaS observes no radio for the deployment.",
+      tag: "Deployments",
+      access: "tenant",
+      params: S.DeploymentIdParams,
+      querystring: Type.Object(
+        {
+          windowSeconds: Type.Optional(
+            Type.Integer({
+              minimum: 10,
+              maximum: 900,
+              default: 900,
+              description: "how far back, in seconds",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 200: { description: "the cells' KPIs", schema: S.KpisSchema } },
+      errors: DEPLOYMENT_ERRORS,
+    },
+    async (request) => {
+      const { id } = request.params;
+      const record = await reads.get(id, visibleTenant(request));
+      if (record === undefined) throw new RanaasError("not-found", `no RAN deployment ${id}`);
+      const windowSeconds = request.query.windowSeconds ?? 900;
+      let kpis: unknown;
+      try {
+        kpis = await deps.kpis?.(id, windowSeconds);
+      } catch {
+        throw new RanaasError("unavailable", "the status service is not answering; try again shortly");
+      }
+      return (
+        kpis ?? {
+          deploymentId: id,
+          bucketSeconds: 10,
+          cells: [],
+          buckets: [],
+        }
+      );
     },
   );
 

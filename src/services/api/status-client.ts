@@ -114,3 +114,18 @@ export async function fetchStatusSnapshot(statusUrl: string, timeoutMs = 10_000)
     observedAt: typeof answer.observedAt === "string" ? Date.parse(answer.observedAt) : Date.now(),
   };
 }
+
+/** A deployment's cells' KPIs from the status service; undefined when it observes no radio for it. */
+export async function fetchKpis(
+  statusUrl: string,
+  deploymentId: string,
+  windowSeconds: number,
+  timeoutMs = 5_000,
+): Promise<unknown> {
+  const url = new URL(`/status/${encodeURIComponent(deploymentId)}/kpis`, statusUrl);
+  url.searchParams.set("windowSeconds", String(windowSeconds));
+  const answer = await getJson(url, timeoutMs);
+  if (answer.status === 404) return undefined;
+  if (answer.status !== 200) throw new Error(`the status service answered ${answer.status}`);
+  return answer.body;
+}

@@ -9,6 +9,7 @@ import type { RadioHealth } from "../../domain/live-status.ts";
 import { RADIO_EXPECTATIONS_ANNOTATION } from "../../k8s/render/workloads.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { KpiBucket } from "../../srsran/kpi-window.ts";
 import { parseMetricsFrame } from "../../srsran/metrics-json.ts";
 import { RadioTracker, type RadioExpectations, type RadioStatus } from "../../srsran/radio-health.ts";
 
@@ -168,6 +169,19 @@ export class RadioCollector {
   /** The radio's status with its latest figures (undefined while nothing is expected of it). */
   status(deploymentId: string): RadioStatus | undefined {
     return this.radios.get(deploymentId)?.tracker.status(this.now());
+  }
+
+  /** The cells' KPIs over the `windowMs` before now (undefined while nothing is expected of the radio). */
+  kpis(
+    deploymentId: string,
+    windowMs: number,
+  ): { cells: { index: number; pci: number }[]; buckets: KpiBucket[] } | undefined {
+    const radio = this.radios.get(deploymentId);
+    if (radio === undefined) return undefined;
+    return {
+      cells: radio.expectations.cells.map((c) => ({ index: c.index, pci: c.pci })),
+      buckets: radio.tracker.kpis(this.now(), windowMs),
+    };
   }
 
   /** The radio's health as the live status carries it. */

@@ -144,6 +144,20 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
           observedAt: new Date(now).toISOString(),
         });
       });
+      // The cells' KPIs over the last `windowSeconds` (at most 900), in 10 s buckets.
+      app.get("/status/:id/kpis", async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const seconds = Number((request.query as { windowSeconds?: string }).windowSeconds ?? 900);
+        const windowMs = Math.min(900, Math.max(10, Number.isFinite(seconds) ? seconds : 900)) * 1000;
+        const kpis = radios.kpis(id, windowMs);
+        if (kpis === undefined) return reply.code(404).send({ error: `no radio observed for ${id}` });
+        return reply.send({
+          deploymentId: id,
+          bucketSeconds: 10,
+          cells: kpis.cells,
+          buckets: kpis.buckets.map((b) => ({ at: new Date(b.at).toISOString(), cells: b.cells })),
+        });
+      });
       app.get("/status/:id", async (request, reply) => {
         const { id } = request.params as { id: string };
         const status = statusOf(id);
