@@ -54,6 +54,15 @@ export interface DeploymentView {
   id: string;
   name: string;
   state: string;
+  /** The radio's own health, from its CU's and DU's reports (absent when RANaaS does not read them). */
+  radio?: {
+    state: string;
+    since: string;
+    reasons: string[];
+    f1: string;
+    amfs: { address: string; connected: boolean | null }[];
+    cells: { index: number; pci: number; active: boolean | null }[];
+  };
   reason?: string;
   reasonCode?: string;
   /** When RANaaS tries again to bring back a deployment whose update or heal failed. */

@@ -53,4 +53,35 @@ describe("client output", () => {
       /Callbacks/,
     );
   });
+
+  it("says what the radio reports, and why it is not healthy", () => {
+    const view = {
+      id: "01a241d0-d9a2-7403-9395-a46d765410b7",
+      name: "radio",
+      state: "degraded",
+      reason: "radio: AMF 10.0.0.5 lost 4 s ago",
+      revision: 5,
+      plan: null,
+      connection: null,
+      radio: {
+        state: "degraded",
+        since: "2026-12-05T07:20:02.500Z",
+        reasons: ["AMF 10.0.0.5 lost 40 s ago", "cell 1: 97% of UL packets late"],
+        f1: "up",
+        amfs: [{ address: "10.0.0.5", connected: false }],
+        cells: [
+          { index: 0, pci: 1, active: true },
+          { index: 1, pci: 2, active: true },
+        ],
+      },
+    } as unknown as DeploymentView;
+    assert.match(
+      describeDeployment(view),
+      /\nRadio: {6}degraded since 2026-12-05T07:20:02\.500Z {2}\(AMF 10\.0\.0\.5 down; F1 up; cells 0 on, 1 on\)\n {2}- AMF 10\.0\.0\.5 lost 40 s ago\n {2}- cell 1: 97% of UL packets late$/,
+    );
+    assert.doesNotMatch(
+      describeDeployment({ ...view, radio: undefined } as unknown as DeploymentView),
+      /Radio/,
+    );
+  });
 });

@@ -115,6 +115,18 @@ export function describeDeployment(view: DeploymentView): string {
       ),
     );
   }
+  const radio = view.radio;
+  if (radio !== undefined) {
+    const amfs = radio.amfs.map(
+      (a) => `${a.address} ${a.connected === null ? "?" : a.connected ? "up" : "down"}`,
+    );
+    const cells = radio.cells.map((c) => `${c.index} ${c.active === null ? "?" : c.active ? "on" : "off"}`);
+    lines.push(
+      `Radio:      ${radio.state} since ${radio.since}` +
+        `  (AMF ${amfs.join(", ") || "-"}; F1 ${radio.f1}; cells ${cells.join(", ") || "-"})`,
+      ...radio.reasons.map((reason) => `  - ${reason}`),
+    );
+  }
   const callbacks = view.callbacks;
   if (callbacks !== undefined) {
     lines.push(
