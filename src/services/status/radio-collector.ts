@@ -6,12 +6,14 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import WebSocket from "ws";
 import type { RadioHealth } from "../../domain/live-status.ts";
+import { LABEL_TENANT } from "../../k8s/render/labels.ts";
 import { RADIO_EXPECTATIONS_ANNOTATION } from "../../k8s/render/workloads.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { KpiBucket } from "../../srsran/kpi-window.ts";
 import { parseMetricsFrame } from "../../srsran/metrics-json.ts";
 import { RadioTracker, type RadioExpectations, type RadioStatus } from "../../srsran/radio-health.ts";
+import type { ObservedRadio } from "./radio-metrics.ts";
 
 type Component = "cu" | "du";
 const COMPONENTS: readonly Component[] = ["cu", "du"];
@@ -104,6 +106,7 @@ class DeploymentRadio {
   constructor(
     readonly expectationsJson: string,
     readonly expectations: RadioExpectations,
+    readonly tenant: string,
   ) {
     this.tracker = new RadioTracker(expectations);
   }
@@ -147,7 +150,7 @@ export class RadioCollector {
         this.options.logger.warn({ deploymentId }, "unreadable radio expectations annotation");
         return;
       }
-      radio = new DeploymentRadio(json, expectations);
+      radio = new DeploymentRadio(json, expectations, annotated?.metadata?.labels?.[LABEL_TENANT] ?? "");
       this.radios.set(deploymentId, radio);
     }
     for (const component of COMPONENTS) {
@@ -182,6 +185,13 @@ export class RadioCollector {
       cells: radio.expectations.cells.map((c) => ({ index: c.index, pci: c.pci })),
       buckets: radio.tracker.kpis(this.now(), windowMs),
     };
+  }
+
+  /** Every radio observed, with its status now (for metrics). */
+  *observed(): Iterable<ObservedRadio> {
+    const now = this.now();
+    for (const [deploymentId, radio] of this.radios)
+      yield { deploymentId, tenant: radio.tenant, status: radio.tracker.status(now) };
   }
 
   /** The radio's health as the live status carries it. */

@@ -22,6 +22,7 @@ import { startTicker } from "../../platform/ticker.ts";
 import { describeReason } from "../../srsran/radio-health.ts";
 import { REMOTE_CONTROL_PORT } from "../../srsran/ofh-defaults.ts";
 import { RadioCollector } from "./radio-collector.ts";
+import { registerRadioMetrics } from "./radio-metrics.ts";
 
 /** The status feed's heartbeat: an API replica that hears none for three stops trusting its copy. */
 const FEED_HEARTBEAT_MS = 1000;
@@ -95,6 +96,7 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
   void cache.start();
   const metrics = createMetricsRegistry("status");
   registerInformerStaleness(metrics, cache);
+  registerRadioMetrics(metrics, () => radios.observed());
   const informers = {
     name: "informers",
     check: () => {

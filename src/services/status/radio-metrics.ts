@@ -1,0 +1,94 @@
+// The radio's health and each cell's latest KPIs as Prometheus series, read from the collector at each
+// scrape. Labels: `deployment` and `tenant`, plus `cell` (its index in the plan) for the cell series — a
+// fixed set of series per cell, so the number of series is bounded by the cells RANaaS runs: 2 per
+// deployment and 7 per cell (at 1,000 deployments of 2 cells, 16,000 series).
+import { Gauge, type Registry } from "prom-client";
+import { RADIO } from "../../domain/live-status.ts";
+import type { RadioCell, RadioStatus } from "../../srsran/radio-health.ts";
+
+export interface ObservedRadio {
+  deploymentId: string;
+  tenant: string;
+  status: RadioStatus;
+}
+
+/** The cell figures exported, with their series' names and help. */
+const CELL_SERIES: { name: string; help: string; value: (cell: RadioCell) => number | undefined }[] = [
+  {
+    name: "ranaas_cell_active",
+    help: "1 while the DU reports the cell active",
+    value: (c) => (c.active === null ? undefined : c.active ? 1 : 0),
+  },
+  {
+    name: "ranaas_cell_ues",
+    help: "UEs the cell's scheduler served in the last period",
+    value: (c) => c.ues,
+  },
+  {
+    name: "ranaas_cell_dl_bitrate_bps",
+    help: "the cell's DL bitrate over the last period",
+    value: (c) => c.dlBitrate,
+  },
+  {
+    name: "ranaas_cell_ul_bitrate_bps",
+    help: "the cell's UL bitrate over the last period",
+    value: (c) => c.ulBitrate,
+  },
+  {
+    name: "ranaas_cell_dl_prb_usage_ratio",
+    help: "granted DL PRBs ÷ the carrier's (TDD cells)",
+    value: (c) => c.dlPrbUsage,
+  },
+  {
+    name: "ranaas_cell_ul_prb_usage_ratio",
+    help: "granted UL PRBs ÷ the carrier's (TDD cells)",
+    value: (c) => c.ulPrbUsage,
+  },
+  {
+    name: "ranaas_cell_ul_late_ratio",
+    help: "share of the UL packets from the cell's RU that arrived late",
+    value: (c) => c.ulLate,
+  },
+];
+
+export function registerRadioMetrics(metrics: Registry, radios: () => Iterable<ObservedRadio>): void {
+  new Gauge({
+    name: "ranaas_radio_healthy",
+    help: "1 while the deployment's radio reports healthy, 0 while degraded (absent while unknown)",
+    labelNames: ["deployment", "tenant"],
+    registers: [metrics],
+    collect() {
+      this.reset();
+      for (const { deploymentId, tenant, status } of radios())
+        if (status.state !== RADIO.unknown)
+          this.set({ deployment: deploymentId, tenant }, status.state === RADIO.healthy ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "ranaas_radio_reasons",
+    help: "How many reasons the deployment's radio is not healthy for",
+    labelNames: ["deployment", "tenant"],
+    registers: [metrics],
+    collect() {
+      this.reset();
+      for (const { deploymentId, tenant, status } of radios())
+        this.set({ deployment: deploymentId, tenant }, status.reasons.length);
+    },
+  });
+  for (const series of CELL_SERIES)
+    new Gauge({
+      name: series.name,
+      help: series.help,
+      labelNames: ["deployment", "tenant", "cell"],
+      registers: [metrics],
+      collect() {
+        this.reset();
+        for (const { deploymentId, tenant, status } of radios())
+          for (const cell of status.cells) {
+            const value = series.value(cell);
+            if (value !== undefined)
+              this.set({ deployment: deploymentId, tenant, cell: String(cell.index) }, value);
+          }
+      },
+    });
+}
