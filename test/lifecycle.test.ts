@@ -2,16 +2,11 @@
 // its objects are deleted behind RANaaS's back, and every state change sent to a callback URL.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createHmac } from "node:crypto";
-import { once } from "node:events";
-import { createServer as createHttpServer } from "node:http";
 import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { Connection } from "rabbitmq-client";
 import { WORK_QUEUE } from "../src/bus/topology.ts";
-import { issueApiKey } from "../src/platform/api-keys.ts";
-import { SecretBox } from "../src/platform/secret-box.ts";
-import { TenantsRepository } from "../src/store/tenants-repository.ts";
 import { cellsRequest, type DeploymentAnswer as Deployment } from "./support/api-client.ts";
+import { operatorWithCallbackSecret, startCallbackReceiver } from "./support/callback-receiver.ts";
 import { eventually } from "./support/eventually.ts";
 import { adminKubeConfig } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
@@ -187,43 +182,13 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
   });
 
   it("sends signed CloudEvents of every state change to the callback URL, in order, retrying failures", async () => {
-    const issued = issueApiKey();
     const secret = "test-callback-secret";
-    await new TenantsRepository(ranaas().db, new SecretBox(stackConfig().secretsKeys)).create(
-      "callback-operator",
-      "operator",
-      issued.record,
-      {},
-      secret,
-    );
-    const received: { type: string; state: string; signature: string; body: string }[] = [];
-    let refusals = 0;
-    const receiver = createHttpServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      request.on("end", () => {
-        if (refusals === 0) {
-          refusals += 1; // the first delivery fails: RANaaS must retry it before sending anything later
-          response.writeHead(503).end();
-          return;
-        }
-        const event = JSON.parse(body) as { type: string; data: { state: string } };
-        received.push({
-          type: event.type,
-          state: event.data.state,
-          signature: String(request.headers["ranaas-signature"]),
-          body,
-        });
-        response.writeHead(204).end();
-      });
-    });
-    receiver.listen(0, "127.0.0.1");
-    await once(receiver, "listening");
-    const port = (receiver.address() as { port: number }).port;
+    const key = await operatorWithCallbackSecret(ranaas().db, "callback-operator", secret);
+    const receiver = await startCallbackReceiver(1); // the first delivery fails: RANaaS must retry it
     try {
-      const asTenant = { authorization: `Bearer ${issued.key}` };
+      const asTenant = { authorization: `Bearer ${key}` };
       const request = cellsRequest("with-callback", 1, {
-        callbackUrl: `http://127.0.0.1:${port}/ran-events`,
+        callbackUrl: receiver.url,
       });
       const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=30" });
       assert.equal(created.body.state, "ready", JSON.stringify(created.body));
@@ -232,24 +197,17 @@ describe("deployment lifecycle", { timeout: 600_000 }, () => {
         prefer: "wait=60",
       });
       const expected = ["requested", "planned", "provisioning", "ready", "deleting", "deleted"];
+      const { received } = receiver;
       await eventually(() => Promise.resolve(received.length >= expected.length ? true : undefined), {
         timeoutMs: 30_000,
-        what: `${expected.length} callbacks (got ${received.map((r) => r.state).join(", ")})`,
+        what: `${expected.length} callbacks (got ${received.map((r) => r.data.state).join(", ")})`,
       });
       assert.deepEqual(
-        received.map((r) => r.state),
+        received.map((r) => r.data.state),
         expected,
       );
-      assert.equal(refusals, 1);
-      for (const event of received) {
-        assert.equal(event.type, "dev.ranaas.ran-deployment.state-changed");
-        const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(event.signature);
-        assert.ok(match, event.signature);
-        const expectedSignature = createHmac("sha256", secret)
-          .update(`${match[1]}.${event.body}`)
-          .digest("hex");
-        assert.equal(match[2], expectedSignature, "signed with the tenant's secret");
-      }
+      assert.equal(receiver.refusals(), 1);
+      receiver.assertSigned(secret);
     } finally {
       receiver.close();
     }

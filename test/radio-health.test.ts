@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { cellsRequest } from "./support/api-client.ts";
+import { operatorWithCallbackSecret, startCallbackReceiver } from "./support/callback-receiver.ts";
 import { eventually } from "./support/eventually.ts";
 import { GnbTelemetrySimulator } from "./support/gnb-telemetry-simulator.ts";
 import { adminKubeConfig } from "./support/kube.ts";
@@ -24,6 +25,7 @@ describe("the radio's health from its CU's and DU's reports", () => {
   const ranaas = ranaasForSuite({ op: "operator" }, "ranaas_radio", {
     RANAAS_RADIO_TELEMETRY: "true",
     RANAAS_TELEMETRY_VIA: simulator.url,
+    RANAAS_CALLBACK_ALLOW: "127.0.0.1/32",
   });
   const api = apiAs(ranaas, "op");
   const radioOf = async (id: string) =>
@@ -80,17 +82,23 @@ describe("the radio's health from its CU's and DU's reports", () => {
       kpis.cells.map((c) => c.pci),
       radio.cells.map((c) => c.pci),
     );
+    // And as Prometheus series, labelled by deployment, tenant and cell.
+    const metrics = (await (await fetch(`${status.url}/metrics`)).text()).split("\n");
+    const sample = (name: string, labels: string) =>
+      metrics.find((line) => line.startsWith(`${name}{deployment="${created.body.id}",tenant="op"${labels}`));
+    assert.match(sample("ranaas_radio_healthy", "") ?? "", / 1$/);
+    assert.match(sample("ranaas_cell_ues", ',cell="1"') ?? "", / 3$/);
   });
 
   /** Waits until the deployment is in `state`, and says how long that took. */
-  const untilState = async (id: string, state: string, timeoutMs = 15_000) => {
+  const untilState = async (id: string, state: string, headers: Record<string, string> = {}) => {
     const started = Date.now();
     const record = await eventually(
       async () => {
-        const answer = await api("GET", `/v1/ran-deployments/${id}`);
+        const answer = await api("GET", `/v1/ran-deployments/${id}`, undefined, headers);
         return answer.body.state === state ? answer.body : undefined;
       },
-      { timeoutMs, intervalMs: 100, what: `deployment ${id} to be ${state}` },
+      { timeoutMs: 15_000, intervalMs: 100, what: `deployment ${id} to be ${state}` },
     );
     return { record, ms: Date.now() - started };
   };
@@ -144,6 +152,37 @@ describe("the radio's health from its CU's and DU's reports", () => {
     const back = await untilState(id, "ready");
     assert.ok(back.ms <= 5_000, `${back.ms} ms`);
     assert.equal((await radioOf(id))?.state, "healthy");
+  });
+
+  it("tells the tenant of its radio's fault and recovery in signed CloudEvents, in order", async () => {
+    const secret = "radio-callback-secret";
+    const key = await operatorWithCallbackSecret(ranaas().db, "radio-hooks", secret);
+    const receiver = await startCallbackReceiver();
+    try {
+      const asTenant = { authorization: `Bearer ${key}` };
+      const request = cellsRequest("radio-events", 1, { callbackUrl: receiver.url });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
+      gnb.f1Up = false;
+      await untilState(created.body.id, "degraded", asTenant);
+      gnb.f1Up = true;
+      await untilState(created.body.id, "ready", asTenant);
+      const { received } = receiver;
+      const states = () => received.map((r) => r.data.state);
+      await eventually(
+        () => Promise.resolve(states().slice(-3).join() === "ready,degraded,ready" ? true : undefined),
+        {
+          timeoutMs: 30_000,
+          what: `the radio's CloudEvents (got ${states().join(", ")})`,
+        },
+      );
+      assert.match(received.at(-2)?.data.reason ?? "", /^radio: .*F1: the CU does not see the DU \d+ s ago/);
+      assert.equal(received.at(-1)?.data.reason, null);
+      receiver.assertSigned(secret);
+    } finally {
+      receiver.close();
+    }
   });
 
   it("names late fronthaul, a dropped F1 and a DU that stopped answering", async () => {

@@ -12,43 +12,23 @@ export interface ObservedRadio {
   status: RadioStatus;
 }
 
-/** The cell figures exported, with their series' names and help. */
-const CELL_SERIES: { name: string; help: string; value: (cell: RadioCell) => number | undefined }[] = [
-  {
-    name: "ranaas_cell_active",
-    help: "1 while the DU reports the cell active",
-    value: (c) => (c.active === null ? undefined : c.active ? 1 : 0),
-  },
-  {
-    name: "ranaas_cell_ues",
-    help: "UEs the cell's scheduler served in the last period",
-    value: (c) => c.ues,
-  },
-  {
-    name: "ranaas_cell_dl_bitrate_bps",
-    help: "the cell's DL bitrate over the last period",
-    value: (c) => c.dlBitrate,
-  },
-  {
-    name: "ranaas_cell_ul_bitrate_bps",
-    help: "the cell's UL bitrate over the last period",
-    value: (c) => c.ulBitrate,
-  },
-  {
-    name: "ranaas_cell_dl_prb_usage_ratio",
-    help: "granted DL PRBs ÷ the carrier's (TDD cells)",
-    value: (c) => c.dlPrbUsage,
-  },
-  {
-    name: "ranaas_cell_ul_prb_usage_ratio",
-    help: "granted UL PRBs ÷ the carrier's (TDD cells)",
-    value: (c) => c.ulPrbUsage,
-  },
-  {
-    name: "ranaas_cell_ul_late_ratio",
-    help: "share of the UL packets from the cell's RU that arrived late",
-    value: (c) => c.ulLate,
-  },
+/** The cell figures exported: each series' name, help and value. */
+const CELL_SERIES: [string, string, (cell: RadioCell) => number | undefined][] = [
+  [
+    "ranaas_cell_active",
+    "1 while the DU reports the cell active",
+    (c) => (c.active === null ? undefined : +c.active),
+  ],
+  ["ranaas_cell_ues", "UEs the cell's scheduler served in the last period", (c) => c.ues],
+  ["ranaas_cell_dl_bitrate_bps", "the cell's DL bitrate over the last period", (c) => c.dlBitrate],
+  ["ranaas_cell_ul_bitrate_bps", "the cell's UL bitrate over the last period", (c) => c.ulBitrate],
+  ["ranaas_cell_dl_prb_usage_ratio", "granted DL PRBs ÷ the carrier's (TDD cells)", (c) => c.dlPrbUsage],
+  ["ranaas_cell_ul_prb_usage_ratio", "granted UL PRBs ÷ the carrier's (TDD cells)", (c) => c.ulPrbUsage],
+  [
+    "ranaas_cell_ul_late_ratio",
+    "share of the UL packets from the cell's RU that arrived late",
+    (c) => c.ulLate,
+  ],
 ];
 
 export function registerRadioMetrics(metrics: Registry, radios: () => Iterable<ObservedRadio>): void {
@@ -75,19 +55,19 @@ export function registerRadioMetrics(metrics: Registry, radios: () => Iterable<O
         this.set({ deployment: deploymentId, tenant }, status.reasons.length);
     },
   });
-  for (const series of CELL_SERIES)
+  for (const [name, help, value] of CELL_SERIES)
     new Gauge({
-      name: series.name,
-      help: series.help,
+      name,
+      help,
       labelNames: ["deployment", "tenant", "cell"],
       registers: [metrics],
       collect() {
         this.reset();
         for (const { deploymentId, tenant, status } of radios())
           for (const cell of status.cells) {
-            const value = series.value(cell);
-            if (value !== undefined)
-              this.set({ deployment: deploymentId, tenant, cell: String(cell.index) }, value);
+            const figure = value(cell);
+            if (figure !== undefined)
+              this.set({ deployment: deploymentId, tenant, cell: String(cell.index) }, figure);
           }
       },
     });
