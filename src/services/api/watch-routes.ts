@@ -14,6 +14,7 @@ import type { Store } from "../../store/store.ts";
 import { principalOf, visibleTenant } from "./authenticate.ts";
 import * as S from "./api-schemas.ts";
 import type { DeploymentReads } from "./deployment-reads.ts";
+import type { RadioHealth } from "../../domain/live-status.ts";
 import { liveParts } from "./deployment-view.ts";
 import { viewJsonOf, viewOf, type HeldDeployment } from "./held-deployment.ts";
 import type { TenantHolds } from "./routes.ts";
@@ -172,7 +173,7 @@ async function sendMissed(
 }
 
 /** What a watcher of one deployment notices: state, revision, and each component's health. */
-function fingerprint(view: Record<string, unknown>): string {
+function fingerprint(view: Record<string, unknown>, radio: RadioHealth | undefined): string {
   const status = view.status as
     | {
         phase?: string;
@@ -180,16 +181,15 @@ function fingerprint(view: Record<string, unknown>): string {
         components?: { name: string; ready: boolean; restarts: number; message?: string }[];
       }
     | undefined;
-  const radio = view.radio as { state: string; since: string; reasons: string[] } | undefined;
   return JSON.stringify([
     view.state,
     view.revision,
     status?.phase,
     status?.stale,
     status?.components?.map((c) => [c.name, c.ready, c.restarts, c.message]),
-    // The radio's state and reasons, not their ages (which change every second).
+    // The radio's state and reasons as the status service said them, not as answered (with their ages).
     radio?.state,
-    radio?.reasons.map((reason) => reason.replace(/ \d+ s ago$/, "")),
+    radio?.reasons.map((reason) => reason.text),
   ]);
 }
 
@@ -257,8 +257,9 @@ export function registerWatchRoutes(app: FastifyInstance, deps: WatchDeps): void
       await stream(request, reply, every, guardOf(request), async (send) => {
         const record = await reads.get(id, tenant);
         if (record === undefined) return "done";
-        const view = { ...viewOf(record), ...liveParts(await liveStatus(id)) };
-        const print = fingerprint(view);
+        const live = await liveStatus(id);
+        const view = { ...viewOf(record), ...liveParts(live) };
+        const print = fingerprint(view, (live as { radio?: RadioHealth } | undefined)?.radio);
         if (print !== seenPrint) {
           await sendMissed(store, send, record, seen);
           seenPrint = print;
