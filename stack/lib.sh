@@ -74,7 +74,8 @@ postgres_data_dir() {
 
 # RabbitMQ runs as this user with its node, data, logs and Erlang cookie under $STACK_DIR.
 rabbitmq_env() {
-  export RABBITMQ_NODENAME="ranaas@localhost"
+  # A second stack on the machine (its own RANAAS_STACK_DIR and ports) names its own node.
+  export RABBITMQ_NODENAME="${RANAAS_RABBITMQ_NODENAME:-ranaas@localhost}"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export RABBITMQ_NODE_PORT="$AMQP_PORT"
   export RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000))
