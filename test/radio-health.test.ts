@@ -7,6 +7,8 @@ import { cellsRequest } from "./support/api-client.ts";
 import { operatorWithCallbackSecret, startCallbackReceiver } from "./support/callback-receiver.ts";
 import { eventually } from "./support/eventually.ts";
 import { GnbTelemetrySimulator } from "./support/gnb-telemetry-simulator.ts";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { KPI_ALERT_EVENT } from "../src/services/api/state-events.ts";
 import { adminKubeConfig } from "./support/kube.ts";
 import { apiAs, ranaasForSuite } from "./support/ranaas.ts";
 
@@ -19,6 +21,17 @@ interface Radio {
 }
 
 const simulator = await GnbTelemetrySimulator.start(adminKubeConfig());
+const core = adminKubeConfig().makeApiClient(CoreV1Api);
+
+/** The uid of the pod running each component of a deployment's namespace (cu, du, ru-emulator-…). */
+async function podUids(namespace: string): Promise<Map<string, string>> {
+  const pods = (await core.listNamespacedPod({ namespace })).items.filter(
+    (p) => p.metadata?.deletionTimestamp === undefined,
+  );
+  return new Map(
+    pods.map((p) => [p.metadata?.labels?.["app.kubernetes.io/component"] ?? "", p.metadata?.uid ?? ""]),
+  );
+}
 after(() => simulator.stop());
 
 describe("the radio's health from its CU's and DU's reports", () => {
@@ -179,6 +192,150 @@ describe("the radio's health from its CU's and DU's reports", () => {
       );
       assert.match(received.at(-2)?.data.reason ?? "", /^radio: .*F1: the CU does not see the DU \d+ s ago/);
       assert.equal(received.at(-1)?.data.reason, null);
+      receiver.assertSigned(secret);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it("restarts a DU that stops answering by the deployment's policy, and is ready once the new one reports", async () => {
+    const request = cellsRequest("radio-restart", 1, {
+      telemetry: { onRadioFailure: { action: "restart", afterSeconds: 10 } },
+    });
+    const created = await api("POST", "/v1/ran-deployments", request, { prefer: "wait=60" });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const id = created.body.id;
+    const namespace = created.body.plan?.namespace ?? "";
+    await until(id, "the radio to be healthy", (r) => r.state === "healthy");
+    const before = await podUids(namespace);
+    await simulator.hangUntilRestart(namespace, "du");
+    const degraded = await untilState(id, "degraded");
+    assert.match(degraded.record.reason ?? "", /^radio: the DU stopped reporting its cells \d+ s ago$/);
+    // Ten seconds into the fault, the workers restart the DU (a rollout: a new pod), not the CU.
+    const restarting = await eventually(
+      async () => {
+        const d = (await api("GET", `/v1/ran-deployments/${id}`)).body;
+        return /restarting the DU \(restart 1\)/.test(d.reason ?? "") ? d : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: "the policy to restart the DU" },
+    );
+    assert.equal(restarting.state, "degraded");
+    const ready = await eventually(
+      async () => {
+        const d = (await api("GET", `/v1/ran-deployments/${id}`)).body;
+        return d.state === "ready" ? d : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: "the restarted DU to report healthy" },
+    );
+    assert.equal(ready.reason, undefined);
+    const after = await podUids(namespace);
+    assert.notEqual(after.get("du"), before.get("du"), "the DU runs in a new pod");
+    assert.equal(after.get("cu"), before.get("cu"), "the CU was left alone");
+  });
+
+  it("leaves a radio fault alone when the policy only reports it", async () => {
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("radio-report", 1), {
+      prefer: "wait=60",
+    });
+    const id = created.body.id;
+    const namespace = created.body.plan?.namespace ?? "";
+    await until(id, "the radio to be healthy", (r) => r.state === "healthy");
+    const before = await podUids(namespace);
+    const gnb = await simulator.gnb(namespace);
+    gnb.amfUp[0] = false;
+    await untilState(id, "degraded");
+    // Well past the shortest restart delay a policy may set (10 s): nothing was restarted.
+    const since = Date.now();
+    await eventually(
+      async () => {
+        const d = (await api("GET", `/v1/ran-deployments/${id}`)).body;
+        assert.equal(d.state, "degraded");
+        assert.doesNotMatch(d.reason ?? "", /restart/);
+        return Date.now() - since > 15_000 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: "15 s of the fault" },
+    );
+    assert.deepEqual(await podUids(namespace), before);
+    gnb.amfUp[0] = true;
+    await untilState(id, "ready");
+  });
+
+  it("tells the tenant when a KPI alert begins and stops firing on a cell, in signed CloudEvents in order", async () => {
+    const secret = "radio-alert-secret";
+    const key = await operatorWithCallbackSecret(ranaas().db, "radio-alerts", secret);
+    const receiver = await startCallbackReceiver();
+    try {
+      const asTenant = { authorization: `Bearer ${key}` };
+      const request = cellsRequest("radio-alerts", 2, {
+        callbackUrl: receiver.url,
+        telemetry: {
+          alerts: [
+            { name: "crowded", metric: "ues", above: 2, forSeconds: 2, cells: [1] },
+            { name: "off-air", metric: "cellDown", forSeconds: 0 },
+          ],
+        },
+      });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      const id = created.body.id;
+      const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
+      const { received } = receiver;
+      const alerts = () =>
+        received
+          .filter((e) => e.type === KPI_ALERT_EVENT)
+          .map((e) => `${String(e.data.alert)}/${String(e.data.cell)} ${String(e.data.status)}`);
+      const until = (what: string, check: () => boolean) =>
+        eventually(() => Promise.resolve(check() ? true : undefined), {
+          timeoutMs: 20_000,
+          what: `${what} (got ${received.map((e) => (e.data.status as string | undefined) ?? e.data.state).join(", ")})`,
+        });
+
+      gnb.ues[0] = 5; // not watched by "crowded"
+      gnb.ues[1] = 4;
+      await until("crowded to fire on cell 1", () => alerts().includes("crowded/1 firing"));
+      const firing = received.find((e) => e.type === KPI_ALERT_EVENT);
+      assert.equal(firing?.data.value, 4);
+      assert.equal(firing?.data.metric, "ues");
+      assert.equal(firing?.data.above, 2);
+      assert.equal(firing?.data.pci, created.body.plan?.cells[1]?.pci);
+      const live = (
+        await api<{ radio?: { alerts: { name: string; cell: number }[] } }>(
+          "GET",
+          `/v1/ran-deployments/${id}`,
+          undefined,
+          asTenant,
+        )
+      ).body;
+      assert.deepEqual(
+        live.radio?.alerts.map((a) => [a.name, a.cell]),
+        [["crowded", 1]],
+      );
+      gnb.ues[1] = 0;
+      await until("crowded to stop firing", () => alerts().includes("crowded/1 resolved"));
+
+      gnb.f1Up = false; // the DU's cells go off the air
+      await until("off-air to fire on both cells", () =>
+        ["off-air/0 firing", "off-air/1 firing"].every((a) => alerts().includes(a)),
+      );
+      gnb.f1Up = true;
+      const labels = () =>
+        received.map((e) =>
+          e.type === KPI_ALERT_EVENT
+            ? `${String(e.data.alert)}/${String(e.data.cell)} ${String(e.data.status)}`
+            : e.data.state,
+        );
+      await until(
+        "off-air to stop firing and the deployment to be ready",
+        () =>
+          ["off-air/0 resolved", "off-air/1 resolved"].every((a) => alerts().includes(a)) &&
+          labels().lastIndexOf("ready") > labels().indexOf("degraded"),
+      );
+      // In order: each alert fired before it stopped, and the radio's fault (F1, told at once) came
+      // before the cells it took off the air (told once their last report aged out).
+      assert.deepEqual(alerts().slice(0, 2), ["crowded/1 firing", "crowded/1 resolved"]);
+      const order = labels();
+      assert.ok(order.indexOf("degraded") < order.indexOf("off-air/0 firing"), order.join(", "));
+      assert.ok(order.indexOf("off-air/0 firing") < order.indexOf("off-air/0 resolved"), order.join(", "));
       receiver.assertSigned(secret);
     } finally {
       receiver.close();

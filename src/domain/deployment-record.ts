@@ -1,6 +1,8 @@
 // A RAN deployment as RANaaS keeps it. The states it moves through, and by which events, are the table in
 // deployment-states.ts (drawn in docs/architecture.md).
 import type { ConnectionDetails } from "./connection-details.ts";
+import type { FiringKpiAlert } from "./live-status.ts";
+import type { RestartableComponent } from "./messages.ts";
 import type { DeploymentState } from "./deployment-states.ts";
 import type { ResourceDefinition } from "./resource-definition.ts";
 import type { NormalizedSpec } from "./validate-spec.ts";
@@ -39,11 +41,25 @@ export interface DeploymentRecord {
   pendingSpec?: NormalizedSpec | undefined;
   /** While `updating`: the state the update started from, where a refused update returns. */
   updateFrom?: DeploymentState | undefined;
+  /**
+   * The radio policy's restarts since the radio was last healthy: how many, when the last began, and
+   * which components it restarts (the restart command is rebuilt from this while reasonCode is
+   * `radio-restart`).
+   */
+  radioRestarts?: RadioRestarts | undefined;
+  /** The KPI alerts firing as the tenant was last told (each change is a CloudEvent). */
+  alerts?: FiringKpiAlert[] | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type OperationKind = "create" | "update" | "delete" | "heal";
+export interface RadioRestarts {
+  count: number;
+  lastAt: Date;
+  components: RestartableComponent[];
+}
+
+export type OperationKind = "create" | "update" | "delete" | "heal" | "restart";
 export type OperationState = "pending" | "running" | "succeeded" | "failed";
 
 export interface OperationRecord {

@@ -76,16 +76,23 @@ describe("the deployment state machine", () => {
     assert.deepEqual([...seen].sort(), [...DEPLOYMENT_STATES].sort());
   });
 
-  it("gives each state at most one kind of worker command", () => {
+  it("gives each state at most one kind of worker command, but for a restart the record asks for", () => {
     for (const state of DEPLOYMENT_STATES) {
       const commands = new Set(
         EVENTS.map(table)
-          .filter((t) => t.to === state && t.command !== undefined)
+          .filter((t) => t.to === state && t.command !== undefined && t.command !== "restart")
           .map((t) => t.command),
       );
       assert.ok(commands.size <= 1, `${state}: ${[...commands].join(", ")}`);
       assert.equal(commandOf(state), [...commands][0]);
     }
+    // The radio's policy restarts a degraded deployment: commandFor picks it from the record's reasonCode.
+    assert.deepEqual(
+      EVENTS.map(table)
+        .filter((t) => t.command === "restart")
+        .map((t) => [t.from, t.to]),
+      [[["degraded"], "degraded"]],
+    );
     assert.deepEqual(
       DEPLOYMENT_STATES.map((s) => [s, commandOf(s) ?? "-"]),
       [

@@ -24,7 +24,7 @@ export const STATE = Object.fromEntries(DEPLOYMENT_STATES.map((s) => [s, s])) as
 /** The state a deployment is created in: recorded, not planned yet. */
 export const INITIAL_STATE: DeploymentState = "requested";
 
-export type WorkerCommand = "provision" | "teardown";
+export type WorkerCommand = "provision" | "teardown" | "restart";
 
 export interface Transition {
   readonly from: readonly DeploymentState[];
@@ -64,6 +64,13 @@ export const TRANSITIONS = {
   "radio-healthy": { from: ["provisioning", "degraded"], to: "ready" },
   /** A running deployment's radio reports a fault (an AMF lost, F1 down, a cell off, late fronthaul). */
   "radio-lost": { from: ["ready"], to: "degraded" },
+  /**
+   * The radio's fault outlasted its policy's patience (`telemetry.onRadioFailure`): the workers restart the
+   * component it names (a rollout of the CU or DU); the deployment stays degraded until the radio is healthy.
+   */
+  "radio-restart": { from: ["degraded"], to: "degraded", command: "restart" },
+  /** The restarted component runs again: the radio, not the pods, says when the deployment is ready. */
+  restarted: { from: ["degraded"], to: "degraded" },
   /** What runs was changed behind RANaaS's back (self-healing off: it only says so). */
   drift: { from: ["ready"], to: "degraded" },
   /** RANaaS provisions the definition again (drift with self-healing on, or a retry of a failed change). */
@@ -134,11 +141,15 @@ export const LEAVING_STATES: readonly DeploymentState[] = [
   TRANSITIONS["torn-down"].to,
 ];
 
-/** The command the workers are sent for a deployment in `state` whose dispatch is pending. */
+/**
+ * The command the workers are sent for a deployment in `state` whose dispatch is pending: the first
+ * event into it that gives one (a `degraded` deployment's is a provision, unless the record says it
+ * is being restarted: services/api/worker-commands.ts).
+ */
 export function commandOf(state: DeploymentState): WorkerCommand | undefined {
   for (const event of EVENTS) {
     const t: Transition = TRANSITIONS[event];
-    if (t.to === state && t.command !== undefined) return t.command;
+    if (t.to === state && t.command !== undefined && t.command !== "restart") return t.command;
   }
   return undefined;
 }

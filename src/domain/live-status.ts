@@ -34,10 +34,20 @@ export const RADIO = { unknown: "unknown", healthy: "healthy", degraded: "degrad
 export interface RadioHealth {
   state: (typeof RADIO)[keyof typeof RADIO];
   since: string;
-  reasons: { text: string; since?: string }[];
+  /** Each with the component whose restart may bring the radio back (absent from older status services). */
+  reasons: { text: string; since?: string; component?: "cu" | "du" }[];
   f1: "up" | "down" | "unknown";
   amfs: { address: string; connected: boolean | null }[];
   cells: { index: number; pci: number; active: boolean | null }[];
+  /** The tenant's KPI alerts firing now: on which cell, since when the condition holds, the figure it fired at. */
+  alerts?: FiringKpiAlert[];
+}
+
+export interface FiringKpiAlert {
+  name: string;
+  cell: number;
+  since: string;
+  value: number;
 }
 
 /** A reason as a person reads it at `now` (ms): "AMF 10.0.0.5 lost 40 s ago". */
@@ -49,9 +59,10 @@ export function describeRadioReason(text: string, sinceMs: number | undefined, n
 export function presentRadio(
   radio: RadioHealth,
   now: number,
-): Omit<RadioHealth, "reasons"> & { reasons: string[] } {
+): Omit<RadioHealth, "reasons" | "alerts"> & { reasons: string[]; alerts: FiringKpiAlert[] } {
   return {
     ...radio,
+    alerts: radio.alerts ?? [],
     reasons: radio.reasons.map((r) =>
       describeRadioReason(r.text, r.since === undefined ? undefined : Date.parse(r.since), now),
     ),

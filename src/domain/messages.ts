@@ -49,7 +49,14 @@ export type OrchestratorRequest = PlanRequest | ReleaseRequest | CapacityRequest
 
 export type ProvisionCommand = Envelope<"provision", { operationId: string; definition: ResourceDefinition }>;
 export type TeardownCommand = Envelope<"teardown", { operationId: string; namespace: string }>;
-export type WorkCommand = ProvisionCommand | TeardownCommand;
+/** Restarts components of a running deployment (its radio's policy): a rollout of each, nothing else changed. */
+export type RestartCommand = Envelope<
+  "restart",
+  { operationId: string; definition: ResourceDefinition; components: RestartableComponent[] }
+>;
+export type WorkCommand = ProvisionCommand | TeardownCommand | RestartCommand;
+/** The components the radio's policy restarts: the CU or the DU Deployment. */
+export type RestartableComponent = "cu" | "du";
 
 export type Report = Envelope<
   "report",

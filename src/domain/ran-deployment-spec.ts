@@ -94,6 +94,87 @@ export const CellRequestSchema = Type.Object(
   { additionalProperties: false, description: "One cell, served by one radio unit" },
 );
 
+/** What RANaaS does about a radio that reports a fault (a lost AMF, F1 down, a cell off, a silent DU). */
+export const RADIO_FAILURE_ACTIONS = ["report", "restart"] as const;
+export const DEFAULT_RESTART_AFTER_SECONDS = 300;
+
+export const RadioFailurePolicySchema = Type.Object(
+  {
+    action: Type.Union(
+      RADIO_FAILURE_ACTIONS.map((a) => Type.Literal(a)),
+      {
+        description:
+          "report (default): the deployment is degraded with the reason; restart: also restarts the failing component (CU or DU) once the fault has lasted afterSeconds, then again after twice as long each time it persists (at most hourly)",
+      },
+    ),
+    afterSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 86_400,
+        default: DEFAULT_RESTART_AFTER_SECONDS,
+        description: "how long a fault lasts before the first restart, in seconds",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "what RANaaS does when the radio reports a fault" },
+);
+
+/** The figures a KPI alert can watch, per cell: `cellDown` (the DU reports the cell inactive) or a KPI. */
+export const KPI_ALERT_METRICS = [
+  "cellDown",
+  "ues",
+  "dlBitrate",
+  "ulBitrate",
+  "dlPrbUsage",
+  "ulPrbUsage",
+  "cqi",
+  "dlBler",
+  "ulBler",
+  "ulLate",
+] as const;
+export const MAX_KPI_ALERTS = 16;
+
+export const KpiAlertSchema = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+      description: "names the alert in its CloudEvents: lower-case letters, digits and '-'",
+    }),
+    metric: Type.Union(
+      KPI_ALERT_METRICS.map((m) => Type.Literal(m)),
+      {
+        description:
+          "cellDown, or a KPI of the cell: ues, dlBitrate/ulBitrate (bit/s), dlPrbUsage/ulPrbUsage (0–1), cqi, dlBler/ulBler (0–1), ulLate (share of UL packets late, 0–1)",
+      },
+    ),
+    above: Type.Optional(Type.Number({ description: "fires while the KPI is above this" })),
+    below: Type.Optional(Type.Number({ description: "fires while the KPI is below this" })),
+    forSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600,
+        default: 60,
+        description: "how long the condition holds before the alert fires, in seconds",
+      }),
+    ),
+    cells: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 0, maximum: MAX_CELLS - 1 }), {
+        minItems: 1,
+        maxItems: MAX_CELLS,
+        uniqueItems: true,
+        description: "the cells (indexes in the request's cells) it watches; default: every cell",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A KPI threshold on each of the deployment's cells: cellDown takes no threshold; every other metric exactly one of above or below",
+  },
+);
+
 export const N3_SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 
 export const RanDeploymentSpecSchema = Type.Object(
@@ -153,18 +234,27 @@ export const RanDeploymentSpecSchema = Type.Object(
     telemetry: Type.Optional(
       Type.Object(
         {
-          periodMs: Type.Integer({
-            minimum: 100,
-            maximum: 60_000,
-            default: DEFAULT_METRICS_PERIOD_MS,
-            description:
-              "how often the CU and DU report their metrics (cells, NGAP, F1, fronthaul, resource usage), in ms",
-          }),
+          periodMs: Type.Optional(
+            Type.Integer({
+              minimum: 100,
+              maximum: 60_000,
+              default: DEFAULT_METRICS_PERIOD_MS,
+              description:
+                "how often the CU and DU report their metrics (cells, NGAP, F1, fronthaul, resource usage), in ms",
+            }),
+          ),
+          onRadioFailure: Type.Optional(RadioFailurePolicySchema),
+          alerts: Type.Optional(
+            Type.Array(KpiAlertSchema, {
+              maxItems: MAX_KPI_ALERTS,
+              description: "KPI thresholds per cell; each crossing and each return is a CloudEvent",
+            }),
+          ),
         },
         {
           additionalProperties: false,
           description:
-            "the radio's own metrics, which RANaaS reads from the CU and DU (default every 1,000 ms)",
+            "the radio's own metrics, which RANaaS reads from the CU and DU (default every 1,000 ms), what it does about a radio fault, and KPI alerts",
         },
       ),
     ),
@@ -193,4 +283,6 @@ export type RanDeploymentSpec = Static<typeof RanDeploymentSpecSchema>;
 export type CellRequest = Static<typeof CellRequestSchema>;
 export type Slice = Static<typeof SliceSchema>;
 export type AmfEndpoint = Static<typeof AmfEndpointSchema>;
+export type KpiAlert = Static<typeof KpiAlertSchema>;
+export type RadioFailurePolicy = Static<typeof RadioFailurePolicySchema>;
 export type N3ServiceType = (typeof N3_SERVICE_TYPES)[number];

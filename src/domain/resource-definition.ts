@@ -6,7 +6,7 @@ import type { FronthaulLink } from "../radio/fronthaul.ts";
 import type { PrachFormat } from "../radio/prach.ts";
 import type { TddPattern } from "../radio/tdd.ts";
 import type { PlannedCoreNetwork } from "./backhaul.ts";
-import type { AmfEndpoint, N3ServiceType, Slice } from "./ran-deployment-spec.ts";
+import type { AmfEndpoint, KpiAlert, N3ServiceType, Slice } from "./ran-deployment-spec.ts";
 
 export interface ComputeResources {
   /** CPU in millicores. */
@@ -74,6 +74,8 @@ export interface ResourceDefinition {
   cells: PlannedCell[];
   /** How often the CU and DU report their metrics, in ms (absent in plans made before it existed: 1,000). */
   metricsPeriodMs?: number;
+  /** The KPI thresholds the tenant set (absent: none); the status service watches them. */
+  kpiAlerts?: KpiAlert[];
   /** Which RAN software the images hold: it decides the binaries and the config keys rendered. */
   flavour: RanFlavour;
   images: ContainerImages;

@@ -117,6 +117,43 @@ describe("validateSpec", () => {
     );
   });
 
+  it("takes a radio policy and KPI alerts, each threshold as its metric needs and on cells that exist", () => {
+    const telemetry = {
+      onRadioFailure: { action: "restart", afterSeconds: 120 },
+      alerts: [
+        { name: "busy", metric: "dlPrbUsage", above: 0.8, forSeconds: 60 },
+        { name: "off-air", metric: "cellDown", cells: [0] },
+      ],
+    };
+    const accepted = validateSpec({ ...valid, telemetry });
+    assert.ok(accepted.ok);
+    assert.deepEqual(accepted.spec.telemetry, telemetry);
+    const alert = (extra: Record<string, unknown>) => ({
+      ...valid,
+      telemetry: { alerts: [{ name: "a", metric: "ues", above: 1, ...extra }] },
+    });
+    assert.deepEqual(problemsOf(alert({ below: 0 })), {
+      "/telemetry/alerts/0": "ues needs exactly one of above or below",
+    });
+    assert.deepEqual(problemsOf(alert({ metric: "cellDown" })), {
+      "/telemetry/alerts/0": "cellDown takes no threshold: leave out above and below",
+    });
+    assert.deepEqual(problemsOf(alert({ cells: [1] })), {
+      "/telemetry/alerts/0/cells/0": "there is no cell 1: the request has 1 (0–0)",
+    });
+    assert.ok(problemsOf(alert({ metric: "temperature" }))["/telemetry/alerts/0/metric"]);
+    const twice = {
+      ...valid,
+      telemetry: { alerts: [alert({}).telemetry.alerts[0], alert({}).telemetry.alerts[0]] },
+    };
+    assert.deepEqual(problemsOf(twice), { "/telemetry/alerts/1/name": "repeats /telemetry/alerts/0/name" });
+    assert.ok(
+      problemsOf({ ...valid, telemetry: { onRadioFailure: { action: "restart", afterSeconds: 5 } } })[
+        "/telemetry/onRadioFailure/afterSeconds"
+      ],
+    );
+  });
+
   it("names missing fields", () => {
     const problems = problemsOf({ name: "x" });
     for (const field of ["amf", "plmn", "tac", "slices", "cells"])

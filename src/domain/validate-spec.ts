@@ -114,5 +114,32 @@ function crossFieldProblems(spec: NormalizedSpec): Problem[] {
       message: `a ${spec.gnbIdBits}-bit gNB ID leaves room for ${maxCellsPerGnb(spec.gnbIdBits)} cells`,
     });
   }
+  problems.push(...alertProblems(spec));
+  return problems;
+}
+
+/** A KPI alert names its threshold as its metric needs, watches cells that exist, and has its own name. */
+function alertProblems(spec: NormalizedSpec): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Map<string, number>();
+  (spec.telemetry?.alerts ?? []).forEach((alert, i) => {
+    const path = `/telemetry/alerts/${i}`;
+    const first = names.get(alert.name);
+    if (first !== undefined)
+      problems.push({ path: `${path}/name`, message: `repeats /telemetry/alerts/${first}/name` });
+    else names.set(alert.name, i);
+    const thresholds = [alert.above, alert.below].filter((t) => t !== undefined).length;
+    if (alert.metric === "cellDown" && thresholds > 0)
+      problems.push({ path, message: "cellDown takes no threshold: leave out above and below" });
+    if (alert.metric !== "cellDown" && thresholds !== 1)
+      problems.push({ path, message: `${alert.metric} needs exactly one of above or below` });
+    (alert.cells ?? []).forEach((cell, j) => {
+      if (cell >= spec.cells.length)
+        problems.push({
+          path: `${path}/cells/${j}`,
+          message: `there is no cell ${cell}: the request has ${spec.cells.length} (0–${spec.cells.length - 1})`,
+        });
+    });
+  });
   return problems;
 }

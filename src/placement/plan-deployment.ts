@@ -167,6 +167,7 @@ export function planDeployment(request: PlacementRequest, inventory: Inventory |
         },
         cells,
         metricsPeriodMs: spec.telemetry?.periodMs ?? DEFAULT_METRICS_PERIOD_MS,
+        ...(spec.telemetry?.alerts?.length ? { kpiAlerts: spec.telemetry.alerts } : {}),
         flavour: request.software.flavour,
         images: request.software.images,
       },

@@ -99,7 +99,7 @@ describe("the radio's health from its reports", () => {
     const lost = tracker.status(42_000);
     assert.equal(lost.state, "degraded");
     assert.deepEqual(reasonsAt(tracker, 42_000), ["AMF 10.0.0.5 lost 40 s ago"]);
-    assert.deepEqual(lost.reasons, [{ text: "AMF 10.0.0.5 lost", since: 2_000 }]);
+    assert.deepEqual(lost.reasons, [{ text: "AMF 10.0.0.5 lost", since: 2_000, component: "cu" }]);
     assert.equal(lost.since, 42_000 - 0, "since the first status that saw it");
     assert.deepEqual(lost.amfs[0], { address: "10.0.0.5", connected: false });
     gnb.amfUp[0] = true;
@@ -121,6 +121,11 @@ describe("the radio's health from its reports", () => {
       "the DU stopped reporting its cells 4 s ago",
     ]);
     assert.equal(down.f1, "down");
+    // A restart of the DU may bring F1 and its cells back; the CU's own silence and AMFs are the CU's.
+    assert.deepEqual(
+      down.reasons.map((r) => r.component),
+      ["du", "du"],
+    );
 
     gnb.f1Up = true;
     gnb.lateShare[1] = 0.97;
@@ -131,6 +136,10 @@ describe("the radio's health from its reports", () => {
     gnb.lateShare[1] = 0;
     for (let t = 7_000; t <= 11_000; t += 1_000) period(tracker, gnb, t, ["du"]);
     assert.deepEqual(reasonsAt(tracker, 11_000), ["the CU stopped reporting 5 s ago"]);
+    assert.deepEqual(
+      tracker.status(11_000).reasons.map((r) => r.component),
+      ["cu"],
+    );
   });
 
   it("names a cell the DU does not report active", () => {

@@ -4,8 +4,9 @@
 // feeds frames in with the time they arrived and asks for the status.
 import { describeRadioReason } from "../domain/live-status.ts";
 import type { RanFlavour, ResourceDefinition } from "../domain/resource-definition.ts";
-import { DEFAULT_METRICS_PERIOD_MS } from "../domain/ran-deployment-spec.ts";
+import { DEFAULT_METRICS_PERIOD_MS, type KpiAlert } from "../domain/ran-deployment-spec.ts";
 import { resourceBlocks } from "../radio/carrier.ts";
+import { KpiAlerts, type FiringAlert } from "./kpi-alerts.ts";
 import { KPI_NAMES, KpiWindow, type KpiBucket, type KpiSample } from "./kpi-window.ts";
 import type { AmfReading, CellReading, FronthaulReading, MetricsFrame } from "./metrics-json.ts";
 
@@ -30,6 +31,8 @@ export interface RadioExpectations {
     gnbDuId: number;
   };
   cells: ExpectedCell[];
+  /** The tenant's KPI thresholds (absent: none). */
+  alerts?: KpiAlert[];
 }
 
 /** What a planned deployment's radio should report. */
@@ -51,6 +54,7 @@ export function radioExpectations(def: ResourceDefinition): RadioExpectations {
             tdd: { periodSlots: cell.tdd.periodSlots, dlSlots: cell.tdd.dlSlots, ulSlots: cell.tdd.ulSlots },
           }),
     })),
+    ...(def.kpiAlerts === undefined ? {} : { alerts: def.kpiAlerts }),
   };
 }
 
@@ -82,10 +86,14 @@ export interface RadioCell extends Pick<
   ulLate?: number;
 }
 
-/** Why a radio is not healthy: in words, and since when where that is known (ms since the epoch). */
+/**
+ * Why a radio is not healthy: in words, since when where that is known (ms since the epoch), and the
+ * component whose restart may bring it back (the CU for its own silence and its AMFs, else the DU).
+ */
 export interface RadioReason {
   text: string;
   since?: number;
+  component: Component;
 }
 
 /** A reason as a person reads it at `now`: "AMF 10.0.0.5 lost 40 s ago". */
@@ -103,6 +111,8 @@ export interface RadioStatus {
   f1: "up" | "down" | "unknown";
   cells: RadioCell[];
   usage: { cu?: ResourceUsage; du?: ResourceUsage };
+  /** The tenant's KPI alerts firing now. */
+  alerts: FiringAlert[];
 }
 
 export interface ResourceUsage {
@@ -114,7 +124,7 @@ export interface ResourceUsage {
 /** A share of UL packets early or late from which a cell's fronthaul is unhealthy. */
 export const FRONTHAUL_TOLERANCE = 0.05;
 
-type Component = "cu" | "du";
+export type Component = "cu" | "du";
 
 export class RadioTracker {
   private readonly heardAt: Partial<Record<Component, number>> = {};
@@ -132,9 +142,16 @@ export class RadioTracker {
   private state: { state: RadioState; since: number } | undefined;
   /** The cells' recent KPIs (15 minutes in 10 s buckets). */
   private readonly window: KpiWindow;
+  private readonly alerts: KpiAlerts;
 
   constructor(private readonly expected: RadioExpectations) {
     this.window = new KpiWindow(expected.cells.length);
+    this.alerts = new KpiAlerts(expected.alerts ?? []);
+  }
+
+  /** Takes the tenant's new KPI thresholds (nothing else of the expectations changed). */
+  replaceAlerts(alerts: readonly KpiAlert[]): void {
+    this.alerts.replace(alerts);
   }
 
   /** The cells' KPIs over the `windowMs` before `now`, in 10 s buckets (at most 15 minutes). */
@@ -191,6 +208,7 @@ export class RadioTracker {
     const { reasons, heardAny } = this.check(now);
     const state: RadioState = !heardAny ? "unknown" : reasons.length === 0 ? "healthy" : "degraded";
     if (this.state?.state !== state) this.state = { state, since: now };
+    const cells = this.expected.cells.map((cell) => this.cellStatus(cell, now));
     return {
       state,
       reasons,
@@ -200,8 +218,9 @@ export class RadioTracker {
         connected: this.expected.cu.reports ? (this.amfs?.[i]?.connected ?? null) : null,
       })),
       f1: this.f1Up() === undefined ? "unknown" : this.f1Up() ? "up" : "down",
-      cells: this.expected.cells.map((cell) => this.cellStatus(cell, now)),
+      cells,
       usage: { ...this.usage },
+      alerts: this.alerts.evaluate(cells, now),
     };
   }
 
@@ -218,22 +237,22 @@ export class RadioTracker {
 
   private check(now: number): { reasons: RadioReason[]; heardAny: boolean } {
     const reasons: RadioReason[] = [];
-    const add = (text: string, since?: number) =>
-      reasons.push(since === undefined ? { text } : { text, since });
+    const add = (text: string, since?: number, component: Component = "du") =>
+      reasons.push(since === undefined ? { text, component } : { text, since, component });
     const { cu, cells } = this.expected;
     if (cu.reports) {
       if (!this.fresh(this.heardAt.cu, now)) {
-        if (this.heardAt.cu === undefined) add("the CU has not reported yet");
-        else add("the CU stopped reporting", this.heardAt.cu);
+        if (this.heardAt.cu === undefined) add("the CU has not reported yet", undefined, "cu");
+        else add("the CU stopped reporting", this.heardAt.cu, "cu");
       } else {
         cu.amfs.forEach((address, i) => {
           const amf = this.amfs?.[i];
-          if (amf === undefined) add(`the CU reports no NGAP link for AMF ${address}`);
+          if (amf === undefined) add(`the CU reports no NGAP link for AMF ${address}`, undefined, "cu");
           else if (!amf.connected) {
             // Lost if it was ever seen connected; never connected if down from the first report.
             const changedAt = this.amfChangedAt[i];
-            if (this.amfWasUp[i] === true) add(`AMF ${address} lost`, changedAt);
-            else add(`AMF ${address} not connected`);
+            if (this.amfWasUp[i] === true) add(`AMF ${address} lost`, changedAt, "cu");
+            else add(`AMF ${address} not connected`, undefined, "cu");
           }
         });
         if (this.f1Up() === false) add("F1: the CU does not see the DU", this.f1ChangedAt);

@@ -195,6 +195,8 @@ export class DeploymentsRepository {
         | "retryAt"
         | "pendingSpec"
         | "updateFrom"
+        | "radioRestarts"
+        | "alerts"
       >
     >,
     revision?: number,

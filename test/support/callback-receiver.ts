@@ -9,6 +9,7 @@ import type { Db } from "mongodb";
 import { issueApiKey } from "../../src/platform/api-keys.ts";
 import { SecretBox } from "../../src/platform/secret-box.ts";
 import { TenantsRepository } from "../../src/store/tenants-repository.ts";
+import { KPI_ALERT_EVENT, STATE_CHANGED_EVENT } from "../../src/services/api/state-events.ts";
 import { stackConfig } from "./stack.ts";
 
 /** Makes an operator tenant whose callbacks are signed with `secret`; its API key. */
@@ -72,7 +73,10 @@ export async function startCallbackReceiver(refuseFirst = 0): Promise<CallbackRe
     refusals: () => refused,
     assertSigned(secret) {
       for (const event of received) {
-        assert.equal(event.type, "dev.ranaas.ran-deployment.state-changed");
+        assert.ok(
+          [STATE_CHANGED_EVENT, KPI_ALERT_EVENT].includes(event.type),
+          `${event.type} is a RANaaS event type`,
+        );
         const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(event.signature);
         assert.ok(match, event.signature);
         const expected = createHmac("sha256", secret).update(`${match[1]}.${event.body}`).digest("hex");

@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parse } from "yaml";
+import { LABEL_COMPONENT } from "../../src/k8s/render/labels.ts";
 import { resourceBlocks } from "../../src/radio/carrier.ts";
 import type { Scs } from "../../src/radio/bands.ts";
 import type { CuConfig, DuConfig } from "../../src/srsran/config-types.ts";
@@ -229,6 +230,8 @@ interface Client {
   namespace: string;
   component: Component;
   subscribed: boolean;
+  /** Settles once a component hung until its restart knows whether this connection reaches a new pod. */
+  woken: Promise<void>;
 }
 
 /** One simulated CU and DU pair (a deployment's namespace), read from its rendered configuration. */
@@ -309,6 +312,8 @@ export class GnbTelemetrySimulator {
    */
   readonly startWith = { lateShare: 0 };
   private lastSent = new Map<string, number>();
+  /** Components hung until their pod is replaced (`hangUntilRestart`): the pod they hung in, by `<namespace>/<component>`. */
+  private readonly hungIn = new Map<string, string>();
 
   private constructor(
     private readonly server: WebSocketServer,
@@ -339,6 +344,43 @@ export class GnbTelemetrySimulator {
       this.gnbs.set(namespace, gnb);
     }
     return gnb;
+  }
+
+  /**
+   * Makes a component hang as a process does that a restart cures: it stops answering, and answers
+   * again once a new pod runs it (seen when the status service connects again, as it does to a link
+   * that is silent). Resolves once it is hung.
+   */
+  async hangUntilRestart(namespace: string, component: Component): Promise<void> {
+    const gnb = await this.gnb(namespace);
+    const pod = await this.podOf(namespace, component);
+    if (pod === undefined) throw new Error(`no ${component} pod runs in ${namespace}`);
+    this.hungIn.set(`${namespace}/${component}`, pod);
+    gnb.silent.add(component);
+  }
+
+  /** The uid of the ready pod running the component, if one does. */
+  private async podOf(namespace: string, component: Component): Promise<string | undefined> {
+    const pods = await this.kube
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace, labelSelector: `${LABEL_COMPONENT}=${component}` });
+    const ready = pods.items.find(
+      (p) =>
+        p.metadata?.deletionTimestamp === undefined &&
+        (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    return ready?.metadata?.uid;
+  }
+
+  /** A component hung until its restart answers again once another pod runs it. */
+  private async wakeIfRestarted(namespace: string, component: Component): Promise<void> {
+    const key = `${namespace}/${component}`;
+    const hungIn = this.hungIn.get(key);
+    if (hungIn === undefined) return;
+    const now = await this.podOf(namespace, component).catch(() => undefined);
+    if (now === undefined || now === hungIn) return;
+    this.hungIn.delete(key);
+    (await this.gnb(namespace)).silent.delete(component);
   }
 
   async stop(): Promise<void> {
@@ -397,7 +439,8 @@ export class GnbTelemetrySimulator {
       socket.close(1008, "path is /<namespace>/<cu|du>");
       return;
     }
-    const client: Client = { socket, namespace, component, subscribed: false };
+    const woken = this.wakeIfRestarted(namespace, component).catch(() => undefined);
+    const client: Client = { socket, namespace, component, subscribed: false, woken };
     this.clients.add(client);
     socket.on("close", () => this.clients.delete(client));
     socket.on(
@@ -408,6 +451,7 @@ export class GnbTelemetrySimulator {
 
   /** A command, answered as upstream's remote server answers (`remote_server.cpp`): compact, keys sorted. */
   private async command(client: Client, text: string, isBinary: boolean): Promise<void> {
+    await client.woken;
     const gnb = await this.gnb(client.namespace).catch(() => undefined);
     if (gnb === undefined || gnb.silent.has(client.component)) return;
     const timestamp = srsranTimestamp();

@@ -16,6 +16,8 @@ export const FIELD_MANAGER = "ranaas";
 export interface ApplyOptions {
   /** Let the API server validate and default everything without persisting it. */
   dryRun?: boolean;
+  /** Whose fields these are (default RANaaS's own, FIELD_MANAGER). */
+  fieldManager?: string;
 }
 
 export function toClientModel(object: KubernetesObject): KubernetesObject {
@@ -37,7 +39,7 @@ export async function applyObjects(
           toClientModel(object),
           undefined,
           options.dryRun === true ? "All" : undefined,
-          FIELD_MANAGER,
+          options.fieldManager ?? FIELD_MANAGER,
           true,
           PatchStrategy.ServerSideApply,
         ),

@@ -52,9 +52,12 @@ export async function waitForRollout(
     const list = await apps.listNamespacedDeployment({ namespace });
     const watched =
       only === undefined ? list.items : list.items.filter((d) => only.includes(d.metadata?.name ?? ""));
+    // As `kubectl rollout status` judges it: every replica updated and available, no old one left.
     const pending = watched.filter(
       (d) =>
         (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1) ||
+        (d.status?.updatedReplicas ?? 0) < (d.spec?.replicas ?? 1) ||
+        (d.status?.replicas ?? 0) > (d.status?.updatedReplicas ?? 0) ||
         d.status?.observedGeneration !== d.metadata?.generation,
     );
     if (watched.length >= wanted && pending.length === 0) return;

@@ -219,6 +219,18 @@ const RadioSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    alerts: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          cell: Type.Integer({ description: "the cell's index in the request" }),
+          since: { ...Timestamp, description: "since when the condition holds" },
+          value: Type.Number({ description: "the figure when the alert fired" }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: "the KPI alerts (telemetry.alerts) firing now" },
+    ),
   },
   {
     additionalProperties: false,

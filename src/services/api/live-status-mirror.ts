@@ -11,7 +11,7 @@
 //   what comes after it), and within `silenceMs`.
 // Otherwise the caller asks the status service as before, and the copy is seeded again: on a gap, on its
 // queue being bound again, and when its writer went silent (a restarted status service is a new writer).
-import type { DeploymentStatus } from "../../domain/live-status.ts";
+import type { DeploymentStatus, RadioHealth } from "../../domain/live-status.ts";
 import type { StatusFeedMessage } from "../../bus/status-feed.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -36,7 +36,7 @@ export interface LiveStatusMirrorOptions {
   now?: () => number;
   /** Told each time the copy is seeded again, and why (for metrics). */
   onReseed?: (cause: ReseedCause) => void;
-  /** Told when a deployment's radio state changed, and of every radio a seed brings. */
+  /** Told when a deployment's radio state or firing KPI alerts changed, and of every radio a seed brings. */
   onRadioState?: (deploymentId: string) => void;
 }
 
@@ -123,10 +123,10 @@ export class LiveStatusMirror {
       return;
     }
     this.seq = message.seq;
-    const before = this.statuses.get(message.deploymentId)?.radio?.state;
+    const before = radioTurn(this.statuses.get(message.deploymentId)?.radio);
     if (message.status === null) this.statuses.delete(message.deploymentId);
     else this.statuses.set(message.deploymentId, message.status);
-    if (message.status?.radio?.state !== before) this.options.onRadioState?.(message.deploymentId);
+    if (radioTurn(message.status?.radio) !== before) this.options.onRadioState?.(message.deploymentId);
   }
 
   stop(): void {
@@ -188,4 +188,10 @@ export class LiveStatusMirror {
       if (this.seeded) return;
     }
   }
+}
+
+/** What of a radio the controller acts on: its state, and which KPI alerts fire on which cells. */
+function radioTurn(radio: RadioHealth | undefined): string {
+  if (radio === undefined) return "";
+  return [radio.state, ...(radio.alerts ?? []).map((a) => `${a.name}/${a.cell}`)].join(" ");
 }

@@ -1,10 +1,15 @@
-// The CloudEvent (1.0, structured JSON) a callback URL receives for a deployment's state change.
+// The CloudEvents (1.0, structured JSON) a callback URL receives: a deployment's state change, and a KPI
+// alert of its (spec `telemetry.alerts`) that began or stopped firing on a cell.
 import type { DeploymentRecord } from "../../domain/deployment-record.ts";
+import type { FiringKpiAlert } from "../../domain/live-status.ts";
+
+export const STATE_CHANGED_EVENT = "dev.ranaas.ran-deployment.state-changed";
+export const KPI_ALERT_EVENT = "dev.ranaas.ran-deployment.kpi-alert";
 
 export function stateChangedEvent(record: DeploymentRecord, id: string, time: Date): Record<string, unknown> {
   return {
     specversion: "1.0",
-    type: "dev.ranaas.ran-deployment.state-changed",
+    type: STATE_CHANGED_EVENT,
     source: `/v1/ran-deployments/${record.id}`,
     id,
     time: time.toISOString(),
@@ -17,6 +22,40 @@ export function stateChangedEvent(record: DeploymentRecord, id: string, time: Da
       reason: record.reason ?? null,
       revision: record.revision,
       connection: record.connection ?? null,
+    },
+  };
+}
+
+/** A KPI alert that began (`firing`) or stopped (`resolved`) on one of the deployment's cells. */
+export function kpiAlertEvent(
+  record: DeploymentRecord,
+  alert: FiringKpiAlert,
+  status: "firing" | "resolved",
+  id: string,
+  time: Date,
+): Record<string, unknown> {
+  const rule = record.spec.telemetry?.alerts?.find((a) => a.name === alert.name);
+  return {
+    specversion: "1.0",
+    type: KPI_ALERT_EVENT,
+    source: `/v1/ran-deployments/${record.id}`,
+    id,
+    time: time.toISOString(),
+    subject: record.id,
+    datacontenttype: "application/json",
+    data: {
+      id: record.id,
+      name: record.name,
+      alert: alert.name,
+      status,
+      cell: alert.cell,
+      pci: record.definition?.cells[alert.cell]?.pci ?? null,
+      metric: rule?.metric ?? null,
+      ...(rule?.above === undefined ? {} : { above: rule.above }),
+      ...(rule?.below === undefined ? {} : { below: rule.below }),
+      since: alert.since,
+      value: alert.value,
+      revision: record.revision,
     },
   };
 }

@@ -5,7 +5,7 @@ import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import type { DeploymentState } from "../../domain/deployment-states.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import type { NormalizedSpec } from "../../domain/validate-spec.ts";
-import { stateChangedEvent } from "./state-events.ts";
+import { kpiAlertEvent, stateChangedEvent } from "./state-events.ts";
 import { commandFor } from "./worker-commands.ts";
 
 const definition = JSON.parse(
@@ -54,10 +54,60 @@ describe("worker commands rebuilt from a record", () => {
     }
   });
 
+  it("restarts the components a degraded record's radio policy named, only while it is restarting them", () => {
+    const radioRestarts = { count: 2, lastAt: new Date(0), components: ["du" as const] };
+    const restarting = { ...recordIn("degraded"), reasonCode: "radio-restart", radioRestarts };
+    const command = commandFor(restarting, "corr-3");
+    assert.equal(command?.type, "restart");
+    assert.deepEqual(command.payload, {
+      operationId: "0190a5c4-7e1d-7000-8000-0000000000aa",
+      definition,
+      components: ["du"],
+    });
+    // Restarted (reasonCode back to `radio`): a degraded record's command is a provision again (a heal).
+    assert.equal(commandFor({ ...restarting, reasonCode: "radio" }, "corr")?.type, "provision");
+  });
+
   it("sends nothing for a record that moved on or was never planned", () => {
     for (const state of ["requested", "provisioning", "ready", "deleted"] as const)
       assert.equal(commandFor(recordIn(state), "corr"), undefined, state);
     assert.equal(commandFor(recordIn("planned", false), "corr"), undefined);
+  });
+});
+
+describe("KPI alert CloudEvents", () => {
+  it("name the alert, its cell and threshold, whether it fires or stopped, and the figure it fired at", () => {
+    const record = {
+      ...recordIn("ready"),
+      spec: {
+        name: "cells",
+        telemetry: { alerts: [{ name: "crowded", metric: "ues" as const, below: 1, forSeconds: 60 }] },
+      } as unknown as NormalizedSpec,
+    };
+    const alert = { name: "crowded", cell: 0, since: "2026-12-05T10:00:00.000Z", value: 0 };
+    const event = kpiAlertEvent(record, alert, "firing", "ev-2", new Date("2026-12-05T10:01:00Z"));
+    assert.deepEqual(event, {
+      specversion: "1.0",
+      type: "dev.ranaas.ran-deployment.kpi-alert",
+      source: "/v1/ran-deployments/0190a5c4-7e1d-7000-8000-000000000001",
+      id: "ev-2",
+      time: "2026-12-05T10:01:00.000Z",
+      subject: "0190a5c4-7e1d-7000-8000-000000000001",
+      datacontenttype: "application/json",
+      data: {
+        id: "0190a5c4-7e1d-7000-8000-000000000001",
+        name: "cells",
+        alert: "crowded",
+        status: "firing",
+        cell: 0,
+        pci: definition.cells[0]?.pci,
+        metric: "ues",
+        below: 1,
+        since: "2026-12-05T10:00:00.000Z",
+        value: 0,
+        revision: 7,
+      },
+    });
   });
 });
 

@@ -104,11 +104,29 @@ class DeploymentRadio {
   lastTold = "";
 
   constructor(
-    readonly expectationsJson: string,
+    public expectationsJson: string,
     readonly expectations: RadioExpectations,
     readonly tenant: string,
   ) {
     this.tracker = new RadioTracker(expectations);
+  }
+
+  /**
+   * Takes new expectations that differ from these in their KPI alerts alone (a tenant changed its
+   * thresholds): the radio, its links and its KPI window go on. Any other change is left to the caller.
+   */
+  takeAlerts(json: string): void {
+    let next: RadioExpectations;
+    try {
+      next = JSON.parse(json) as RadioExpectations;
+    } catch {
+      return;
+    }
+    const { alerts, ...rest } = next;
+    const { alerts: _old, ...current } = this.expectations;
+    if (JSON.stringify(rest) !== JSON.stringify(current)) return;
+    this.tracker.replaceAlerts(alerts ?? []);
+    this.expectationsJson = json;
   }
 
   close(): void {
@@ -136,6 +154,7 @@ export class RadioCollector {
     const annotated = deployments.find((d) => d.metadata?.annotations?.[RADIO_EXPECTATIONS_ANNOTATION]);
     const json = annotated?.metadata?.annotations?.[RADIO_EXPECTATIONS_ANNOTATION];
     let radio = this.radios.get(deploymentId);
+    if (radio !== undefined && json !== undefined && radio.expectationsJson !== json) radio.takeAlerts(json);
     if (json === undefined || (radio !== undefined && radio.expectationsJson !== json)) {
       radio?.close();
       this.radios.delete(deploymentId);
@@ -245,10 +264,13 @@ function healthOf(status: RadioStatus): RadioHealth {
     state: status.state,
     since: iso(status.since),
     reasons: status.reasons.map((r) =>
-      r.since === undefined ? { text: r.text } : { text: r.text, since: iso(r.since) },
+      r.since === undefined
+        ? { text: r.text, component: r.component }
+        : { text: r.text, since: iso(r.since), component: r.component },
     ),
     f1: status.f1,
     amfs: status.amfs,
     cells: status.cells.map((c) => ({ index: c.index, pci: c.pci, active: c.active })),
+    alerts: status.alerts.map((a) => ({ name: a.name, cell: a.cell, since: iso(a.since), value: a.value })),
   };
 }

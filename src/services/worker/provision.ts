@@ -3,7 +3,7 @@
 // redelivered command (a worker died mid-way) simply converges again.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { ConnectionDetails } from "../../domain/connection-details.ts";
-import type { WorkCommand } from "../../domain/messages.ts";
+import type { RestartableComponent, WorkCommand } from "../../domain/messages.ts";
 import type { ResourceDefinition } from "../../domain/resource-definition.ts";
 import { applyObjects, pruneObjects } from "../../k8s/cluster/apply.ts";
 import {
@@ -133,6 +133,59 @@ export async function provisionDeployment(
   await pruneObjects(kube, def.namespace, objects);
   const deployments = objects.filter((o) => o.kind === "Deployment").length;
   await waitForRollout(kube, def.namespace, deployments, remaining());
+  return readConnection(kube, def, n3Address);
+}
+
+/** The field manager of restarts: RANaaS's own applies neither own nor remove what it sets. */
+const RESTART_FIELD_MANAGER = "ranaas-restart";
+/** The pod template annotation a restart sets (as `kubectl rollout restart` does with its own). */
+export const RESTARTED_AT_ANNOTATION = "ranaas.io/restarted-at";
+
+/**
+ * Restarts the deployment's CU or DU (its radio's policy): a rollout of each Deployment named, as
+ * `kubectl rollout restart` makes one — a new pod from the same template — then waits until they run
+ * and reads the connection details again (a restarted CU has a new pod address).
+ */
+export async function restartComponents(
+  kube: KubeConfig,
+  def: ResourceDefinition,
+  components: readonly RestartableComponent[],
+  settings: Pick<ProvisionSettings, "timeoutMs">,
+  revision: number,
+): Promise<ConnectionDetails> {
+  await assertNotStale(kube, def.namespace, revision);
+  const deadline = Date.now() + settings.timeoutMs;
+  const names = components.map((c) => (c === "cu" ? CU_DEPLOYMENT : DU_DEPLOYMENT));
+  const at = new Date().toISOString();
+  await applyObjects(
+    kube,
+    names.map((name) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: def.namespace },
+      spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at } } } },
+    })),
+    { fieldManager: RESTART_FIELD_MANAGER },
+  );
+  await waitForRollout(kube, def.namespace, names, Math.max(deadline - Date.now(), 1));
+  const n3Address =
+    def.cu.n3ServiceType === "LoadBalancer"
+      ? await waitForLoadBalancerAddress(
+          kube,
+          def.namespace,
+          RAN_SERVICE_NAMES.cuN3,
+          Math.max(deadline - Date.now(), 1),
+        )
+      : undefined;
+  return readConnection(kube, def, n3Address);
+}
+
+/** The connection details the core needs, read from what runs. */
+async function readConnection(
+  kube: KubeConfig,
+  def: ResourceDefinition,
+  n3Address: string | undefined,
+): Promise<ConnectionDetails> {
   const cu = await readCuAddresses(kube, def.namespace);
   const core = def.coreNetwork;
   // The addresses are the ones rendered into the CU's config: its backhaul address, else its pod's

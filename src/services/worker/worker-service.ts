@@ -35,6 +35,7 @@ import {
   CommandRefusedError,
   ConfigRefusedError,
   provisionDeployment,
+  restartComponents,
   StaleCommandError,
   teardownDeployment,
 } from "./provision.ts";
@@ -113,7 +114,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
   const metrics = createMetricsRegistry("worker");
   const commandDuration = new Histogram({
     name: "ranaas_provision_duration_seconds",
-    help: "Time a worker spent on a command (provision or teardown), by outcome (ready, deleted, deleting, retry, failed, stale)",
+    help: "Time a worker spent on a command (provision, restart or teardown), by outcome (ready, deleted, deleting, retry, failed, stale)",
     labelNames: ["command", "outcome"],
     buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
     registers: [metrics],
@@ -140,7 +141,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
 
   const handle = async (message: AsyncMessage): Promise<ConsumerStatus> => {
     const started = performance.now();
-    const command = readEnvelope<WorkCommand>(message.body, ["provision", "teardown"]);
+    const command = readEnvelope<WorkCommand>(message.body, ["provision", "teardown", "restart"]);
     const [status, outcome] = await handleCommand(message, command);
     if (command !== undefined)
       commandDuration.observe({ command: command.type, outcome }, (performance.now() - started) / 1000);
@@ -189,6 +190,17 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
         const durationMs = Date.now() - started;
         await report({ operationId: command.payload.operationId, outcome: "ready", connection });
         log.info({ attempt, durationMs }, "provisioned");
+      } else if (command.type === "restart") {
+        const { definition, components } = command.payload;
+        const connection = await restartComponents(
+          deps.kube.config,
+          definition,
+          components,
+          { timeoutMs: config.provisionTimeoutMs },
+          command.revision,
+        );
+        await report({ operationId: command.payload.operationId, outcome: "ready", connection });
+        log.info({ attempt, components }, "restarted");
       } else {
         const { namespace } = command.payload;
         const remaining = await teardownDeployment(deps.kube.config, namespace, command.deploymentId);
@@ -205,7 +217,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
         await report({ operationId: command.payload.operationId, outcome: "deleted" });
         log.info({ attempt }, "torn down");
       }
-      return [ConsumerStatus.ACK, command.type === "provision" ? "ready" : "deleted"];
+      return [ConsumerStatus.ACK, command.type === "teardown" ? "deleted" : "ready"];
     } catch (err) {
       if (err instanceof StaleCommandError) {
         log.info({ applied: err.applied }, "dropped a stale command: a newer revision is already applied");

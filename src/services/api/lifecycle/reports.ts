@@ -3,7 +3,12 @@
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import { LEAVING_STATES, nextState, STATE } from "../../../domain/deployment-states.ts";
 import { readEnvelope, type DriftReport, type Report } from "../../../domain/messages.ts";
-import { presentRadio, RADIO, type RadioHealth } from "../../../domain/live-status.ts";
+import { presentRadio, RADIO, type FiringKpiAlert, type RadioHealth } from "../../../domain/live-status.ts";
+import type { ConnectionDetails } from "../../../domain/connection-details.ts";
+import type { DeploymentState } from "../../../domain/deployment-states.ts";
+import type { RestartableComponent } from "../../../domain/messages.ts";
+import { DEFAULT_RESTART_AFTER_SECONDS } from "../../../domain/ran-deployment-spec.ts";
+import { RESTARTING } from "../worker-commands.ts";
 import { backoffMs } from "../../../platform/backoff.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Dispatcher } from "./dispatcher.ts";
@@ -24,6 +29,38 @@ const UNKNOWN_RADIO: RadioHealth = {
 function radioReasons(radio: RadioHealth): string {
   const reasons = presentRadio(radio, Date.now()).reasons;
   return reasons.length === 0 ? "nothing reported yet" : reasons.join("; ");
+}
+
+/** The states in which a deployment's KPI alerts are told: its cells are meant to be on the air. */
+const ALERTING_STATES: readonly DeploymentState[] = [STATE.ready, STATE.degraded, STATE.updating];
+
+/** The longest wait between two restarts of a radio whose fault persists. */
+const MAX_RESTART_INTERVAL_MS = 3_600_000;
+
+/**
+ * When the radio's policy restarts a degraded radio (undefined: it does not): `afterSeconds` into the
+ * fault, then `afterSeconds` × 2, × 4… after the last restart (at most an hour), never sooner than
+ * `afterSeconds` into the fault as the radio reports it now.
+ */
+export function restartDueAt(
+  record: Pick<DeploymentRecord, "spec" | "radioRestarts">,
+  radio: Pick<RadioHealth, "since">,
+): number | undefined {
+  const policy = record.spec.telemetry?.onRadioFailure;
+  if (policy?.action !== "restart") return undefined;
+  const afterMs = (policy.afterSeconds ?? DEFAULT_RESTART_AFTER_SECONDS) * 1000;
+  const faultDue = Date.parse(radio.since) + afterMs;
+  const last = record.radioRestarts;
+  if (last === undefined) return faultDue;
+  const backoff = Math.min(afterMs * 2 ** last.count, MAX_RESTART_INTERVAL_MS);
+  return Math.max(faultDue, new Date(last.lastAt).getTime() + backoff);
+}
+
+/** The components whose restart may bring the radio back: the CU for its own faults, else the DU. */
+export function restartTargets(radio: Pick<RadioHealth, "reasons">): RestartableComponent[] {
+  const named = new Set(radio.reasons.map((r) => r.component ?? "du"));
+  const targets = (["cu", "du"] as const).filter((c) => named.has(c));
+  return targets.length > 0 ? targets : ["du"];
 }
 
 /** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
@@ -80,6 +117,8 @@ export class ReportHandler {
         // after the database failed between the two writes (finishing is idempotent).
         if (record.state === STATE.ready || nextState("ready", record.state) !== undefined)
           await store.operations.finish(operationId, "succeeded");
+        if (record.state === STATE.degraded && record.reasonCode === RESTARTING)
+          return this.onRestarted(record, report.payload.connection, log);
         // A first provision is ready only once its radio says so (the controller moves it then).
         const radio = await this.radioOf(record);
         if (radio !== undefined && radio.state !== RADIO.healthy && nextState("await-radio", record.state)) {
@@ -142,32 +181,120 @@ export class ReportHandler {
   /**
    * Moves a deployment to follow its radio: a provision waiting for it, or one its radio degraded, is
    * ready once the radio is healthy; a ready one whose radio reports a fault is degraded, with the
-   * reasons. Whether it moved it.
+   * reasons; one degraded by its radio longer than its policy allows is restarted. Tells the tenant
+   * of the KPI alerts that began or stopped firing. Whether it changed the record.
    */
   async followRadio(record: DeploymentRecord): Promise<boolean> {
     const radio = await this.radioOf(record);
     if (radio === undefined) return false;
+    const moved = await this.followRadioState(record, radio);
+    const alerted = await this.tellAlerts(moved ?? record, radio);
+    return moved !== undefined || alerted;
+  }
+
+  private async followRadioState(
+    record: DeploymentRecord,
+    radio: RadioHealth,
+  ): Promise<DeploymentRecord | undefined> {
     const waiting =
       (record.state === STATE.provisioning && record.reasonCode === "awaiting-radio") ||
-      (record.state === STATE.degraded && record.reasonCode === "radio");
+      (record.state === STATE.degraded &&
+        (record.reasonCode === "radio" || record.reasonCode === RESTARTING));
     const log = this.deps.logger.child({ deploymentId: record.id });
     if (waiting && radio.state === RADIO.healthy) {
       const ready = await this.states.step("radio-healthy", record.id, {
         reason: undefined,
         reasonCode: undefined,
+        radioRestarts: undefined,
       });
       if (ready !== undefined) log.info("the radio reports healthy: deployment ready");
-      return ready !== undefined;
+      return ready;
     }
     if (record.state === STATE.ready && radio.state === RADIO.degraded) {
       const reason = `radio: ${radioReasons(radio)}`;
       const degraded = await this.states.step("radio-lost", record.id, { reason, reasonCode: "radio" });
       if (degraded !== undefined) log.warn({ reason }, "the radio reports a fault: deployment degraded");
-      return degraded !== undefined;
+      return degraded;
     }
+    if (record.state === STATE.degraded && record.reasonCode === "radio" && radio.state === RADIO.degraded)
+      return this.restartIfDue(record, radio, Date.now());
     // Still waiting, or still degraded: the record's reason says what was wrong when it moved; the
     // live `radio` says what is wrong now.
-    return false;
+    return undefined;
+  }
+
+  /**
+   * The radio's policy (spec `telemetry.onRadioFailure`): with `restart`, a fault that has lasted
+   * `afterSeconds` restarts the component it names, and one that persists restarts it again after twice
+   * as long each time (at most hourly); the deployment stays degraded until the radio is healthy.
+   */
+  private async restartIfDue(
+    record: DeploymentRecord,
+    radio: RadioHealth,
+    now: number,
+  ): Promise<DeploymentRecord | undefined> {
+    const due = restartDueAt(record, radio);
+    if (due === undefined) return undefined;
+    if (due > now) {
+      this.onRetryScheduled(record.id, due);
+      return undefined;
+    }
+    const components = restartTargets(radio);
+    const count = (record.radioRestarts?.count ?? 0) + 1;
+    const operationId = await this.states.startOperation(record, "restart");
+    const restarting = await this.states.step(
+      "radio-restart",
+      record.id,
+      {
+        operationId,
+        dispatchPending: true,
+        reasonCode: RESTARTING,
+        reason: `radio: ${radioReasons(radio)}; restarting the ${components.map((c) => c.toUpperCase()).join(" and ")} (restart ${count})`,
+        radioRestarts: { count, lastAt: new Date(now), components },
+      },
+      { revision: record.revision },
+    );
+    if (restarting === undefined) {
+      await this.deps.store.operations.remove(operationId);
+      return undefined;
+    }
+    this.deps.logger.warn(
+      { deploymentId: record.id, components, restarts: count },
+      "the radio's fault outlasted its policy: restarting",
+    );
+    await this.dispatcher.dispatch(restarting, operationId);
+    return restarting;
+  }
+
+  /** The restart's components run again: the deployment stays degraded until its radio is healthy. */
+  private async onRestarted(
+    record: DeploymentRecord,
+    connection: ConnectionDetails | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const restarted = await this.states.step("restarted", record.id, {
+      ...(connection === undefined ? {} : { connection }),
+      reasonCode: "radio",
+      reason: `${record.reason ?? "radio"}; restarted`,
+    });
+    if (restarted === undefined) return;
+    log.info({ components: record.radioRestarts?.components }, "restarted; waiting for the radio");
+    await this.followRadio(restarted);
+  }
+
+  /**
+   * Tells the tenant of each KPI alert that began or stopped firing since it was last told, in one
+   * write of the record (guarded by its revision: of two replicas, one tells). Whether it wrote.
+   */
+  private async tellAlerts(record: DeploymentRecord, radio: RadioHealth): Promise<boolean> {
+    if (!ALERTING_STATES.includes(record.state)) return false;
+    const now = radio.alerts ?? [];
+    const told = record.alerts ?? [];
+    const key = (a: FiringKpiAlert) => `${a.name}/${a.cell}`;
+    if (now.map(key).join(" ") === told.map(key).join(" ")) return false;
+    const written = await this.states.alertsChanged(record, now);
+    if (written === undefined) this.onRetryScheduled(record.id, Date.now()); // moved meanwhile: look again
+    return written !== undefined;
   }
 
   /**
@@ -198,7 +325,12 @@ export class ReportHandler {
   private async onChangeFailed(record: DeploymentRecord, reason: string, log: Logger): Promise<void> {
     const { store } = this.deps;
     // Retries of a failed update are heals, but what failed is still the update.
-    const kind = record.state === STATE.updating || record.reasonCode === "update-failed" ? "update" : "heal";
+    const kind =
+      record.state === STATE.updating || record.reasonCode === "update-failed"
+        ? "update"
+        : record.reasonCode === RESTARTING
+          ? "restart"
+          : "heal";
     const retries = (record.retries ?? 0) + 1;
     const retryAt = new Date(Date.now() + retryDelayMs(retries));
     // The operation failed whatever became of the deployment meanwhile; it ends first (see onReport).

@@ -11,7 +11,8 @@ import {
 } from "../../../domain/deployment-states.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import type { Store } from "../../../store/store.ts";
-import { stateChangedEvent } from "../state-events.ts";
+import type { FiringKpiAlert } from "../../../domain/live-status.ts";
+import { kpiAlertEvent, stateChangedEvent } from "../state-events.ts";
 
 type Changes = Omit<Parameters<Store["deployments"]["transition"]>[2], "state">;
 
@@ -46,17 +47,50 @@ export class StateWriter {
     return moved;
   }
 
+  /**
+   * Records the KPI alerts firing now in place of those the tenant was last told of, and queues a
+   * CloudEvent for each that began or stopped firing (in that order, after the record's earlier
+   * events). Undefined when the record moved on from what the caller read: it is not written.
+   */
+  async alertsChanged(
+    record: DeploymentRecord,
+    firing: readonly FiringKpiAlert[],
+  ): Promise<DeploymentRecord | undefined> {
+    const written = await this.store.deployments.transition(
+      record.id,
+      [record.state],
+      { alerts: firing.length > 0 ? [...firing] : undefined, dispatchPending: record.dispatchPending },
+      record.revision,
+    );
+    if (written === undefined) return undefined;
+    const key = (a: FiringKpiAlert) => `${a.name}/${a.cell}`;
+    const told = new Set((record.alerts ?? []).map(key));
+    const now = new Set(firing.map(key));
+    const at = new Date();
+    for (const alert of firing.filter((a) => !told.has(key(a))))
+      await this.enqueue(written, (id) => kpiAlertEvent(written, alert, "firing", id, at));
+    for (const alert of (record.alerts ?? []).filter((a) => !now.has(key(a))))
+      await this.enqueue(written, (id) => kpiAlertEvent(written, alert, "resolved", id, at));
+    return written;
+  }
+
   /** Queues the CloudEvent of the deployment's current state for its callback URL, if it has one. */
-  async queueCallback(record: DeploymentRecord): Promise<void> {
+  queueCallback(record: DeploymentRecord): Promise<void> {
+    return this.enqueue(record, (id) => stateChangedEvent(record, id, new Date()));
+  }
+
+  private async enqueue(
+    record: DeploymentRecord,
+    event: (id: string) => Record<string, unknown>,
+  ): Promise<void> {
     if (record.spec.callbackUrl === undefined) return;
     const id = uuidV7();
-    const event = stateChangedEvent(record, id, new Date());
     await this.store.callbacks.enqueue({
       id,
       deploymentId: record.id,
       tenant: record.tenant,
       url: record.spec.callbackUrl,
-      body: JSON.stringify(event),
+      body: JSON.stringify(event(id)),
       attempts: 0,
       nextAttemptAt: new Date(),
       state: "pending",
