@@ -29,32 +29,19 @@ function box(svg, x, y, title, lines, state, testId) {
 }
 
 /**
- * The state of each link as the radio reports it: `cls` colours it, `state` is its data-state and the
- * word drawn under it. Without radio telemetry every link is "unknown" (and drawn plain).
+ * The state of each link as the radio reports it (true: working, false: not, null: not reported), by
+ * kind: `cls` colours it, `state` is its data-state and the word drawn under it. Without radio telemetry
+ * every link is UNOBSERVED ("unknown", drawn plain).
  */
-const LINK_STATES = {
-  n2: (connected) =>
-    connected === true
-      ? { cls: "ok", state: "connected" }
-      : connected === false
-        ? { cls: "bad", state: "lost" }
-        : { cls: "unknown", state: "unknown" },
-  f1: (f1) =>
-    f1 === "up"
-      ? { cls: "ok", state: "up" }
-      : f1 === "down"
-        ? { cls: "bad", state: "down" }
-        : { cls: "unknown", state: "unknown" },
-  fh: (active) =>
-    active === true
-      ? { cls: "ok", state: "active" }
-      : active === false
-        ? { cls: "bad", state: "inactive" }
-        : { cls: "unknown", state: "unknown" },
-};
+const LINK_WORDS = { n2: ["connected", "lost"], f1: ["up", "down"], fh: ["active", "inactive"] };
+function linkState(kind, working) {
+  if (working === true) return { cls: "ok", state: LINK_WORDS[kind][0] };
+  if (working === false) return { cls: "bad", state: LINK_WORDS[kind][1] };
+  return { cls: "unknown", state: "unknown" };
+}
 const UNOBSERVED = { cls: "plain", state: "unknown" };
 
-/** A link between two boxes; `status` (from LINK_STATES) colours it and names its state in text and title. */
+/** A link between two boxes; `status` (from linkState) colours it and names its state in text and title. */
 function link(svg, from, to, label, status, testId, what) {
   const x1 = from.x + BOX.w;
   const y1 = from.y + BOX.h / 2;
@@ -92,7 +79,7 @@ export function topology(view) {
   const amfs = view.spec.amf;
   const components = new Map((view.status?.components ?? []).map((c) => [c.name, c]));
   const radio = view.radio;
-  const observed = (kind, value) => (radio === undefined ? UNOBSERVED : LINK_STATES[kind](value));
+  const observed = (kind, working) => (radio === undefined ? UNOBSERVED : linkState(kind, working));
   const rows = Math.max(cells.length, amfs.length, 1);
   const height = 60 + rows * ROW;
   const svg = el("svg", {
@@ -151,7 +138,15 @@ export function topology(view) {
       `N2 to AMF ${amfs[i].address}`,
     ),
   );
-  link(svg, cu, du, "F1", observed("f1", radio?.f1), "link-f1", "F1 between CU and DU");
+  link(
+    svg,
+    cu,
+    du,
+    "F1",
+    observed("f1", { up: true, down: false }[radio?.f1] ?? null),
+    "link-f1",
+    "F1 between CU and DU",
+  );
   if (cells.length > 0)
     svg.append(
       el(
