@@ -160,9 +160,11 @@ function seconds(value: string): number {
   return n;
 }
 
-/** A failure that may pass: the API unreachable or one of its dependencies away. */
+/** A failure that may pass: the API unreachable, one of its dependencies away, or asked too often. */
 function passing(err: unknown): boolean {
-  return err instanceof UnreachableError || (err instanceof ApiError && [502, 503, 504].includes(err.status));
+  return (
+    err instanceof UnreachableError || (err instanceof ApiError && [429, 502, 503, 504].includes(err.status))
+  );
 }
 
 interface TopOptions {
