@@ -1,14 +1,19 @@
 // The web dashboard end to end in headless Chromium (Debian's, driven by playwright-core) against a
 // running RANaaS on the local stack: sign in, see validation messages from the API next to the fields,
 // create a deployment and watch it become ready without reloading, delete it, and see capacity as an
-// admin. Screenshots of each page go to $RANAAS_SCREENSHOTS (docs/screenshots with `npm run screenshots`).
+// admin; and, with the radio read from the gNB telemetry SIMULATOR, each cell's KPI charts and the links'
+// states on the topology. Screenshots of each page go to $RANAAS_SCREENSHOTS (docs/screenshots with
+// `npm run screenshots`).
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { call } from "./support/api-client.ts";
+import { call, cellsRequest, type DeploymentAnswer } from "./support/api-client.ts";
+import { eventually } from "./support/eventually.ts";
+import { GnbTelemetrySimulator } from "./support/gnb-telemetry-simulator.ts";
+import { adminKubeConfig } from "./support/kube.ts";
 import { startRanaas, type Ranaas } from "./support/ranaas.ts";
 
 const chromiumPath = process.env.RANAAS_CHROMIUM ?? "/usr/bin/chromium";
@@ -18,6 +23,7 @@ describe("web dashboard", { timeout: 300_000 }, () => {
   let browser: Browser;
   let page: Page;
   let shots: string;
+  let simulator: GnbTelemetrySimulator;
   const pageErrors: string[] = [];
 
   const shoot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -25,7 +31,12 @@ describe("web dashboard", { timeout: 300_000 }, () => {
   before(async () => {
     shots = process.env.RANAAS_SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), "ranaas-shots-")));
     await mkdir(shots, { recursive: true });
-    ranaas = await startRanaas({ "op-web": "operator", provider: "admin" }, "ranaas_web");
+    // The radio is read from the simulator, which stands in for every deployment's CU and DU.
+    simulator = await GnbTelemetrySimulator.start(adminKubeConfig());
+    ranaas = await startRanaas({ "op-web": "operator", provider: "admin" }, "ranaas_web", {
+      RANAAS_RADIO_TELEMETRY: "true",
+      RANAAS_TELEMETRY_VIA: simulator.url,
+    });
     browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     page.on("pageerror", (err) => pageErrors.push(err.message));
@@ -35,6 +46,7 @@ describe("web dashboard", { timeout: 300_000 }, () => {
   after(async () => {
     await browser?.close();
     await ranaas?.stop();
+    await simulator?.stop();
   });
 
   const signIn = async (key: string) => {
@@ -125,6 +137,90 @@ describe("web dashboard", { timeout: 300_000 }, () => {
     await page.click("a[data-nav=deployments]");
     await page.getByTestId("deployments").waitFor();
     await page.getByTestId("row-web-campus").waitFor({ state: "detached", timeout: 10_000 });
+  });
+
+  it("draws each cell's KPIs as charts and the radio's links in the state it reports them", async () => {
+    const asOperator = { authorization: `Bearer ${ranaas.keys["op-web"]}` };
+    const api = <T = DeploymentAnswer>(method: string, path: string, body?: unknown, headers = {}) =>
+      call<T>(ranaas.fleet.apiUrl, method, path, body, { ...asOperator, ...headers });
+    const created = await api("POST", "/v1/ran-deployments", cellsRequest("web-radio", 2), {
+      prefer: "wait=60",
+    });
+    assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+    const id = created.body.id;
+    try {
+      const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
+      gnb.ues[0] = 2; // bitrates are reported per UE
+      gnb.ues[1] = 1;
+      await page.goto(`${ranaas.fleet.apiUrl}/ui/#/deployments/${id}`);
+      const link = (testId: string, state: string) =>
+        page.locator(`[data-testid=${testId}][data-state=${state}]`).waitFor({ timeout: 30_000 });
+      await link("link-f1", "up");
+      await link("link-n2-0", "connected");
+      await link("link-fh-0", "active");
+      await link("link-fh-1", "active");
+      assert.equal(
+        await page.getByTestId("link-f1").locator("title").textContent(),
+        "F1 between CU and DU: up",
+      );
+
+      // The charts are fetched again every 10 s: wait until each has points from the radio.
+      const series = {
+        bitrate: ["dlBitrate", "ulBitrate"],
+        prb: ["dlPrbUsage", "ulPrbUsage"],
+        ues: ["ues"],
+        late: ["ulLate"],
+      };
+      const lines = [0, 1].flatMap((cell) =>
+        Object.entries(series).flatMap(([chart, names]) =>
+          names.map((name) => `[data-testid=chart-${cell}-${chart}] path[data-series=${name}]`),
+        ),
+      );
+      let missing: string[] = [];
+      await eventually(
+        async () => {
+          missing = [];
+          for (const selector of lines) {
+            const path = page.locator(selector);
+            const points = Number(await path.getAttribute("data-points", { timeout: 1000 }));
+            const d = (await path.getAttribute("d", { timeout: 1000 })) ?? "";
+            if (!(points > 0) || !/^M[\d.]+,[\d.]+/.test(d)) missing.push(selector);
+          }
+          return missing.length === 0 ? true : undefined;
+        },
+        {
+          timeoutMs: 45_000,
+          intervalMs: 500,
+          what: "every cell's charts to have points",
+          lastSeen: () => `no points in ${missing.join(", ")}`,
+        },
+      );
+      await page
+        .getByTestId("chart-0-ues")
+        .filter({ hasText: /UEs [12]/ })
+        .waitFor({ timeout: 30_000 });
+      await shoot("deployment-radio");
+
+      // The AMF goes away: the page follows the deployment's stream and draws the N2 link lost.
+      gnb.amfUp[0] = false;
+      await link("link-n2-0", "lost");
+      assert.match(
+        (await page.getByTestId("link-n2-0").locator("title").textContent()) ?? "",
+        /^N2 to AMF 10\.0\.0\.5: lost$/,
+      );
+      assert.equal(await page.getByTestId("link-f1").getAttribute("data-state"), "up");
+      await shoot("deployment-amf-lost");
+      gnb.amfUp[0] = true;
+      await link("link-n2-0", "connected");
+    } finally {
+      // Its RUs go back to the pool before capacity is counted.
+      await api("DELETE", `/v1/ran-deployments/${id}`);
+      await eventually(
+        async () =>
+          (await api("GET", `/v1/ran-deployments/${id}`)).body.state === "deleted" ? true : undefined,
+        { timeoutMs: 60_000, what: "web-radio to be deleted" },
+      );
+    }
   });
 
   it("shows capacity per site, and the RU pool to an admin", async () => {

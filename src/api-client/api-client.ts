@@ -1,5 +1,6 @@
 // A client of the RANaaS HTTP API for the CLI (and anything else written in TypeScript): JSON in and
 // out, problem documents turned into ApiError, a dead or unreachable endpoint into UnreachableError.
+import type { KpiName } from "../srsran/kpi-window.ts";
 import { readEvents, type ServerSentEvent } from "./sse.ts";
 
 export interface Problem {
@@ -111,6 +112,16 @@ export interface DeploymentView {
   updatedAt: string;
 }
 
+/** A deployment's KPIs per cell over the last seconds (GET /v1/ran-deployments/{id}/kpis). */
+export interface DeploymentKpis {
+  deploymentId: string;
+  bucketSeconds: number;
+  /** The planned cells, in the order of each bucket's `cells` (empty while no radio is observed). */
+  cells: { index: number; pci: number }[];
+  /** Oldest first: each bucket's start and each cell's means over it (absent: nothing reported). */
+  buckets: { at: string; cells: Partial<Record<KpiName, number>>[] }[];
+}
+
 export class RanaasClient {
   constructor(
     readonly baseUrl: string,
@@ -180,6 +191,12 @@ export class RanaasClient {
   async deleteDeployment(id: string): Promise<DeploymentView> {
     return (await this.request<DeploymentView>("DELETE", `/v1/ran-deployments/${encodeURIComponent(id)}`))
       .body;
+  }
+
+  /** The cells' KPIs over the last `windowSeconds` (10–900), in 10 s buckets. */
+  async kpis(id: string, windowSeconds: number): Promise<DeploymentKpis> {
+    const path = `/v1/ran-deployments/${encodeURIComponent(id)}/kpis?windowSeconds=${windowSeconds}`;
+    return (await this.request<DeploymentKpis>("GET", path)).body;
   }
 
   async capacity(): Promise<Record<string, unknown>> {

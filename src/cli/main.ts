@@ -10,6 +10,7 @@ import { registerRuCommand } from "./commands/ru.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerStackCommand } from "./commands/stack.ts";
 import { registerTenantCommand } from "./commands/tenant.ts";
+import { registerTopCommand } from "./commands/top.ts";
 import { EXIT_CODES_HELP } from "./support/session.ts";
 import { RANAAS_VERSION } from "../platform/version.ts";
 
@@ -23,6 +24,7 @@ const program = new Command()
 registerLoginCommand(program);
 registerDeploymentCommands(program);
 registerCapacityCommands(program);
+registerTopCommand(program);
 
 registerServeCommand(program);
 registerRenderCommand(program);

@@ -1,16 +1,12 @@
 // Draws a deployment as a picture: the operator's AMFs, the CU on its central node, the DU and the RUs
-// at their site, with each component's node and health, and the interfaces between them.
-const NS = "http://www.w3.org/2000/svg";
-const BOX = { w: 180, h: 66 };
-const COLUMNS = { amf: 24, cu: 254, du: 484, ru: 714 };
-const ROW = 84;
+// at their site, with each component's node and health, and the interfaces between them — each link in
+// the state the radio reports it (N2 per AMF, F1, the fronthaul per cell) when RANaaS reads the radio.
+import { el } from "./svg.js";
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+const BOX = { w: 180, h: 66 };
+const COLUMNS = { amf: 24, cu: 274, du: 524, ru: 774 };
+const WIDTH = COLUMNS.ru + BOX.w + 26;
+const ROW = 84;
 
 function health(component) {
   if (component === undefined) return { cls: "unknown", label: "no pod yet" };
@@ -32,17 +28,43 @@ function box(svg, x, y, title, lines, state, testId) {
   svg.append(g);
 }
 
-function link(svg, from, to, label) {
+/**
+ * The state of each link as the radio reports it (true: working, false: not, null: not reported), by
+ * kind: `cls` colours it, `state` is its data-state and the word drawn under it. Without radio telemetry
+ * every link is UNOBSERVED ("unknown", drawn plain).
+ */
+const LINK_WORDS = { n2: ["connected", "lost"], f1: ["up", "down"], fh: ["active", "inactive"] };
+function linkState(kind, working) {
+  if (working === true) return { cls: "ok", state: LINK_WORDS[kind][0] };
+  if (working === false) return { cls: "bad", state: LINK_WORDS[kind][1] };
+  return { cls: "unknown", state: "unknown" };
+}
+const UNOBSERVED = { cls: "plain", state: "unknown" };
+
+/** A link between two boxes; `status` (from linkState) colours it and names its state in text and title. */
+function link(svg, from, to, label, status, testId, what) {
   const x1 = from.x + BOX.w;
   const y1 = from.y + BOX.h / 2;
   const x2 = to.x;
   const y2 = to.y + BOX.h / 2;
   const mid = (x1 + x2) / 2;
-  svg.append(el("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, class: "link" }));
+  const g = el("g", { class: `link-group ${status.cls}`, "data-testid": testId, "data-state": status.state });
+  const observed = status === UNOBSERVED ? "not observed (no radio telemetry)" : status.state;
+  g.append(el("title", {}, `${what}: ${observed}`));
+  g.append(el("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, class: "link" }));
   if (label)
-    svg.append(
+    g.append(
       el("text", { x: mid, y: (y1 + y2) / 2 - 6, class: "link-label", "text-anchor": "middle" }, label),
     );
+  if (status !== UNOBSERVED)
+    g.append(
+      el(
+        "text",
+        { x: mid, y: (y1 + y2) / 2 + 14, class: "link-state", "text-anchor": "middle" },
+        status.state,
+      ),
+    );
+  svg.append(g);
 }
 
 function zone(svg, x, y, w, h, label) {
@@ -56,10 +78,12 @@ export function topology(view) {
   const cells = plan?.cells ?? view.spec.cells.map((c, index) => ({ index, band: c.band }));
   const amfs = view.spec.amf;
   const components = new Map((view.status?.components ?? []).map((c) => [c.name, c]));
+  const radio = view.radio;
+  const observed = (kind, working) => (radio === undefined ? UNOBSERVED : linkState(kind, working));
   const rows = Math.max(cells.length, amfs.length, 1);
   const height = 60 + rows * ROW;
   const svg = el("svg", {
-    viewBox: `0 0 920 ${height}`,
+    viewBox: `0 0 ${WIDTH} ${height}`,
     class: "topology",
     role: "img",
     "aria-label": `topology of ${view.name}`,
@@ -103,8 +127,26 @@ export function topology(view) {
     health(components.get("du")),
     "component-du",
   );
-  for (const a of amfBoxes) link(svg, a, cu, "N2");
-  link(svg, cu, du, "F1");
+  amfBoxes.forEach((a, i) =>
+    link(
+      svg,
+      a,
+      cu,
+      "N2",
+      observed("n2", radio?.amfs[i]?.connected ?? null),
+      `link-n2-${i}`,
+      `N2 to AMF ${amfs[i].address}`,
+    ),
+  );
+  link(
+    svg,
+    cu,
+    du,
+    "F1",
+    observed("f1", { up: true, down: false }[radio?.f1] ?? null),
+    "link-f1",
+    "F1 between CU and DU",
+  );
   if (cells.length > 0)
     svg.append(
       el(
@@ -127,7 +169,17 @@ export function topology(view) {
       health(components.get(`ru-emulator-${c.index ?? i}`)),
       `component-ru-${i}`,
     );
-    link(svg, du, ru, "");
+    const index = c.index ?? i;
+    const reported = radio?.cells.find((r) => r.index === index);
+    link(
+      svg,
+      du,
+      ru,
+      "",
+      observed("fh", reported?.active ?? null),
+      `link-fh-${i}`,
+      `cell ${index}${c.pci === undefined ? "" : ` (PCI ${c.pci})`} between DU and RU`,
+    );
   });
   return svg;
 }

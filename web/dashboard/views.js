@@ -1,5 +1,6 @@
 // The dashboard's pages, built from DOM nodes (text is always set as text, never parsed as HTML).
 import { api, ApiError, follow } from "./api.js";
+import { bitrate, count, lineChart, percent } from "./charts.js";
 import { LEAVING_STATES, STATE } from "./deployment-states.js";
 import { topology } from "./topology.js";
 
@@ -183,11 +184,127 @@ export function listView() {
   return { node: page, stop: stream.stop };
 }
 
-/** One deployment: topology, connection details, identities and components, updated live. */
+/** The charts drawn for each cell: which KPIs (name, legend, colour class), on what axis. */
+const KPI_CHARTS = [
+  {
+    id: "bitrate",
+    title: "Bitrate",
+    series: [
+      ["dlBitrate", "DL", "dl"],
+      ["ulBitrate", "UL", "ul"],
+    ],
+    format: bitrate,
+  },
+  {
+    id: "prb",
+    title: "PRB usage",
+    series: [
+      ["dlPrbUsage", "DL", "dl"],
+      ["ulPrbUsage", "UL", "ul"],
+    ],
+    max: 1,
+    format: percent,
+  },
+  { id: "ues", title: "UEs", series: [["ues", "UEs", "dl"]], format: count },
+  { id: "late", title: "UL packets late", series: [["ulLate", "late", "late"]], max: 1, format: percent },
+];
+const KPI_WINDOW_SECONDS = 900;
+const KPI_REFRESH_MS = 10_000;
+
+/** Each cell's charts from a /kpis answer; `now` (ms) ends the window. */
+function kpiCharts(kpis, now) {
+  if (kpis.cells.length === 0)
+    return [h("p", { class: "muted" }, "No KPIs: RANaaS observes no radio for this deployment (yet).")];
+  const bucketMs = kpis.bucketSeconds * 1000;
+  const buckets = kpis.buckets.map((b) => ({ at: Date.parse(b.at), cells: b.cells }));
+  const to = Math.max(now, (buckets.at(-1)?.at ?? 0) + bucketMs);
+  const from = to - KPI_WINDOW_SECONDS * 1000;
+  return kpis.cells.map((cell, i) => {
+    const figures = KPI_CHARTS.map((chart) => {
+      const series = chart.series.map(([name, legend, cls]) => ({
+        name,
+        legend,
+        cls,
+        points: buckets.map((b) => [b.at + bucketMs / 2, b.cells[i]?.[name]]),
+      }));
+      const latest = (s) => s.points.findLast(([, v]) => v !== undefined)?.[1];
+      return h(
+        "figure",
+        { class: "chart", "data-testid": `chart-${cell.index}-${chart.id}` },
+        h(
+          "figcaption",
+          {},
+          h("strong", {}, chart.title),
+          h(
+            "span",
+            { class: "legend" },
+            series.map((s) =>
+              h(
+                "span",
+                { class: s.cls },
+                `${s.legend} ${latest(s) === undefined ? "—" : chart.format(latest(s))}`,
+              ),
+            ),
+          ),
+        ),
+        lineChart(series, {
+          from,
+          to,
+          max: chart.max,
+          format: chart.format,
+          label: `${chart.title} of cell ${cell.index} over the last ${KPI_WINDOW_SECONDS / 60} minutes`,
+        }),
+      );
+    });
+    return h(
+      "div",
+      { class: "kpi-cell", "data-testid": `kpi-cell-${cell.index}` },
+      h("h3", {}, `Cell ${cell.index} · PCI ${cell.pci}`),
+      h("div", { class: "charts" }, figures),
+    );
+  });
+}
+
+/** The radio's KPIs per cell over the last 15 minutes, fetched again every 10 s while the page is open. */
+function kpiPanel(id) {
+  const content = h("div", {}, h("p", { class: "muted" }, "loading…"));
+  const updated = h("span", { class: "live muted" });
+  const node = h(
+    "div",
+    { class: "card", "data-testid": "kpis" },
+    h("div", { class: "heading" }, h("h2", {}, "Radio KPIs per cell (last 15 minutes)"), updated),
+    content,
+  );
+  let timer;
+  let stopped = false;
+  const refresh = async () => {
+    try {
+      const kpis = await api("GET", `/v1/ran-deployments/${id}/kpis?windowSeconds=${KPI_WINDOW_SECONDS}`);
+      if (stopped) return;
+      content.replaceChildren(...kpiCharts(kpis, Date.now()));
+      updated.textContent = `updated ${new Date().toLocaleTimeString()}`;
+    } catch (err) {
+      if (stopped) return;
+      updated.textContent = `not updated: ${err.message}`;
+    }
+    timer = setTimeout(refresh, KPI_REFRESH_MS);
+  };
+  void refresh();
+  return {
+    node,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** One deployment: topology (with the radio's link states), KPI charts, connection details, identities and components, updated live. */
 export function detailView(id, onDeleted) {
   const body = h("div", {}, h("p", { class: "muted" }, "loading…"));
   const live = h("span", { class: "live muted" }, "connecting…");
   const page = h("section", {}, body);
+  const kpis = kpiPanel(id); // made once: its node moves into each new rendering of the page
   let current;
   const render = (d) => {
     current = d;
@@ -225,6 +342,7 @@ export function detailView(id, onDeleted) {
           `${d.id} · revision ${d.revision} · PLMN ${d.spec.plmn} · TAC ${d.spec.tac}`,
         ),
         h("div", { class: "card" }, h("h2", {}, "Topology"), topology(d)),
+        kpis.node,
         h(
           "div",
           { class: "columns" },
@@ -356,7 +474,13 @@ export function detailView(id, onDeleted) {
   api("GET", `/v1/ran-deployments/${id}`)
     .then((d) => current ?? render(d))
     .catch((err) => body.replaceChildren(errorBox(err)));
-  return { node: page, stop: stream.stop };
+  return {
+    node: page,
+    stop: () => {
+      stream.stop();
+      kpis.stop();
+    },
+  };
 }
 
 /** Fields of the create form and the JSON pointers of the request they fill. */

@@ -13,6 +13,8 @@ export const DASHBOARD_FILES = [
   "app.js",
   "api.js",
   "topology.js",
+  "charts.js",
+  "svg.js",
   "views.js",
   "style.css",
   "favicon.svg",
