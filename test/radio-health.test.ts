@@ -198,6 +198,50 @@ describe("the radio's health from its CU's and DU's reports", () => {
     }
   });
 
+  it("keeps an update that restarts the CU and DU updating until their new pods report healthy, never degraded on the way", async () => {
+    const key = await operatorWithCallbackSecret(ranaas().db, "radio-updates", "radio-update-secret");
+    const receiver = await startCallbackReceiver();
+    try {
+      const asTenant = { authorization: `Bearer ${key}` };
+      const request = cellsRequest("radio-update", 1, { callbackUrl: receiver.url });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      const namespace = created.body.plan?.namespace ?? "";
+      const radioNow = async () =>
+        (await api<{ radio?: Radio }>("GET", `/v1/ran-deployments/${created.body.id}`, undefined, asTenant))
+          .body.radio;
+      assert.equal((await radioNow())?.state, "healthy");
+      const before = await podUids(namespace);
+      // A new metrics period is a new CU and DU config: both restart.
+      const updated = await api<{ state: string; restarts: string[] }>(
+        "PATCH",
+        `/v1/ran-deployments/${created.body.id}`,
+        { telemetry: { periodMs: 500 } },
+        { ...asTenant, "content-type": "application/merge-patch+json", prefer: "wait=60" },
+      );
+      assert.equal(updated.status, 200, JSON.stringify(updated.body));
+      assert.equal(updated.body.state, "ready");
+      assert.deepEqual(updated.body.restarts, ["cu", "du"]);
+      const after = await podUids(namespace);
+      assert.notEqual(after.get("du"), before.get("du"));
+      // Ready only once the new pods reported: the radio the tenant sees is theirs.
+      assert.equal((await radioNow())?.state, "healthy");
+      const states = () => receiver.received.map((e) => e.data.state);
+      await eventually(
+        () => Promise.resolve(states().at(-1) === "ready" && states().length >= 3 ? true : undefined),
+        {
+          timeoutMs: 15_000,
+          what: `the update's CloudEvents (got ${states().join(", ")})`,
+        },
+      );
+      // From the first ready on: the update's steps, then ready once — never degraded in between.
+      const sinceReady = states().slice(states().indexOf("ready"));
+      assert.match(sinceReady.join(","), /^ready(,updating)+,ready$/, states().join(", "));
+    } finally {
+      receiver.close();
+    }
+  });
+
   it("restarts a DU that stops answering by the deployment's policy, and is ready once the new one reports", async () => {
     const request = cellsRequest("radio-restart", 1, {
       telemetry: { onRadioFailure: { action: "restart", afterSeconds: 10 } },
@@ -215,7 +259,7 @@ describe("the radio's health from its CU's and DU's reports", () => {
     const restarting = await eventually(
       async () => {
         const d = (await api("GET", `/v1/ran-deployments/${id}`)).body;
-        return /restarting the DU \(restart 1\)/.test(d.reason ?? "") ? d : undefined;
+        return /restart(ing|ed) the DU \(restart 1\)/.test(d.reason ?? "") ? d : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, what: "the policy to restart the DU" },
     );

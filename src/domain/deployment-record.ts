@@ -47,6 +47,11 @@ export interface DeploymentRecord {
    * `radio-restart`).
    */
   radioRestarts?: RadioRestarts | undefined;
+  /**
+   * While it waits for its radio after an operation (reason code `awaiting-radio`, or `radio` after a
+   * heal or restart): the pods (uids) the workers brought up; only their reports make it ready.
+   */
+  radioPods?: { cu?: string; du?: string } | undefined;
   /** The KPI alerts firing as the tenant was last told (each change is a CloudEvent). */
   alerts?: FiringKpiAlert[] | undefined;
   createdAt: Date;

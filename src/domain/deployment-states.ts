@@ -60,17 +60,25 @@ export const TRANSITIONS = {
    * report every AMF, F1, cell and RU link up): it stays provisioning until the radio is.
    */
   "await-radio": { from: ["planned", "provisioning"], to: "provisioning" },
-  /** The radio reports healthy: a provision waiting for it, or a deployment degraded by its radio. */
-  "radio-healthy": { from: ["provisioning", "degraded"], to: "ready" },
-  /** A running deployment's radio reports a fault (an AMF lost, F1 down, a cell off, late fronthaul). */
-  "radio-lost": { from: ["ready"], to: "degraded" },
+  /** The same for an update: it stays updating until its radio is healthy (an update restarts the CU or DU). */
+  "await-radio-update": { from: ["updating"], to: "updating" },
+  /**
+   * A heal or a restart brought the pods back, but the radio is not healthy yet: it stays degraded
+   * (reason code `radio`) until it is.
+   */
+  "await-radio-again": { from: ["degraded"], to: "degraded" },
+  /** The radio reports healthy: a provision or update waiting for it, or a deployment degraded by its radio. */
+  "radio-healthy": { from: ["provisioning", "updating", "degraded"], to: "ready" },
+  /**
+   * A running deployment's radio reports a fault (an AMF lost, F1 down, a cell off, late fronthaul), or
+   * a provision or update waited longer than the provision deadline for its radio to be healthy.
+   */
+  "radio-lost": { from: ["ready", "provisioning", "updating"], to: "degraded" },
   /**
    * The radio's fault outlasted its policy's patience (`telemetry.onRadioFailure`): the workers restart the
    * component it names (a rollout of the CU or DU); the deployment stays degraded until the radio is healthy.
    */
   "radio-restart": { from: ["degraded"], to: "degraded", command: "restart" },
-  /** The restarted component runs again: the radio, not the pods, says when the deployment is ready. */
-  restarted: { from: ["degraded"], to: "degraded" },
   /** What runs was changed behind RANaaS's back (self-healing off: it only says so). */
   drift: { from: ["ready"], to: "degraded" },
   /** RANaaS provisions the definition again (drift with self-healing on, or a retry of a failed change). */

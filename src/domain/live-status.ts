@@ -41,6 +41,8 @@ export interface RadioHealth {
   cells: { index: number; pci: number; active: boolean | null }[];
   /** The tenant's KPI alerts firing now: on which cell, since when the condition holds, the figure it fired at. */
   alerts?: FiringKpiAlert[];
+  /** The pod (uid) whose reports count now, per component that reported (absent from older status services). */
+  pods?: { cu?: string; du?: string };
 }
 
 export interface FiringKpiAlert {
@@ -59,9 +61,10 @@ export function describeRadioReason(text: string, sinceMs: number | undefined, n
 export function presentRadio(
   radio: RadioHealth,
   now: number,
-): Omit<RadioHealth, "reasons" | "alerts"> & { reasons: string[]; alerts: FiringKpiAlert[] } {
+): Omit<RadioHealth, "reasons" | "alerts" | "pods"> & { reasons: string[]; alerts: FiringKpiAlert[] } {
+  const { pods: _pods, ...answered } = radio;
   return {
-    ...radio,
+    ...answered,
     alerts: radio.alerts ?? [],
     reasons: radio.reasons.map((r) =>
       describeRadioReason(r.text, r.since === undefined ? undefined : Date.parse(r.since), now),

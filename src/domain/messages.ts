@@ -65,6 +65,8 @@ export type Report = Envelope<
     outcome: "progress" | "ready" | "deleted" | "failed";
     reason?: string;
     connection?: ConnectionDetails;
+    /** With `ready`: the pods (uids) running the CU and DU now; their radio reports are the ones that count. */
+    pods?: { cu?: string; du?: string };
   }
 >;
 

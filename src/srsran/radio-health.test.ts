@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { frame, SimulatedGnb } from "../../test/support/gnb-telemetry-simulator.ts";
+import { frame, SimulatedGnb, usageReport } from "../../test/support/gnb-telemetry-simulator.ts";
 import { parseMetricsFrame } from "./metrics-json.ts";
 import { describeReason, RadioTracker, type RadioExpectations } from "./radio-health.ts";
 
@@ -140,6 +140,29 @@ describe("the radio's health from its reports", () => {
       tracker.status(11_000).reasons.map((r) => r.component),
       ["cu"],
     );
+  });
+
+  it("judges a restarted component by its new pod's reports alone, and says which pods it heard", () => {
+    const tracker = new RadioTracker(expected);
+    const gnb = simulated();
+    const send = (component: "cu" | "du", at: number, pod: string) => {
+      for (const report of gnb.reports(component, new Date(at)))
+        tracker.apply(component, parseMetricsFrame(frame(report)), at, pod);
+    };
+    send("cu", 1_000, "cu-1");
+    send("du", 1_000, "du-1");
+    assert.deepEqual(
+      [tracker.status(1_000).state, tracker.status(1_000).pods],
+      ["healthy", { cu: "cu-1", du: "du-1" }],
+    );
+    // The new DU's first words are its resource usage: the old one's cells no longer count.
+    tracker.apply("du", parseMetricsFrame(frame(usageReport(10, 100, new Date(1_500)))), 1_500, "du-2");
+    const restarted = tracker.status(1_500);
+    assert.equal(restarted.state, "degraded");
+    assert.deepEqual(restarted.pods, { cu: "cu-1", du: "du-2" });
+    assert.deepEqual(reasonsAt(tracker, 1_500), ["the DU has not reported its cells yet"]);
+    send("du", 2_000, "du-2");
+    assert.equal(tracker.status(2_000).state, "healthy");
   });
 
   it("names a cell the DU does not report active", () => {

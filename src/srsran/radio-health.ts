@@ -113,6 +113,8 @@ export interface RadioStatus {
   usage: { cu?: ResourceUsage; du?: ResourceUsage };
   /** The tenant's KPI alerts firing now. */
   alerts: FiringAlert[];
+  /** The pod (uid) whose reports count now, per component that reported: a restart is another pod. */
+  pods: Partial<Record<Component, string>>;
 }
 
 export interface ResourceUsage {
@@ -143,6 +145,8 @@ export class RadioTracker {
   /** The cells' recent KPIs (15 minutes in 10 s buckets). */
   private readonly window: KpiWindow;
   private readonly alerts: KpiAlerts;
+  /** The pod each component's reports came from last. */
+  private readonly heardFrom: Partial<Record<Component, string>> = {};
 
   constructor(private readonly expected: RadioExpectations) {
     this.window = new KpiWindow(expected.cells.length);
@@ -159,9 +163,17 @@ export class RadioTracker {
     return this.window.query(now, windowMs);
   }
 
-  /** A frame from `component`, received at `now` (ms). */
-  apply(component: Component, frame: MetricsFrame, now: number): void {
+  /**
+   * A frame from `component`, received at `now` (ms), from the pod `pod` (uid) when known. The first
+   * frame from another pod (the component was restarted) forgets what the old one reported: the radio
+   * is judged on what the new process says.
+   */
+  apply(component: Component, frame: MetricsFrame, now: number, pod?: string): void {
     if (frame.kind === "invalid" || frame.kind === "reply") return;
+    if (pod !== undefined && this.heardFrom[component] !== pod) {
+      if (this.heardFrom[component] !== undefined) this.forget(component);
+      this.heardFrom[component] = pod;
+    }
     this.heardAt[component] = now;
     delete this.lostAt[component];
     switch (frame.kind) {
@@ -198,6 +210,21 @@ export class RadioTracker {
     }
   }
 
+  /** Forgets a component's readings (its process was replaced). */
+  private forget(component: Component): void {
+    if (component === "cu") {
+      this.amfs = undefined;
+      this.gnbDuIds = undefined;
+      this.amfChangedAt.length = 0;
+      this.amfWasUp.length = 0;
+      this.f1ChangedAt = undefined;
+    } else {
+      this.cells = undefined;
+      this.fronthaul = undefined;
+    }
+    delete this.usage[component];
+  }
+
   /** The component's telemetry connection closed or could not be opened at `now`. */
   lost(component: Component, now: number): void {
     this.lostAt[component] ??= now;
@@ -221,6 +248,7 @@ export class RadioTracker {
       cells,
       usage: { ...this.usage },
       alerts: this.alerts.evaluate(cells, now),
+      pods: { ...this.heardFrom },
     };
   }
 

@@ -196,6 +196,7 @@ export class DeploymentsRepository {
         | "pendingSpec"
         | "updateFrom"
         | "radioRestarts"
+        | "radioPods"
         | "alerts"
       >
     >,

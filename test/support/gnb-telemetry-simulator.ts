@@ -7,7 +7,7 @@
 // make fronthaul late or stop answering.
 //
 // One websocket server on 127.0.0.1 serves every simulated process: the status service is pointed at it
-// (RANAAS_TELEMETRY_VIA) and names the pod in the path, `/<namespace>/<cu|du>` — upstream accepts any path.
+// (RANAAS_TELEMETRY_VIA) and names the deployment and component in the path, `/<namespace>/<cu|du>?pod=<pod name>` — upstream accepts any path.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
@@ -312,6 +312,13 @@ export class GnbTelemetrySimulator {
    */
   readonly startWith = { lateShare: 0 };
   private lastSent = new Map<string, number>();
+  /**
+   * How long a component in a new pod (a restart) says nothing after its first connection: a real CU
+   * first sets up NGAP with its AMFs, a DU F1 with its CU.
+   */
+  startupMs = 5_000;
+  /** The pod last seen per `<namespace>/<component>`, and until when a new one is starting. */
+  private readonly podsSeen = new Map<string, { pod: string; startingUntil: number }>();
   /** Components hung until their pod is replaced (`hangUntilRestart`): the pod they hung in, by `<namespace>/<component>`. */
   private readonly hungIn = new Map<string, string>();
 
@@ -434,11 +441,17 @@ export class GnbTelemetrySimulator {
   }
 
   private accept(socket: WebSocket, path: string): void {
-    const [namespace, component] = path.split("/").filter((part) => part !== "");
+    // The status service names the pod it means in the query (`?pod=`): one simulated process per component.
+    const [namespace, component] = (path.split("?")[0] ?? "").split("/").filter((part) => part !== "");
     if (namespace === undefined || (component !== "cu" && component !== "du")) {
       socket.close(1008, "path is /<namespace>/<cu|du>");
       return;
     }
+    const pod = new URLSearchParams(path.split("?")[1] ?? "").get("pod");
+    const key = `${namespace}/${component}`;
+    const seen = this.podsSeen.get(key);
+    if (pod !== null && seen?.pod !== pod)
+      this.podsSeen.set(key, { pod, startingUntil: seen === undefined ? 0 : Date.now() + this.startupMs });
     const woken = this.wakeIfRestarted(namespace, component).catch(() => undefined);
     const client: Client = { socket, namespace, component, subscribed: false, woken };
     this.clients.add(client);
@@ -481,8 +494,8 @@ export class GnbTelemetrySimulator {
       if (!client.subscribed) continue;
       void this.gnb(client.namespace).then(
         (gnb) => {
-          if (gnb.silent.has(client.component)) return;
           const key = `${client.namespace}/${client.component}`;
+          if (gnb.silent.has(client.component) || (this.podsSeen.get(key)?.startingUntil ?? 0) > now) return;
           const period = client.component === "cu" ? gnb.cu.periodMs : gnb.du.periodMs;
           // One period per key, whatever number of clients: all of them get the same report.
           const last = this.lastSent.get(key) ?? 0;

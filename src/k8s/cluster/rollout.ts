@@ -130,6 +130,32 @@ export async function readCuAddresses(config: KubeConfig, namespace: string): Pr
   return { podIp: pod.status.podIP, node: pod.spec.nodeName, nodeIp };
 }
 
+/**
+ * The uid of the ready pod running the CU and the DU (once a rollout is done, the only ones): the
+ * processes whose radio reports count for what was just brought up.
+ */
+export async function readRanPods(
+  config: KubeConfig,
+  namespace: string,
+): Promise<{ cu?: string; du?: string }> {
+  const core = config.makeApiClient(CoreV1Api);
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: `${LABEL_COMPONENT} in (cu,du)` });
+  const found: { cu?: string; du?: string } = {};
+  for (const pod of pods.items) {
+    const component = pod.metadata?.labels?.[LABEL_COMPONENT];
+    const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+    const uid = pod.metadata?.uid;
+    if (
+      (component === "cu" || component === "du") &&
+      ready &&
+      uid !== undefined &&
+      pod.metadata?.deletionTimestamp === undefined
+    )
+      found[component] = uid;
+  }
+  return found;
+}
+
 /** Reads a LoadBalancer Service's external address, waiting for one until the deadline. */
 export async function waitForLoadBalancerAddress(
   config: KubeConfig,

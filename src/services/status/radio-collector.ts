@@ -41,6 +41,8 @@ class Link {
 
   constructor(
     readonly url: string,
+    /** The uid of the pod this link reaches: its reports are that pod's. */
+    private readonly pod: string,
     private readonly component: Component,
     private readonly radio: DeploymentRadio,
     private readonly options: RadioCollectorOptions,
@@ -65,7 +67,7 @@ class Link {
           "the radio refused the metrics subscription",
         );
       else if (frame.kind !== "reply") this.failures = 0;
-      this.radio.tracker.apply(this.component, frame, now);
+      this.radio.tracker.apply(this.component, frame, now, this.pod);
     });
     // An error is followed by close.
     socket.on("error", () => undefined);
@@ -173,13 +175,13 @@ export class RadioCollector {
       this.radios.set(deploymentId, radio);
     }
     for (const component of COMPONENTS) {
-      const url = this.urlOf(deployments, pods, component);
+      const target = this.targetOf(deployments, pods, component);
       const link = radio.links.get(component);
-      if (link?.url === url) continue;
+      if (link?.url === target?.url) continue;
       link?.close();
       radio.links.delete(component);
-      if (url === undefined) radio.tracker.lost(component, this.now());
-      else radio.links.set(component, new Link(url, component, radio, this.options));
+      if (target === undefined) radio.tracker.lost(component, this.now());
+      else radio.links.set(component, new Link(target.url, target.pod, component, radio, this.options));
     }
   }
 
@@ -235,11 +237,12 @@ export class RadioCollector {
     this.radios.clear();
   }
 
-  private urlOf(
+  /** Where the component's ready pod is reached, and its uid (a restarted component is another pod, another link). */
+  private targetOf(
     deployments: readonly V1Deployment[],
     pods: readonly V1Pod[],
     component: Component,
-  ): string | undefined {
+  ): { url: string; pod: string } | undefined {
     const deployment = deployments.find((d) => d.metadata?.name === component);
     const selector = deployment?.spec?.selector.matchLabels ?? {};
     const pod = pods.find(
@@ -249,12 +252,17 @@ export class RadioCollector {
         Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v) &&
         (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
     );
-    if (pod === undefined) return undefined;
+    const uid = pod?.metadata?.uid;
+    if (pod === undefined || uid === undefined) return undefined;
     const namespace = pod.metadata?.namespace ?? "";
-    if (this.options.via !== undefined) return `${this.options.via}/${namespace}/${component}`;
+    if (this.options.via !== undefined)
+      return {
+        url: `${this.options.via}/${namespace}/${component}?pod=${pod.metadata?.name ?? ""}`,
+        pod: uid,
+      };
     const ip = pod.status?.podIP;
     if (ip === undefined) return undefined;
-    return `ws://${ip.includes(":") ? `[${ip}]` : ip}:${this.options.port}/`;
+    return { url: `ws://${ip.includes(":") ? `[${ip}]` : ip}:${this.options.port}/`, pod: uid };
   }
 }
 
@@ -272,5 +280,6 @@ function healthOf(status: RadioStatus): RadioHealth {
     amfs: status.amfs,
     cells: status.cells.map((c) => ({ index: c.index, pci: c.pci, active: c.active })),
     alerts: status.alerts.map((a) => ({ name: a.name, cell: a.cell, since: iso(a.since), value: a.value })),
+    pods: status.pods,
   };
 }

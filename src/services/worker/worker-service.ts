@@ -23,7 +23,7 @@ import {
 } from "../../bus/topology.ts";
 import { readEnvelope, type Report, type WorkCommand } from "../../domain/messages.ts";
 import type { KubeCluster } from "../../k8s/cluster/kube-client.ts";
-import { RolloutTimeoutError } from "../../k8s/cluster/rollout.ts";
+import { readRanPods, RolloutTimeoutError } from "../../k8s/cluster/rollout.ts";
 import type { RanaasConfig } from "../../platform/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { Histogram } from "prom-client";
@@ -188,7 +188,8 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
           command.revision,
         );
         const durationMs = Date.now() - started;
-        await report({ operationId: command.payload.operationId, outcome: "ready", connection });
+        const pods = await readRanPods(deps.kube.config, command.payload.definition.namespace);
+        await report({ operationId: command.payload.operationId, outcome: "ready", connection, pods });
         log.info({ attempt, durationMs }, "provisioned");
       } else if (command.type === "restart") {
         const { definition, components } = command.payload;
@@ -199,7 +200,8 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Runni
           { timeoutMs: config.provisionTimeoutMs },
           command.revision,
         );
-        await report({ operationId: command.payload.operationId, outcome: "ready", connection });
+        const pods = await readRanPods(deps.kube.config, definition.namespace);
+        await report({ operationId: command.payload.operationId, outcome: "ready", connection, pods });
         log.info({ attempt, components }, "restarted");
       } else {
         const { namespace } = command.payload;

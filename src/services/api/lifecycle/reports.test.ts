@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import type { NormalizedSpec } from "../../../domain/validate-spec.ts";
-import { restartDueAt, restartTargets } from "./reports.ts";
+import { restartDueAt, restartTargets, speaksFor } from "./reports.ts";
 
 const withPolicy = (
   onRadioFailure: unknown,
@@ -55,5 +55,16 @@ describe("the radio's restart policy", () => {
     assert.deepEqual(restartTargets(reasons("du", "cu")), ["cu", "du"]);
     assert.deepEqual(restartTargets(reasons(undefined)), ["du"], "a reason from an older status service");
     assert.deepEqual(restartTargets(reasons()), ["du"]);
+  });
+});
+
+describe("whose radio reports count after an operation", () => {
+  it("counts a radio's health only when each component that reported did so from the pod the workers brought up", () => {
+    const brought = { cu: "cu-2", du: "du-2" };
+    assert.equal(speaksFor({ pods: { cu: "cu-2", du: "du-2" } }, brought), true);
+    assert.equal(speaksFor({ pods: { cu: "cu-2", du: "du-1" } }, brought), false, "the old DU's reports");
+    assert.equal(speaksFor({ pods: { du: "du-2" } }, brought), true, "a CU that sends no metrics (OCUDU)");
+    assert.equal(speaksFor({}, brought), true, "an older status service");
+    assert.equal(speaksFor({ pods: { cu: "cu-1", du: "du-1" } }, undefined), true, "an older worker");
   });
 });

@@ -32,7 +32,7 @@ function radioReasons(radio: RadioHealth): string {
 }
 
 /** The states in which a deployment's KPI alerts are told: its cells are meant to be on the air. */
-const ALERTING_STATES: readonly DeploymentState[] = [STATE.ready, STATE.degraded, STATE.updating];
+const ALERTING_STATES: readonly DeploymentState[] = [STATE.ready, STATE.degraded];
 
 /** The longest wait between two restarts of a radio whose fault persists. */
 const MAX_RESTART_INTERVAL_MS = 3_600_000;
@@ -61,6 +61,25 @@ export function restartTargets(radio: Pick<RadioHealth, "reasons">): Restartable
   const named = new Set(radio.reasons.map((r) => r.component ?? "du"));
   const targets = (["cu", "du"] as const).filter((c) => named.has(c));
   return targets.length > 0 ? targets : ["du"];
+}
+
+/**
+ * Whether the radio's health is that of these pods (the ones the workers brought up): each component
+ * that reported did so from its pod. A restarted component's old pod may still seem healthy for a few
+ * periods after it went; its reports are not the new one's. Without pods on either side (an older
+ * worker or status service), it is taken as is.
+ */
+export function speaksFor(radio: Pick<RadioHealth, "pods">, pods: DeploymentRecord["radioPods"]): boolean {
+  return (["cu", "du"] as const).every((c) => {
+    const expected = pods?.[c];
+    const heard = radio.pods?.[c];
+    return expected === undefined || heard === undefined || expected === heard;
+  });
+}
+
+/** Components in words: "CU", "DU", "CU and DU". */
+function componentNames(components: readonly RestartableComponent[]): string {
+  return components.map((c) => c.toUpperCase()).join(" and ");
 }
 
 /** How long to wait before the n-th attempt to bring back a deployment whose update or heal failed. */
@@ -117,18 +136,18 @@ export class ReportHandler {
         // after the database failed between the two writes (finishing is idempotent).
         if (record.state === STATE.ready || nextState("ready", record.state) !== undefined)
           await store.operations.finish(operationId, "succeeded");
-        if (record.state === STATE.degraded && record.reasonCode === RESTARTING)
-          return this.onRestarted(record, report.payload.connection, log);
-        // A first provision is ready only once its radio says so (the controller moves it then).
+        // What the workers brought up is ready only once its radio says so (the controller moves it then).
         const radio = await this.radioOf(record);
-        if (radio !== undefined && radio.state !== RADIO.healthy && nextState("await-radio", record.state)) {
-          await this.states.step("await-radio", record.id, {
-            connection: report.payload.connection,
-            reason: `waiting for the radio: ${radioReasons(radio)}`,
-            reasonCode: "awaiting-radio",
-          });
-          log.info({ radio: radio.state }, "provisioned; waiting for the radio to report healthy");
-          return;
+        const { pods } = report.payload;
+        if (radio !== undefined && (radio.state !== RADIO.healthy || !speaksFor(radio, pods))) {
+          const waiting = await this.awaitRadio(record, radio, report.payload.connection, pods);
+          if (waiting !== undefined) {
+            log.info(
+              { radio: radio.state, state: waiting.state },
+              "pods ready; waiting for the radio to report healthy",
+            );
+            return;
+          }
         }
         const ready = await this.states.step("ready", record.id, {
           connection: report.payload.connection,
@@ -192,20 +211,63 @@ export class ReportHandler {
     return moved !== undefined || alerted;
   }
 
+  /**
+   * The workers brought up what a record's operation asked for, but its radio is not healthy yet: a
+   * provision or update waits for it (reason code `awaiting-radio`), a heal or restart stays degraded
+   * (reason code `radio`). Undefined when the record is in none of these states.
+   */
+  private async awaitRadio(
+    record: DeploymentRecord,
+    radio: RadioHealth,
+    connection: ConnectionDetails | undefined,
+    pods: DeploymentRecord["radioPods"],
+  ): Promise<DeploymentRecord | undefined> {
+    const event =
+      record.state === STATE.updating
+        ? "await-radio-update"
+        : record.state === STATE.degraded
+          ? "await-radio-again"
+          : nextState("await-radio", record.state) !== undefined
+            ? "await-radio"
+            : undefined;
+    if (event === undefined) return undefined;
+    const again = event === "await-radio-again";
+    const restarted =
+      record.reasonCode === RESTARTING && record.radioRestarts !== undefined
+        ? `; restarted the ${componentNames(record.radioRestarts.components)} (restart ${record.radioRestarts.count})`
+        : "";
+    const waiting = await this.states.step(event, record.id, {
+      ...(connection === undefined ? {} : { connection }),
+      reason: again
+        ? `radio: ${radioReasons(radio)}${restarted}`
+        : `waiting for the radio: ${radioReasons(radio)}`,
+      reasonCode: again ? "radio" : "awaiting-radio",
+      retries: undefined,
+      retryAt: undefined,
+      radioPods: pods,
+    });
+    if (waiting !== undefined) this.onRetryScheduled(record.id, Date.now() + this.deps.provisionTimeoutMs);
+    return waiting;
+  }
+
   private async followRadioState(
     record: DeploymentRecord,
     radio: RadioHealth,
   ): Promise<DeploymentRecord | undefined> {
+    const awaiting =
+      (record.state === STATE.provisioning || record.state === STATE.updating) &&
+      record.reasonCode === "awaiting-radio";
     const waiting =
-      (record.state === STATE.provisioning && record.reasonCode === "awaiting-radio") ||
+      awaiting ||
       (record.state === STATE.degraded &&
         (record.reasonCode === "radio" || record.reasonCode === RESTARTING));
     const log = this.deps.logger.child({ deploymentId: record.id });
-    if (waiting && radio.state === RADIO.healthy) {
+    if (waiting && radio.state === RADIO.healthy && speaksFor(radio, record.radioPods)) {
       const ready = await this.states.step("radio-healthy", record.id, {
         reason: undefined,
         reasonCode: undefined,
         radioRestarts: undefined,
+        radioPods: undefined,
       });
       if (ready !== undefined) log.info("the radio reports healthy: deployment ready");
       return ready;
@@ -214,6 +276,26 @@ export class ReportHandler {
       const reason = `radio: ${radioReasons(radio)}`;
       const degraded = await this.states.step("radio-lost", record.id, { reason, reasonCode: "radio" });
       if (degraded !== undefined) log.warn({ reason }, "the radio reports a fault: deployment degraded");
+      return degraded;
+    }
+    // A provision or update that waited longer than its deadline for the radio: degraded, so it can be
+    // changed again and the radio's policy applies.
+    if (awaiting) {
+      const deadline = record.updatedAt.getTime() + this.deps.provisionTimeoutMs;
+      if (Date.now() < deadline) {
+        this.onRetryScheduled(record.id, deadline);
+        return undefined;
+      }
+      const waitedS = Math.round((Date.now() - record.updatedAt.getTime()) / 1000);
+      const reason = `radio: ${radioReasons(radio)} (not healthy ${waitedS} s after its pods were ready)`;
+      const degraded = await this.states.step("radio-lost", record.id, {
+        reason,
+        reasonCode: "radio",
+        pendingSpec: undefined,
+        updateFrom: undefined,
+      });
+      if (degraded !== undefined)
+        log.warn({ reason }, "the radio did not become healthy in time: deployment degraded");
       return degraded;
     }
     if (record.state === STATE.degraded && record.reasonCode === "radio" && radio.state === RADIO.degraded)
@@ -249,7 +331,7 @@ export class ReportHandler {
         operationId,
         dispatchPending: true,
         reasonCode: RESTARTING,
-        reason: `radio: ${radioReasons(radio)}; restarting the ${components.map((c) => c.toUpperCase()).join(" and ")} (restart ${count})`,
+        reason: `radio: ${radioReasons(radio)}; restarting the ${componentNames(components)} (restart ${count})`,
         radioRestarts: { count, lastAt: new Date(now), components },
       },
       { revision: record.revision },
@@ -264,22 +346,6 @@ export class ReportHandler {
     );
     await this.dispatcher.dispatch(restarting, operationId);
     return restarting;
-  }
-
-  /** The restart's components run again: the deployment stays degraded until its radio is healthy. */
-  private async onRestarted(
-    record: DeploymentRecord,
-    connection: ConnectionDetails | undefined,
-    log: Logger,
-  ): Promise<void> {
-    const restarted = await this.states.step("restarted", record.id, {
-      ...(connection === undefined ? {} : { connection }),
-      reasonCode: "radio",
-      reason: `${record.reason ?? "radio"}; restarted`,
-    });
-    if (restarted === undefined) return;
-    log.info({ components: record.radioRestarts?.components }, "restarted; waiting for the radio");
-    await this.followRadio(restarted);
   }
 
   /**
