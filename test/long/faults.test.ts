@@ -10,7 +10,7 @@ import { adminKubeConfig, holdScheduling } from "../support/kube.ts";
 import { addLoadNodes, loadRuPool } from "../support/load-nodes.ts";
 import { cleanUpAll, startRanaas, type Ranaas } from "../support/ranaas.ts";
 import { metricSample } from "../support/services.ts";
-import { killComponent, restartStack } from "../support/stack-control.ts";
+import { brokerSnapshot, killComponent, restartStack } from "../support/stack-control.ts";
 
 interface Deployment {
   id: string;
@@ -248,6 +248,21 @@ describe("faults", { timeout: 900_000 }, () => {
     const again = await api("POST", "/v1/ran-deployments", cellsRequest("after-db", 1), {
       prefer: "wait=60",
     });
+    if (again.status !== 201) {
+      // Seen once in CI (the pipeline stalled for minutes after the database came back, then went on):
+      // what the broker, the API's controller and the operation held then.
+      const api0 = ranaas.fleet.processes.find((p) => p.service === "api");
+      const operation = await ranaas.db
+        .collection("operations")
+        .findOne({ _id: String((again.body as { operationId?: string }).operationId) } as never);
+      t.diagnostic(
+        [
+          await brokerSnapshot(),
+          `controller queue depth: ${api0 === undefined ? "?" : await metricSample(api0.url, "ranaas_controller_queue_depth", "")}`,
+          `operation: ${JSON.stringify(operation)}`,
+        ].join("\n"),
+      );
+    }
     assert.equal(again.status, 201, JSON.stringify(again.body));
     await deleteAll([...ids, again.body.id]);
   });

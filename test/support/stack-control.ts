@@ -84,3 +84,19 @@ export async function refuseMessagesTo(queue: string): Promise<() => Promise<voi
     await rabbitmqctl("clear_policy", policy);
   };
 }
+
+/**
+ * What the broker holds now, for a failure's diagnostics: each queue's ready and unacknowledged messages
+ * and consumers, and any resource alarm (which blocks every publisher until it clears).
+ */
+export async function brokerSnapshot(): Promise<string> {
+  const [queues, alarms] = await Promise.all([
+    rabbitmqctl("list_queues", "name", "messages_ready", "messages_unacknowledged", "consumers").catch(
+      (err: unknown) => `list_queues failed: ${String(err)}`,
+    ),
+    rabbitmqctl("eval", "rabbit_alarm:get_alarms().").catch(
+      (err: unknown) => `alarms unknown: ${String(err)}`,
+    ),
+  ]);
+  return `queues (name ready unacked consumers):\n${queues.trim()}\nalarms: ${alarms.trim()}`;
+}
