@@ -28,6 +28,23 @@ export interface DeploymentStatus {
  * (srsran/radio-health.ts): healthy only with every AMF connected, F1 up, every cell active and each
  * RU link on time. Times are ISO 8601; a reason's `since` is when what it says began.
  */
+/** A cell's KPIs as RANaaS keeps them (the KPI window, alerts), in this order. */
+export const KPI_NAMES = [
+  "ues",
+  "dlBitrate",
+  "ulBitrate",
+  "dlPrbUsage",
+  "ulPrbUsage",
+  "cqi",
+  "dlMcs",
+  "ulMcs",
+  "dlBler",
+  "ulBler",
+  "ulOnTime",
+  "ulLate",
+] as const;
+export type KpiName = (typeof KPI_NAMES)[number];
+
 /** A radio's health by name (`radio.state === RADIO.healthy`); not a deployment's state. */
 export const RADIO = { unknown: "unknown", healthy: "healthy", degraded: "degraded" } as const;
 

@@ -1,6 +1,7 @@
 // What an operator asks for: the RAN deployment request model. One JSON Schema (TypeBox) gives the
 // TypeScript type, drives validation and becomes the OpenAPI component.
 import { CORE_NETWORK_MODES } from "./backhaul.ts";
+import { KPI_NAMES } from "./live-status.ts";
 import { Type, type Static } from "@sinclair/typebox";
 
 export const DEFAULT_AMF_PORT = 38412;
@@ -120,18 +121,7 @@ export const RadioFailurePolicySchema = Type.Object(
 );
 
 /** The figures a KPI alert can watch, per cell: `cellDown` (the DU reports the cell inactive) or a KPI. */
-export const KPI_ALERT_METRICS = [
-  "cellDown",
-  "ues",
-  "dlBitrate",
-  "ulBitrate",
-  "dlPrbUsage",
-  "ulPrbUsage",
-  "cqi",
-  "dlBler",
-  "ulBler",
-  "ulLate",
-] as const;
+export const KPI_ALERT_METRICS = ["cellDown", ...KPI_NAMES] as const;
 export const MAX_KPI_ALERTS = 16;
 
 export const KpiAlertSchema = Type.Object(
@@ -146,7 +136,7 @@ export const KpiAlertSchema = Type.Object(
       KPI_ALERT_METRICS.map((m) => Type.Literal(m)),
       {
         description:
-          "cellDown, or a KPI of the cell: ues, dlBitrate/ulBitrate (bit/s), dlPrbUsage/ulPrbUsage (0–1), cqi, dlBler/ulBler (0–1), ulLate (share of UL packets late, 0–1)",
+          "cellDown, or a KPI of the cell: ues, dlBitrate/ulBitrate (bit/s), dlPrbUsage/ulPrbUsage (0–1), cqi, dlMcs/ulMcs, dlBler/ulBler (0–1), ulOnTime/ulLate (shares of UL packets, 0–1)",
       },
     ),
     above: Type.Optional(Type.Number({ description: "fires while the KPI is above this" })),

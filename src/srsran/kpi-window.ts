@@ -3,22 +3,10 @@
 // 15 minutes at 10 s by default, about 4 KB a cell whatever the period. Pure: the tracker adds samples
 // with the time they arrived.
 
-/** The KPIs kept per cell, in this order in each bucket. */
-export const KPI_NAMES = [
-  "ues",
-  "dlBitrate",
-  "ulBitrate",
-  "dlPrbUsage",
-  "ulPrbUsage",
-  "cqi",
-  "dlMcs",
-  "ulMcs",
-  "dlBler",
-  "ulBler",
-  "ulOnTime",
-  "ulLate",
-] as const;
-export type KpiName = (typeof KPI_NAMES)[number];
+import { KPI_NAMES, type KpiName } from "../domain/live-status.ts";
+
+/** The KPIs kept per cell, in this order in each bucket (domain/live-status.ts). */
+export { KPI_NAMES, type KpiName };
 export type KpiSample = Partial<Record<KpiName, number>>;
 
 export interface KpiBucket {
