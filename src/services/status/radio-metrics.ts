@@ -31,7 +31,21 @@ const CELL_SERIES: [string, string, (cell: RadioCell) => number | undefined][] =
   ],
 ];
 
-export function registerRadioMetrics(metrics: Registry, radios: () => Iterable<ObservedRadio>): void {
+export function registerRadioMetrics(
+  metrics: Registry,
+  radios: () => Iterable<ObservedRadio>,
+  /** The links to CUs and DUs open or opening (no series without it). */
+  links?: () => number,
+): void {
+  if (links !== undefined)
+    new Gauge({
+      name: "ranaas_radio_links",
+      help: "Remote-control links to CUs and DUs open or opening (one per ready CU and DU pod)",
+      registers: [metrics],
+      collect() {
+        this.set(links());
+      },
+    });
   new Gauge({
     name: "ranaas_radio_healthy",
     help: "1 while the deployment's radio reports healthy, 0 while degraded (absent while unknown)",

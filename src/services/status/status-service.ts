@@ -96,7 +96,11 @@ export async function startStatusService(deps: StatusServiceDeps): Promise<Runni
   void cache.start();
   const metrics = createMetricsRegistry("status");
   registerInformerStaleness(metrics, cache);
-  registerRadioMetrics(metrics, () => radios.observed());
+  registerRadioMetrics(
+    metrics,
+    () => radios.observed(),
+    () => radios.links,
+  );
   const informers = {
     name: "informers",
     check: () => {
