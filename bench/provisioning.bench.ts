@@ -51,7 +51,7 @@ async function floor(definition: ResourceDefinition): Promise<number> {
   const objects = renderManifests({ ...definition, namespace }, DEFAULT_RENDER_OPTIONS).objects;
   const started = performance.now();
   await applyObjects(kube, objects);
-  await waitForRollout(kube, namespace, objects.filter((o) => o.kind === "Deployment").length, 60_000);
+  await waitForRollout(kube, namespace, objects.filter((o) => o.kind === "Deployment").length, 60_000, 50);
   const ms = performance.now() - started;
   floorNamespaces.push(namespace);
   void deleteNamespaceAndWait(kube, namespace);

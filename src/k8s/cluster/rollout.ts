@@ -8,7 +8,6 @@ import {
   type KubeConfig,
   type V1Deployment,
   type V1Pod,
-  Watch,
 } from "@kubernetes/client-node";
 import { exitReason, type ExitReason } from "../../srsran/exit-reasons.ts";
 import { LABEL_COMPONENT } from "../render/labels.ts";
@@ -66,115 +65,42 @@ export function rolloutState(
   };
 }
 
-/** Objects of one kind in a namespace, kept by a list and then a watch from the list's resourceVersion. */
-class WatchedObjects<T extends { metadata?: { name?: string; uid?: string } }> {
-  readonly items = new Map<string, T>();
-  private abort: AbortController | undefined;
-
-  constructor(
-    private readonly watch: Watch,
-    private readonly path: string,
-    private readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
-  ) {}
-
-  /** Lists, then watches; `onChange` after the list and after every event; `onEnd` when the watch ends. */
-  async start(onChange: () => void, onEnd: (err: unknown) => void): Promise<void> {
-    const listed = await this.list();
-    this.items.clear();
-    for (const item of listed.items) this.items.set(item.metadata?.uid ?? item.metadata?.name ?? "", item);
-    onChange();
-    this.abort = await this.watch.watch(
-      this.path,
-      { resourceVersion: listed.metadata?.resourceVersion, allowWatchBookmarks: true },
-      (phase: string, object: T) => {
-        const key = object.metadata?.uid ?? object.metadata?.name ?? "";
-        if (phase === "DELETED") this.items.delete(key);
-        else if (phase === "ADDED" || phase === "MODIFIED") this.items.set(key, object);
-        else return; // BOOKMARK, ERROR (its end follows)
-        onChange();
-      },
-      onEnd,
-    );
-  }
-
-  stop(): void {
-    this.abort?.abort();
-    this.abort = undefined;
-  }
-}
-
 /**
  * Waits until the namespace's Deployments are available: all `expected` of them, or those it names.
- * Watches them and their pods (one list and one watch of each) rather than polling. A container that
- * stopped says why (its termination message, exit-reasons.ts): a cause that starting again cannot fix
- * (a refused config key, a CPU the image was not built for) fails at once; one that may pass (an AMF
- * not answering yet) is waited out — Kubernetes restarts the container — and becomes the failure's
- * reason if the deadline comes first. A watch that ends early is listed and watched again.
+ * A container that stopped says why (its termination message, exit-reasons.ts): a cause that starting
+ * again cannot fix (a refused config key, a CPU the image was not built for) fails at once; one that
+ * may pass (an AMF not answering yet) is waited out — Kubernetes restarts the container — and becomes
+ * the failure's reason if the deadline comes first. Polls: a watch of the Deployments and pods was
+ * measured costing the workers more than the lists it saved the API server (BENCHMARKS.md, throughput).
  */
 export async function waitForRollout(
   config: KubeConfig,
   namespace: string,
   expected: number | readonly string[],
   timeoutMs: number,
+  pollMs = 200,
 ): Promise<void> {
   const apps = config.makeApiClient(AppsV1Api);
   const core = config.makeApiClient(CoreV1Api);
-  const watch = new Watch(config);
-  const deployments = new WatchedObjects<V1Deployment>(
-    watch,
-    `/apis/apps/v1/namespaces/${namespace}/deployments`,
-    () => apps.listNamespacedDeployment({ namespace }),
-  );
-  const pods = new WatchedObjects<V1Pod>(watch, `/api/v1/namespaces/${namespace}/pods`, () =>
-    core.listNamespacedPod({ namespace }),
-  );
+  const deadline = Date.now() + timeoutMs;
   let lastProblem: string | undefined;
-  let last = "nothing listed yet";
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const settle = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        if (err === undefined) resolve();
-        else reject(err);
-      };
-      const deadline = setTimeout(
-        () =>
-          settle(
-            new RolloutTimeoutError(
-              `not ready after ${Math.round(timeoutMs / 1000)} s: ${lastProblem ?? last}`,
-            ),
-          ),
-        timeoutMs,
+  let pods: V1Pod[] = [];
+  for (let poll = 0; ; poll++) {
+    const deployments = (await apps.listNamespacedDeployment({ namespace })).items;
+    // Pods are looked at for hopeless states about once a second, not on every poll: a rollout that
+    // goes well never needs it, and each list is work for the API server that many workers share.
+    const lookAtPods = poll % Math.max(1, Math.round(1000 / pollMs)) === 0 || Date.now() + pollMs >= deadline;
+    if (lookAtPods) pods = (await core.listNamespacedPod({ namespace })).items;
+    const state = rolloutState(deployments, pods, expected);
+    if (state.done) return;
+    if (lookAtPods && state.problem !== undefined && !state.problem.retryable)
+      throw new RolloutTimeoutError(state.problem.reason);
+    if (state.problem !== undefined) lastProblem = state.problem.reason;
+    if (Date.now() >= deadline)
+      throw new RolloutTimeoutError(
+        `not ready after ${Math.round(timeoutMs / 1000)} s: ${lastProblem ?? state.pending}`,
       );
-      const judge = () => {
-        const state = rolloutState([...deployments.items.values()], [...pods.items.values()], expected);
-        last = state.pending;
-        if (state.problem !== undefined && !state.problem.retryable)
-          return settle(new RolloutTimeoutError(state.problem.reason));
-        if (state.problem !== undefined) lastProblem = state.problem.reason;
-        if (state.done) settle();
-      };
-      const follow = (objects: WatchedObjects<V1Deployment> | WatchedObjects<V1Pod>, attempt = 0): void => {
-        if (settled) return;
-        objects
-          .start(judge, () => {
-            // The API server ended the watch (its timeout, a compaction): list and watch again.
-            if (!settled) void delay(100).then(() => follow(objects));
-          })
-          .catch((err: unknown) => {
-            if (attempt >= 5) settle(err instanceof Error ? err : new Error(String(err)));
-            else void delay(100 * 2 ** attempt).then(() => follow(objects, attempt + 1));
-          });
-      };
-      follow(deployments);
-      follow(pods);
-    });
-  } finally {
-    deployments.stop();
-    pods.stop();
+    await delay(pollMs);
   }
 }
 
