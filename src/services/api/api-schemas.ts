@@ -532,3 +532,58 @@ export function eventStream(events: Record<string, TSchema>): TSchema {
     "x-events": events,
   });
 }
+
+/** The CloudEvent 1.0 envelope of a callback (structured JSON), around its `data`. */
+function cloudEvent(type: string, data: TSchema, description: string) {
+  return Type.Object(
+    {
+      specversion: Type.Literal("1.0"),
+      type: Type.Literal(type),
+      source: Type.String({ description: "/v1/ran-deployments/{id}" }),
+      id: Type.String({ description: "unique per event; time-ordered" }),
+      time: Timestamp,
+      subject: Type.String({ description: "the deployment's id" }),
+      datacontenttype: Type.Literal("application/json"),
+      data,
+    },
+    { additionalProperties: false, description },
+  );
+}
+
+export const StateChangedCallbackSchema = cloudEvent(
+  "dev.ranaas.ran-deployment.state-changed",
+  Type.Object(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      state: Type.String({ description: "the deployment's new state" }),
+      reason: Nullable(Type.String()),
+      revision: Type.Integer(),
+      connection: Nullable(ConnectionSchema),
+    },
+    { additionalProperties: false },
+  ),
+  "Sent to the deployment's callbackUrl on every state change, in order, signed (RANaaS-Signature)",
+);
+
+export const KpiAlertCallbackSchema = cloudEvent(
+  "dev.ranaas.ran-deployment.kpi-alert",
+  Type.Object(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      alert: Type.String({ description: "the alert's name (telemetry.alerts)" }),
+      status: Type.Union([Type.Literal("firing"), Type.Literal("resolved")]),
+      cell: Type.Integer({ description: "the cell's index in the request" }),
+      pci: Nullable(Type.Integer()),
+      metric: Nullable(Type.String()),
+      above: Type.Optional(Type.Number()),
+      below: Type.Optional(Type.Number()),
+      since: { ...Timestamp, description: "since when the condition held" },
+      value: Type.Number({ description: "the figure when the alert fired" }),
+      revision: Type.Integer(),
+    },
+    { additionalProperties: false },
+  ),
+  "Sent to the deployment's callbackUrl when a KPI alert begins or stops firing on a cell, in order with its state changes, signed (RANaaS-Signature)",
+);

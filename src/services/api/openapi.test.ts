@@ -11,7 +11,9 @@ import { validateSpec } from "../../domain/validate-spec.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { createMetricsRegistry } from "../../platform/metrics.ts";
 import { buildServiceApp } from "../../platform/service-app.ts";
+import type { DeploymentRecord } from "../../domain/deployment-record.ts";
 import { EXAMPLE_REQUEST } from "./api-schemas.ts";
+import { kpiAlertEvent, stateChangedEvent } from "./state-events.ts";
 import { errorsOf, openApiPath, PATH_ERRORS, SHELL_ROUTES } from "./openapi.ts";
 import { registerApi } from "./register-api.ts";
 import type { RouteContract } from "./route-contract.ts";
@@ -109,6 +111,45 @@ describe("OpenAPI document", async () => {
     ajv.addSchema(doc, "openapi");
     for (const name of Object.keys(doc.components.schemas))
       assert.ok(ajv.getSchema(`openapi#/components/schemas/${name}`), `${name} compiles`);
+  });
+
+  it("documents the callbacks as webhooks whose schemas the events RANaaS sends fit", () => {
+    const webhooks = (doc as unknown as { webhooks: Record<string, { post: { requestBody: unknown } }> })
+      .webhooks;
+    assert.deepEqual(Object.keys(webhooks).sort(), [
+      "ran-deployment.kpi-alert",
+      "ran-deployment.state-changed",
+    ]);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(doc, "openapi");
+    const fits = (name: string, event: unknown) => {
+      const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
+      assert.ok(validate, name);
+      assert.ok(validate(event), `${name}: ${JSON.stringify(validate.errors)}`);
+    };
+    const record = {
+      id: "0190a5c4-7e1d-7000-8000-000000000001",
+      tenant: "t",
+      name: "cells",
+      spec: { telemetry: { alerts: [{ name: "busy", metric: "dlPrbUsage", above: 0.8 }] } },
+      state: "ready",
+      revision: 3,
+      operationId: "op",
+      connection: {
+        network: "pod",
+        n2: { sourceAddress: "10.244.0.6", amf: [{ address: "10.0.0.5", port: 38412, plmns: ["00101"] }] },
+        n3: { address: "10.244.0.6", port: 2152, serviceType: "ClusterIP" },
+        gnbId: 1,
+        gnbIdBits: 22,
+        cells: [],
+      },
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    } as unknown as DeploymentRecord;
+    fits("StateChangedCallback", stateChangedEvent(record, "ev-1", new Date()));
+    const alert = { name: "busy", cell: 0, since: new Date(0).toISOString(), value: 0.9 };
+    fits("KpiAlertCallback", kpiAlertEvent(record, alert, "firing", "ev-2", new Date()));
   });
 
   it("has a request example the API's own validation accepts", () => {

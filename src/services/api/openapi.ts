@@ -34,6 +34,20 @@ export const SCHEMAS: Record<string, TSchema> = {
   UnavailableEvent: S.UnavailableEventSchema,
   RevokedEvent: S.RevokedEventSchema,
   Problem: S.ProblemSchema,
+  StateChangedCallback: S.StateChangedCallbackSchema,
+  KpiAlertCallback: S.KpiAlertCallbackSchema,
+};
+
+/** What RANaaS POSTs to a deployment's callbackUrl (OpenAPI 3.1 webhooks). */
+const WEBHOOKS: Record<string, { schema: TSchema; summary: string }> = {
+  "ran-deployment.state-changed": {
+    schema: S.StateChangedCallbackSchema,
+    summary: "A deployment's state changed",
+  },
+  "ran-deployment.kpi-alert": {
+    schema: S.KpiAlertCallbackSchema,
+    summary: "A KPI alert of a deployment began or stopped firing on a cell",
+  },
 };
 
 const COMPONENT_NAMES = new Map<unknown, string>(
@@ -216,6 +230,24 @@ export function openApiDocument(version: string, routes: readonly RouteContract[
       { name: "Operations", description: "health and metrics of the service" },
     ],
     paths,
+    webhooks: Object.fromEntries(
+      Object.entries(WEBHOOKS).map(([name, { schema, summary }]) => [
+        name,
+        {
+          post: {
+            summary,
+            description:
+              'Signed with the tenant\'s callback secret: `RANaaS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. ' +
+              "Retried with backoff until the receiver answers 2xx; events of one deployment arrive in order.",
+            requestBody: {
+              required: true,
+              content: { "application/cloudevents+json": { schema: withRefs(schema) } },
+            },
+            responses: { "2XX": { description: "received" } },
+          },
+        },
+      ]),
+    ),
     components: {
       schemas: Object.fromEntries(
         Object.entries(SCHEMAS).map(([name, schema]) => [name, withRefs(schema, schema)]),
