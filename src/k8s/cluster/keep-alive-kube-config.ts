@@ -7,6 +7,9 @@
 import { Agent, type AgentOptions } from "node:https";
 import { KubeConfig, type RequestContext } from "@kubernetes/client-node";
 
+/** How long a request may go unanswered before it is abandoned (longer than the API server's own 60 s). */
+const REQUEST_DEADLINE_MS = 90_000;
+
 /** Sockets kept per agent: enough for a worker's concurrent commands and their polls. */
 const MAX_SOCKETS = 32;
 
@@ -24,6 +27,12 @@ export class KeepAliveKubeConfig extends KubeConfig {
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    // A request the API server neither answers nor ends (it ends its own after 60 s, --request-timeout)
+    // is a connection that hung: abandoned, so its caller fails and tries again instead of waiting
+    // forever. Watches do not come this way (client-node's Watch takes applyToFetchOptions).
+    const deadline = AbortSignal.timeout(REQUEST_DEADLINE_MS);
+    const own = context.getSignal();
+    context.setSignal(own === undefined ? deadline : AbortSignal.any([own, deadline]));
     const fresh = context.getAgent();
     // Only the plain HTTPS agent is replaced; proxy agents (subclasses) and plain HTTP stay as they are.
     if (fresh?.constructor !== Agent) return;
