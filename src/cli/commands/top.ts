@@ -19,6 +19,9 @@ const KPI_WINDOW_SECONDS = 30;
 /** Deployments read at once (each is two requests). */
 const CONCURRENCY = 4;
 const DEFAULT_WATCH_SECONDS = 2;
+/** Why a table has no radio figures at all. */
+export const RADIO_OFF_HINT =
+  '(no radio figures: RANaaS reads the radio only where its CU and DU run — RANAAS_RADIO_TELEMETRY is off on the simulated local stack, see README, "The radio\'s own health")';
 
 export interface TopCell {
   index: number;
@@ -193,7 +196,14 @@ export function registerTopCommand(program: Command): void {
           if (watching && format === "json") return JSON.stringify({ at, deployments });
           return formatData({ at, deployments }, format);
         };
-        if (options.watch === undefined) return console.log(show(await readTop(client), false));
+        if (options.watch === undefined) {
+          const deployments = await readTop(client);
+          console.log(show(deployments, false));
+          // A table of dashes says nothing by itself: say why (on stderr, so the JSON stays clean).
+          if (format === "table" && deployments.length > 0 && deployments.every((d) => d.radio === null))
+            console.error(RADIO_OFF_HINT);
+          return;
+        }
 
         const everyMs = (options.watch === true ? DEFAULT_WATCH_SECONDS : options.watch) * 1000;
         const stop = new AbortController();
