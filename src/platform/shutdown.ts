@@ -7,7 +7,11 @@ export class ShutdownCoordinator {
   private readonly closers: { name: string; close: Closer }[] = [];
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** How long one closer may take before shutdown goes on without it. */
+    private readonly closeDeadlineMs = 5_000,
+  ) {}
 
   /** Registers something to close; later registrations close first (they usually depend on earlier ones). */
   add(name: string, close: Closer): void {
@@ -32,10 +36,25 @@ export class ShutdownCoordinator {
 
   private async closeAll(): Promise<void> {
     for (const { name, close } of [...this.closers].reverse()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await close();
+        // A closer waiting on a dependency that is gone (a broker or database already stopped) is
+        // given up after its deadline, so the rest still close and the process exits.
+        const outcome = await Promise.race([
+          close().then(() => "closed" as const),
+          new Promise<"late">((resolve) => {
+            timer = setTimeout(() => resolve("late"), this.closeDeadlineMs);
+          }),
+        ]);
+        if (outcome === "late")
+          this.logger.warn(
+            { component: name, afterMs: this.closeDeadlineMs },
+            "close did not end in time; going on",
+          );
       } catch (err) {
         this.logger.warn({ err, component: name }, "close failed");
+      } finally {
+        clearTimeout(timer);
       }
     }
   }
