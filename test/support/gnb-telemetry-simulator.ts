@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parse } from "yaml";
+import { isReadyPod } from "../../src/k8s/cluster/rollout.ts";
 import { LABEL_COMPONENT } from "../../src/k8s/render/labels.ts";
 import { resourceBlocks } from "../../src/radio/carrier.ts";
 import type { Scs } from "../../src/radio/bands.ts";
@@ -371,12 +372,7 @@ export class GnbTelemetrySimulator {
     const pods = await this.kube
       .makeApiClient(CoreV1Api)
       .listNamespacedPod({ namespace, labelSelector: `${LABEL_COMPONENT}=${component}` });
-    const ready = pods.items.find(
-      (p) =>
-        p.metadata?.deletionTimestamp === undefined &&
-        (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
-    );
-    return ready?.metadata?.uid;
+    return pods.items.find(isReadyPod)?.metadata?.uid;
   }
 
   /** A component hung until its restart answers again once another pod runs it. */

@@ -104,8 +104,16 @@ export async function waitForRollout(
   }
 }
 
+/** Whether the pod is Ready and not going away. */
+export function isReadyPod(pod: V1Pod): boolean {
+  return (
+    pod.metadata?.deletionTimestamp === undefined &&
+    (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
+  );
+}
+
 /** Whether the Deployment's selector selects the pod. */
-function selects(deployment: V1Deployment, pod: V1Pod): boolean {
+export function selects(deployment: V1Deployment, pod: V1Pod): boolean {
   const labels = pod.metadata?.labels ?? {};
   return Object.entries(deployment.spec?.selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
@@ -166,14 +174,8 @@ export async function readRanPods(
   const found: { cu?: string; du?: string } = {};
   for (const pod of pods.items) {
     const component = pod.metadata?.labels?.[LABEL_COMPONENT];
-    const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
     const uid = pod.metadata?.uid;
-    if (
-      (component === "cu" || component === "du") &&
-      ready &&
-      uid !== undefined &&
-      pod.metadata?.deletionTimestamp === undefined
-    )
+    if ((component === "cu" || component === "du") && uid !== undefined && isReadyPod(pod))
       found[component] = uid;
   }
   return found;

@@ -2,6 +2,7 @@
 // component (cu, du, ru-emulator-N), readiness, replicas, restarts, node, pod IP and what is wrong.
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { ComponentStatus, DeploymentStatus, Phase } from "../../domain/live-status.ts";
+import { isReadyPod } from "../../k8s/cluster/rollout.ts";
 
 export function deploymentStatus(
   deploymentId: string,
@@ -48,11 +49,4 @@ export function deploymentStatus(
           ? "degraded"
           : "progressing";
   return { deploymentId, phase, components };
-}
-
-function isReadyPod(pod: V1Pod): boolean {
-  return (
-    pod.metadata?.deletionTimestamp === undefined &&
-    (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
-  );
 }

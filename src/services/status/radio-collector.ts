@@ -6,6 +6,7 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import WebSocket from "ws";
 import type { RadioHealth } from "../../domain/live-status.ts";
+import { isReadyPod, selects } from "../../k8s/cluster/rollout.ts";
 import { LABEL_TENANT } from "../../k8s/render/labels.ts";
 import { RADIO_EXPECTATIONS_ANNOTATION } from "../../k8s/render/workloads.ts";
 import { backoffMs } from "../../platform/backoff.ts";
@@ -244,14 +245,7 @@ export class RadioCollector {
     component: Component,
   ): { url: string; pod: string } | undefined {
     const deployment = deployments.find((d) => d.metadata?.name === component);
-    const selector = deployment?.spec?.selector.matchLabels ?? {};
-    const pod = pods.find(
-      (p) =>
-        deployment !== undefined &&
-        p.metadata?.deletionTimestamp === undefined &&
-        Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v) &&
-        (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
-    );
+    const pod = deployment && pods.find((p) => selects(deployment, p) && isReadyPod(p));
     const uid = pod?.metadata?.uid;
     if (pod === undefined || uid === undefined) return undefined;
     const namespace = pod.metadata?.namespace ?? "";
