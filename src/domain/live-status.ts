@@ -69,6 +69,11 @@ export interface FiringKpiAlert {
   value: number;
 }
 
+/** Which alert fires on which cell: what tells two firing alerts apart. */
+export function alertKey(alert: Pick<FiringKpiAlert, "name" | "cell">): string {
+  return `${alert.name}/${alert.cell}`;
+}
+
 /** A reason as a person reads it at `now` (ms): "AMF 10.0.0.5 lost 40 s ago". */
 export function describeRadioReason(text: string, sinceMs: number | undefined, now: number): string {
   return sinceMs === undefined ? text : `${text} ${Math.max(0, Math.round((now - sinceMs) / 1000))} s ago`;

@@ -11,7 +11,7 @@
 //   what comes after it), and within `silenceMs`.
 // Otherwise the caller asks the status service as before, and the copy is seeded again: on a gap, on its
 // queue being bound again, and when its writer went silent (a restarted status service is a new writer).
-import type { DeploymentStatus, RadioHealth } from "../../domain/live-status.ts";
+import { alertKey, type DeploymentStatus, type RadioHealth } from "../../domain/live-status.ts";
 import type { StatusFeedMessage } from "../../bus/status-feed.ts";
 import { backoffMs } from "../../platform/backoff.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -193,5 +193,5 @@ export class LiveStatusMirror {
 /** What of a radio the controller acts on: its state, and which KPI alerts fire on which cells. */
 function radioTurn(radio: RadioHealth | undefined): string {
   if (radio === undefined) return "";
-  return [radio.state, ...(radio.alerts ?? []).map((a) => `${a.name}/${a.cell}`)].join(" ");
+  return [radio.state, ...(radio.alerts ?? []).map(alertKey)].join(" ");
 }

@@ -108,7 +108,7 @@ class DeploymentRadio {
 
   constructor(
     public expectationsJson: string,
-    readonly expectations: RadioExpectations,
+    public expectations: RadioExpectations,
     readonly tenant: string,
   ) {
     this.tracker = new RadioTracker(expectations);
@@ -129,6 +129,7 @@ class DeploymentRadio {
     const { alerts: _old, ...current } = this.expectations;
     if (JSON.stringify(rest) !== JSON.stringify(current)) return;
     this.tracker.replaceAlerts(alerts ?? []);
+    this.expectations = next;
     this.expectationsJson = json;
   }
 

@@ -3,7 +3,7 @@
 import type { DeploymentRecord } from "../../../domain/deployment-record.ts";
 import { LEAVING_STATES, nextState, STATE } from "../../../domain/deployment-states.ts";
 import { readEnvelope, type DriftReport, type Report } from "../../../domain/messages.ts";
-import { presentRadio, RADIO, type FiringKpiAlert, type RadioHealth } from "../../../domain/live-status.ts";
+import { alertKey, presentRadio, RADIO, type RadioHealth } from "../../../domain/live-status.ts";
 import type { ConnectionDetails } from "../../../domain/connection-details.ts";
 import type { DeploymentState } from "../../../domain/deployment-states.ts";
 import type { RestartableComponent } from "../../../domain/messages.ts";
@@ -356,8 +356,7 @@ export class ReportHandler {
     if (!ALERTING_STATES.includes(record.state)) return false;
     const now = radio.alerts ?? [];
     const told = record.alerts ?? [];
-    const key = (a: FiringKpiAlert) => `${a.name}/${a.cell}`;
-    if (now.map(key).join(" ") === told.map(key).join(" ")) return false;
+    if (now.map(alertKey).join(" ") === told.map(alertKey).join(" ")) return false;
     const written = await this.states.alertsChanged(record, now);
     if (written === undefined) this.onRetryScheduled(record.id, Date.now()); // moved meanwhile: look again
     return written !== undefined;

@@ -11,7 +11,7 @@ import {
 } from "../../../domain/deployment-states.ts";
 import { uuidV7 } from "../../../platform/uuid-v7.ts";
 import type { Store } from "../../../store/store.ts";
-import type { FiringKpiAlert } from "../../../domain/live-status.ts";
+import { alertKey, type FiringKpiAlert } from "../../../domain/live-status.ts";
 import { kpiAlertEvent, stateChangedEvent } from "../state-events.ts";
 
 type Changes = Omit<Parameters<Store["deployments"]["transition"]>[2], "state">;
@@ -63,13 +63,12 @@ export class StateWriter {
       record.revision,
     );
     if (written === undefined) return undefined;
-    const key = (a: FiringKpiAlert) => `${a.name}/${a.cell}`;
-    const told = new Set((record.alerts ?? []).map(key));
-    const now = new Set(firing.map(key));
+    const told = new Set((record.alerts ?? []).map(alertKey));
+    const now = new Set(firing.map(alertKey));
     const at = new Date();
-    for (const alert of firing.filter((a) => !told.has(key(a))))
+    for (const alert of firing.filter((a) => !told.has(alertKey(a))))
       await this.enqueue(written, (id) => kpiAlertEvent(written, alert, "firing", id, at));
-    for (const alert of (record.alerts ?? []).filter((a) => !now.has(key(a))))
+    for (const alert of (record.alerts ?? []).filter((a) => !now.has(alertKey(a))))
       await this.enqueue(written, (id) => kpiAlertEvent(written, alert, "resolved", id, at));
     return written;
   }
