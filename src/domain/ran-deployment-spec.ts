@@ -123,6 +123,8 @@ export const RadioFailurePolicySchema = Type.Object(
 /** The figures a KPI alert can watch, per cell: `cellDown` (the DU reports the cell inactive) or a KPI. */
 export const KPI_ALERT_METRICS = ["cellDown", ...KPI_NAMES] as const;
 export const MAX_KPI_ALERTS = 16;
+/** How long an alert's condition holds before it fires, by default. */
+export const DEFAULT_ALERT_FOR_SECONDS = 60;
 
 export const KpiAlertSchema = Type.Object(
   {
@@ -145,7 +147,7 @@ export const KpiAlertSchema = Type.Object(
       Type.Integer({
         minimum: 0,
         maximum: 3600,
-        default: 60,
+        default: DEFAULT_ALERT_FOR_SECONDS,
         description: "how long the condition holds before the alert fires, in seconds",
       }),
     ),

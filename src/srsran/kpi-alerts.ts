@@ -1,7 +1,8 @@
 // The KPI thresholds a tenant sets on its cells (spec `telemetry.alerts`), judged against what the DU
 // reports: an alert fires on a cell once its condition has held for `forSeconds`, and stops firing as
 // soon as it no longer holds. Pure: the radio tracker asks with the cells' latest figures and the time.
-import type { KpiAlert } from "../domain/ran-deployment-spec.ts";
+import { alertKey } from "../domain/live-status.ts";
+import { DEFAULT_ALERT_FOR_SECONDS, type KpiAlert } from "../domain/ran-deployment-spec.ts";
 
 /** A cell's figures as the tracker has them (srsran/radio-health.ts RadioCell). */
 export type AlertedCell = { index: number; active: boolean | null } & Partial<
@@ -15,8 +16,6 @@ export interface FiringAlert {
   since: number;
   value: number;
 }
-
-const DEFAULT_FOR_SECONDS = 60;
 
 /** The figure an alert looks at on a cell (cellDown: 1 when the DU reports it inactive); undefined: none reported. */
 function figure(alert: KpiAlert, cell: AlertedCell): number | undefined {
@@ -32,8 +31,8 @@ function breached(alert: KpiAlert, value: number): boolean {
 }
 
 export class KpiAlerts {
-  /** Per alert and cell (`name/cell`): since when its condition holds, and the figure once it fired. */
-  private readonly held = new Map<string, { since: number; firedWith?: number }>();
+  /** Per alert and cell (alertKey): since when its condition holds, and the figure once it fired. */
+  private readonly held = new Map<string, { name: string; since: number; firedWith?: number }>();
 
   constructor(private rules: readonly KpiAlert[]) {}
 
@@ -42,8 +41,7 @@ export class KpiAlerts {
     const kept = new Set(
       rules.filter((r) => this.rules.some((o) => JSON.stringify(o) === JSON.stringify(r))).map((r) => r.name),
     );
-    for (const key of [...this.held.keys()])
-      if (!kept.has(key.slice(0, key.lastIndexOf("/")))) this.held.delete(key);
+    for (const [key, held] of this.held) if (!kept.has(held.name)) this.held.delete(key);
     this.rules = rules;
   }
 
@@ -51,17 +49,17 @@ export class KpiAlerts {
   evaluate(cells: readonly AlertedCell[], now: number): FiringAlert[] {
     const firing: FiringAlert[] = [];
     for (const alert of this.rules) {
-      const forMs = (alert.forSeconds ?? DEFAULT_FOR_SECONDS) * 1000;
+      const forMs = (alert.forSeconds ?? DEFAULT_ALERT_FOR_SECONDS) * 1000;
       for (const cell of cells) {
         if (alert.cells !== undefined && !alert.cells.includes(cell.index)) continue;
-        const key = `${alert.name}/${cell.index}`;
+        const key = alertKey({ name: alert.name, cell: cell.index });
         const value = figure(alert, cell);
         if (value === undefined || !breached(alert, value)) {
           this.held.delete(key);
           continue;
         }
         let held = this.held.get(key);
-        if (held === undefined) this.held.set(key, (held = { since: now }));
+        if (held === undefined) this.held.set(key, (held = { name: alert.name, since: now }));
         if (now - held.since < forMs) continue;
         held.firedWith ??= value;
         firing.push({ name: alert.name, cell: cell.index, since: held.since, value: held.firedWith });
