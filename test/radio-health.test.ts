@@ -3,8 +3,12 @@
 // since simulated nodes run nothing — and a get answers what the radio says, not what the pods say.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { cellsRequest } from "./support/api-client.ts";
-import { operatorWithCallbackSecret, startCallbackReceiver } from "./support/callback-receiver.ts";
+import { cellsRequest, type DeploymentAnswer } from "./support/api-client.ts";
+import {
+  type CallbackReceiver,
+  operatorWithCallbackSecret,
+  startCallbackReceiver,
+} from "./support/callback-receiver.ts";
 import { eventually } from "./support/eventually.ts";
 import { GnbTelemetrySimulator } from "./support/gnb-telemetry-simulator.ts";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -116,6 +120,34 @@ describe("the radio's health from its CU's and DU's reports", () => {
     return { record, ms: Date.now() - started };
   };
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  /**
+   * A tenant of its own whose CloudEvents go to a receiver here, with a deployment of `cells` cells
+   * created ready for it; runs `body` and closes the receiver whatever happens.
+   */
+  const withCallbacks = async (
+    name: string,
+    cells: number,
+    extra: Record<string, unknown>,
+    body: (tenant: {
+      asTenant: Record<string, string>;
+      created: DeploymentAnswer;
+      receiver: CallbackReceiver;
+      secret: string;
+    }) => Promise<void>,
+  ) => {
+    const secret = `${name}-secret`;
+    const key = await operatorWithCallbackSecret(ranaas().db, name, secret);
+    const receiver = await startCallbackReceiver();
+    try {
+      const asTenant = { authorization: `Bearer ${key}` };
+      const request = cellsRequest(name, cells, { callbackUrl: receiver.url, ...extra });
+      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
+      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
+      await body({ asTenant, created: created.body, receiver, secret });
+    } finally {
+      receiver.close();
+    }
+  };
 
   it("keeps a provisioned deployment provisioning until its radio reports healthy", async () => {
     simulator.startWith.lateShare = 0.5;
@@ -168,19 +200,12 @@ describe("the radio's health from its CU's and DU's reports", () => {
   });
 
   it("tells the tenant of its radio's fault and recovery in signed CloudEvents, in order", async () => {
-    const secret = "radio-callback-secret";
-    const key = await operatorWithCallbackSecret(ranaas().db, "radio-hooks", secret);
-    const receiver = await startCallbackReceiver();
-    try {
-      const asTenant = { authorization: `Bearer ${key}` };
-      const request = cellsRequest("radio-events", 1, { callbackUrl: receiver.url });
-      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
-      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-      const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
+    await withCallbacks("radio-events", 1, {}, async ({ asTenant, created, receiver, secret }) => {
+      const gnb = await simulator.gnb(created.plan?.namespace ?? "");
       gnb.f1Up = false;
-      await untilState(created.body.id, "degraded", asTenant);
+      await untilState(created.id, "degraded", asTenant);
       gnb.f1Up = true;
-      await untilState(created.body.id, "ready", asTenant);
+      await untilState(created.id, "ready", asTenant);
       const { received } = receiver;
       const states = () => received.map((r) => r.data.state);
       await eventually(
@@ -193,29 +218,21 @@ describe("the radio's health from its CU's and DU's reports", () => {
       assert.match(received.at(-2)?.data.reason ?? "", /^radio: .*F1: the CU does not see the DU \d+ s ago/);
       assert.equal(received.at(-1)?.data.reason, null);
       receiver.assertSigned(secret);
-    } finally {
-      receiver.close();
-    }
+    });
   });
 
   it("keeps an update that restarts the CU and DU updating until their new pods report healthy, never degraded on the way", async () => {
-    const key = await operatorWithCallbackSecret(ranaas().db, "radio-updates", "radio-update-secret");
-    const receiver = await startCallbackReceiver();
-    try {
-      const asTenant = { authorization: `Bearer ${key}` };
-      const request = cellsRequest("radio-update", 1, { callbackUrl: receiver.url });
-      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
-      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-      const namespace = created.body.plan?.namespace ?? "";
+    await withCallbacks("radio-update", 1, {}, async ({ asTenant, created, receiver }) => {
+      const namespace = created.plan?.namespace ?? "";
       const radioNow = async () =>
-        (await api<{ radio?: Radio }>("GET", `/v1/ran-deployments/${created.body.id}`, undefined, asTenant))
-          .body.radio;
+        (await api<{ radio?: Radio }>("GET", `/v1/ran-deployments/${created.id}`, undefined, asTenant)).body
+          .radio;
       assert.equal((await radioNow())?.state, "healthy");
       const before = await podUids(namespace);
       // A new metrics period is a new CU and DU config: both restart.
       const updated = await api<{ state: string; restarts: string[] }>(
         "PATCH",
-        `/v1/ran-deployments/${created.body.id}`,
+        `/v1/ran-deployments/${created.id}`,
         { telemetry: { periodMs: 500 } },
         { ...asTenant, "content-type": "application/merge-patch+json", prefer: "wait=60" },
       );
@@ -237,9 +254,7 @@ describe("the radio's health from its CU's and DU's reports", () => {
       // From the first ready on: the update's steps, then ready once — never degraded in between.
       const sinceReady = states().slice(states().indexOf("ready"));
       assert.match(sinceReady.join(","), /^ready(,updating)+,ready$/, states().join(", "));
-    } finally {
-      receiver.close();
-    }
+    });
   });
 
   it("restarts a DU that stops answering by the deployment's policy, and is ready once the new one reports", async () => {
@@ -305,24 +320,15 @@ describe("the radio's health from its CU's and DU's reports", () => {
   });
 
   it("tells the tenant when a KPI alert begins and stops firing on a cell, in signed CloudEvents in order", async () => {
-    const secret = "radio-alert-secret";
-    const key = await operatorWithCallbackSecret(ranaas().db, "radio-alerts", secret);
-    const receiver = await startCallbackReceiver();
-    try {
-      const asTenant = { authorization: `Bearer ${key}` };
-      const request = cellsRequest("radio-alerts", 2, {
-        callbackUrl: receiver.url,
-        telemetry: {
-          alerts: [
-            { name: "crowded", metric: "ues", above: 2, forSeconds: 2, cells: [1] },
-            { name: "off-air", metric: "cellDown", forSeconds: 0 },
-          ],
-        },
-      });
-      const created = await api("POST", "/v1/ran-deployments", request, { ...asTenant, prefer: "wait=60" });
-      assert.equal(created.body.state, "ready", JSON.stringify(created.body));
-      const id = created.body.id;
-      const gnb = await simulator.gnb(created.body.plan?.namespace ?? "");
+    const telemetry = {
+      alerts: [
+        { name: "crowded", metric: "ues", above: 2, forSeconds: 2, cells: [1] },
+        { name: "off-air", metric: "cellDown", forSeconds: 0 },
+      ],
+    };
+    await withCallbacks("radio-alerts", 2, { telemetry }, async ({ asTenant, created, receiver, secret }) => {
+      const id = created.id;
+      const gnb = await simulator.gnb(created.plan?.namespace ?? "");
       const { received } = receiver;
       const alerts = () =>
         received
@@ -341,7 +347,7 @@ describe("the radio's health from its CU's and DU's reports", () => {
       assert.equal(firing?.data.value, 4);
       assert.equal(firing?.data.metric, "ues");
       assert.equal(firing?.data.above, 2);
-      assert.equal(firing?.data.pci, created.body.plan?.cells[1]?.pci);
+      assert.equal(firing?.data.pci, created.plan?.cells[1]?.pci);
       const live = (
         await api<{ radio?: { alerts: { name: string; cell: number }[] } }>(
           "GET",
@@ -381,9 +387,7 @@ describe("the radio's health from its CU's and DU's reports", () => {
       assert.ok(order.indexOf("degraded") < order.indexOf("off-air/0 firing"), order.join(", "));
       assert.ok(order.indexOf("off-air/0 firing") < order.indexOf("off-air/0 resolved"), order.join(", "));
       receiver.assertSigned(secret);
-    } finally {
-      receiver.close();
-    }
+    });
   });
 
   it("names late fronthaul, a dropped F1 and a DU that stopped answering", async () => {
