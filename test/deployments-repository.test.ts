@@ -7,7 +7,9 @@ import { MongoClient, type Db } from "mongodb";
 import type { DeploymentRecord } from "../src/domain/deployment-record.ts";
 import type { NormalizedSpec } from "../src/domain/validate-spec.ts";
 import { uuidV7 } from "../src/platform/uuid-v7.ts";
-import { DeploymentsRepository } from "../src/store/deployments-repository.ts";
+import { DeploymentsRepository, RecordBusyError } from "../src/store/deployments-repository.ts";
+import { eventually } from "./support/eventually.ts";
+import { lockCollectionRows } from "./support/postgres-row-lock.ts";
 import { stackConfig, uniqueName } from "./support/stack.ts";
 
 function record(tenant: string, name: string): DeploymentRecord {
@@ -36,7 +38,7 @@ describe("deployments repository", () => {
     client = new MongoClient(stackConfig().mongodbUri, { serverSelectionTimeoutMS: 3000 });
     await client.connect();
     db = client.db(database);
-    repository = new DeploymentsRepository(db);
+    repository = new DeploymentsRepository(db, { contendedWaitMs: 1_000 });
     await repository.ensureIndexes();
   });
 
@@ -114,9 +116,11 @@ describe("deployments repository", () => {
     const r = record("layout", "l-2");
     await repository.create(r);
     const claims = db.collection<{ _id: string; at: Date }>("deployment_revisions");
-    // A writer claimed revision 1, then the database went away before its update.
+    // A writer claimed revision 1, then the database went away before its update: a move waits for it,
+    // then says the record is busy (retryable) — it does not give up the move silently.
     await claims.insertOne({ _id: `${r.id}:1`, at: new Date() });
-    assert.equal(await repository.transition(r.id, ["requested"], { state: "planned" }), undefined);
+    await assert.rejects(repository.transition(r.id, ["requested"], { state: "planned" }), RecordBusyError);
+    assert.equal((await repository.get(r.id))?.state, "requested");
     await claims.updateOne({ _id: `${r.id}:1` }, { $set: { at: new Date(Date.now() - 120_000) } });
     const moved = await repository.transition(r.id, ["requested"], { state: "planned" });
     assert.deepEqual([moved?.state, moved?.revision], ["planned", 2]);
@@ -124,6 +128,49 @@ describe("deployments repository", () => {
       (await repository.transitionsBetween(r.id, 1, 3)).map((t) => t.state),
       ["planned"],
     );
+  });
+
+  it("never loses a move to the mark of a dispatched command written beside it (FerretDB writes whole documents)", async () => {
+    // The controller marks a command taken by the broker while a worker's first report moves the record
+    // on. FerretDB reads a document, then writes it back whole: a mark that read the record before the
+    // move and wrote it after undid the move (CI saw a deployment stay `provisioning`, its ready report
+    // lost). The rows are held locked so that both writes read first and write in that order.
+    const r = { ...record("race", "race-1"), state: "planned" as const, dispatchPending: true as const };
+    await repository.create(r);
+    const lock = await lockCollectionRows(database, "deployments");
+    let move: Promise<DeploymentRecord | undefined> | undefined;
+    let mark: Promise<void> | undefined;
+    try {
+      move = repository.transition(r.id, ["planned"], { state: "provisioning" });
+      await eventually(async () => ((await lock.waiting()) >= 1 ? true : undefined), {
+        timeoutMs: 10_000,
+        what: "the move to wait for the lock",
+      });
+      let marked = false;
+      mark = repository.dispatched(r.id, 1).then(() => void (marked = true));
+      // The mark either sees the move under way and leaves the record to it, or waits to write.
+      await eventually(async () => (marked || (await lock.waiting()) >= 2 ? true : undefined), {
+        timeoutMs: 10_000,
+        what: "the mark to be done or to wait for the lock",
+      });
+    } finally {
+      await lock.release();
+    }
+    assert.equal((await move)?.state, "provisioning");
+    await mark;
+    const stored = await repository.get(r.id);
+    assert.deepEqual(
+      [stored?.state, stored?.revision, stored?.dispatchPending],
+      ["provisioning", 2, undefined],
+    );
+
+    // A move whose revision another writer holds for a moment is made once that writer is done.
+    const claims = db.collection<{ _id: string; at: Date }>("deployment_revisions");
+    await claims.insertOne({ _id: `${r.id}:2`, at: new Date() });
+    const later = repository.transition(r.id, ["provisioning"], { state: "ready" });
+    await claims.deleteOne({ _id: `${r.id}:2` });
+    const ready = await later;
+    assert.deepEqual([ready?.state, ready?.revision], ["ready", 3]);
   });
 
   it("stores the request, plan and connection as JSON text, and reads records stored nested by an older version", async () => {

@@ -7,12 +7,14 @@
 // JSON text, not as nested documents: FerretDB converts every nested field between BSON and its backend's
 // JSON one by one, and reading 5,000 records took ~9 times as long nested (docs/adr/0010). Records stored
 // nested by an older version are read as they are, and written as text at their next change.
+import { setTimeout as delay } from "node:timers/promises";
 import type { Collection, Db, Filter } from "mongodb";
 import type { DeploymentRecord } from "../domain/deployment-record.ts";
 import { STATE, type DeploymentState } from "../domain/deployment-states.ts";
+import { RanaasError } from "../domain/error-codes.ts";
 import { DeploymentListing, type ListQuery } from "./deployment-listing.ts";
 import { isDuplicateKey } from "./mongo-errors.ts";
-import { RevisionClaims, type DeploymentTransition } from "./revision-claims.ts";
+import { RevisionClaims, type Claim, type DeploymentTransition } from "./revision-claims.ts";
 
 export type { ListQuery } from "./deployment-listing.ts";
 export type { DeploymentTransition } from "./revision-claims.ts";
@@ -37,6 +39,21 @@ export class NameTakenError extends Error {
   }
 }
 
+/** How long a move waits by default for another writer to finish moving the record on from the same revision. */
+const CONTENDED_WAIT_MS = 5_000;
+
+/**
+ * Another writer held the record's revision for longer than a move may wait: it is still moving the
+ * record on, or it died between its claim and its update (then the claim is given up once it is old).
+ * Retryable: the caller tries again later.
+ */
+export class RecordBusyError extends RanaasError {
+  constructor(id: string) {
+    super("unavailable", `deployment ${id} is being changed by another writer; try again shortly`);
+    this.name = "RecordBusyError";
+  }
+}
+
 /** A record written (created or moved to a new revision) or removed outright. */
 export type DeploymentChange = { kind: "upsert"; record: DeploymentRecord } | { kind: "removed"; id: string };
 
@@ -46,7 +63,10 @@ export class DeploymentsRepository {
   private readonly claims: RevisionClaims;
   private readonly listing: DeploymentListing;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly options: { contendedWaitMs?: number } = {},
+  ) {
     this.collection = db.collection<DeploymentDocument>("deployments");
     this.claims = new RevisionClaims(db);
     this.listing = new DeploymentListing(db);
@@ -163,10 +183,17 @@ export class DeploymentsRepository {
 
   /**
    * Notes that the broker took the command of `revision`. A record moved on meanwhile is left alone: the
-   * move cleared the mark, or set it for a command of its own.
+   * move cleared the mark, or set it for a command of its own. The revision is held while the mark is
+   * cleared: FerretDB writes a whole document back, so an update beside a move could undo the move.
    */
   async dispatched(id: string, revision: number): Promise<void> {
-    await this.collection.updateOne({ _id: id, revision }, { $unset: { dispatchPending: "" } });
+    const hold = await this.claims.hold(id, revision);
+    if (hold === undefined) return; // another writer is moving it on, and its move decides the mark
+    try {
+      await this.collection.updateOne({ _id: id, revision }, { $unset: { dispatchPending: "" } });
+    } finally {
+      await this.claims.giveBack(hold);
+    }
   }
 
   /**
@@ -176,6 +203,8 @@ export class DeploymentsRepository {
    * Linearizable without transactions: FerretDB's findOneAndUpdate reads and writes in two steps, so
    * two concurrent conditional updates can both "win". A unique `<id>:<revision>` claim in
    * `deployment_revisions` decides instead — only one writer can move a deployment on from revision N.
+   * A writer that finds the revision claimed waits for that move and looks again; `RecordBusyError` when
+   * the claim outlasts the wait (its writer is slow, or died and its claim is not old enough to give up).
    */
   async transition(
     id: string,
@@ -202,23 +231,33 @@ export class DeploymentsRepository {
     >,
     revision?: number,
   ): Promise<DeploymentRecord | undefined> {
-    const current = await this.collection.findOne({ _id: id });
-    if (current === null || !from.includes(current.state)) return undefined;
-    if (revision !== undefined && current.revision !== revision) return undefined;
+    const deadline = Date.now() + (this.options.contendedWaitMs ?? CONTENDED_WAIT_MS);
+    let current: DeploymentDocument | null;
+    let claim: Claim | undefined;
+    for (let pauseMs = 10; ; pauseMs = Math.min(2 * pauseMs, 250)) {
+      current = await this.collection.findOne({ _id: id });
+      if (current === null || !from.includes(current.state)) return undefined;
+      if (revision !== undefined && current.revision !== revision) return undefined;
+      const at = current.revision;
+      const reasonCode = "reasonCode" in changes ? changes.reasonCode : current.reasonCode;
+      // Another writer may be moving it on from this revision — unless that writer's update never
+      // happened (the database went away between its two writes): its claim is then given up.
+      claim = await this.claims.claim(
+        id,
+        at,
+        { state: changes.state ?? current.state, reasonCode },
+        async () => {
+          const again = await this.collection.findOne({ _id: id, revision: at });
+          return again !== null && from.includes(again.state);
+        },
+      );
+      if (claim !== undefined) break;
+      // Held: once the other writer's move (or hold) is over, look again — the record may still be in
+      // `from`, and a move asked for without a revision is still to be made. Never given up silently.
+      if (Date.now() >= deadline) throw new RecordBusyError(id);
+      await delay(pauseMs);
+    }
     const at = current.revision;
-    const reasonCode = "reasonCode" in changes ? changes.reasonCode : current.reasonCode;
-    // Another writer may have moved it on from this revision — unless that writer's update never
-    // happened (the database went away between its two writes): its claim is then given up.
-    const claim = await this.claims.claim(
-      id,
-      at,
-      { state: changes.state ?? current.state, reasonCode },
-      async () => {
-        const again = await this.collection.findOne({ _id: id, revision: at });
-        return again !== null && from.includes(again.state);
-      },
-    );
-    if (claim === undefined) return undefined;
     const set: Record<string, unknown> = { updatedAt: new Date(), revision: current.revision + 1 };
     const unset: Record<string, ""> = {};
     for (const [key, value] of Object.entries(asText(changes))) {

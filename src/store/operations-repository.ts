@@ -34,11 +34,23 @@ export class OperationsRepository {
     return { id: _id, ...rest };
   }
 
-  /** A pending operation whose command the broker has taken is running; any other is left as it is. */
-  async start(id: string): Promise<void> {
-    await this.collection.updateOne(
+  /**
+   * A pending operation whose command is being sent is running; any other is left as it is. Whether it
+   * was pending (to be made pending again with `unstart` if the broker does not take the command).
+   */
+  async start(id: string): Promise<boolean> {
+    const result = await this.collection.updateOne(
       { _id: id, state: "pending" },
       { $set: { state: "running", updatedAt: new Date() } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** An operation `start` made running whose command the broker did not take: pending again. */
+  async unstart(id: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id, state: "running" },
+      { $set: { state: "pending", updatedAt: new Date() } },
     );
   }
 

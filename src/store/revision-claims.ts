@@ -64,6 +64,16 @@ export class RevisionClaims {
     return { id: claim._id, at: claim.at };
   }
 
+  /**
+   * Holds revision `revision` of deployment `id` without moving it on: no writer can claim a move from
+   * it until the hold is given back (or, its holder gone, given up as abandoned). Undefined when another
+   * writer holds it — that writer is moving the record on. Not part of the record's history.
+   */
+  async hold(id: string, revision: number): Promise<Claim | undefined> {
+    const claim: RevisionClaim = { _id: `${id}:${revision}`, at: new Date() };
+    return (await this.insert(claim)) ? { id: claim._id, at: claim.at } : undefined;
+  }
+
   /** Gives a claim back: the move it was for did not happen. */
   async giveBack(claim: Claim): Promise<void> {
     await this.claims.deleteOne({ _id: claim.id, at: claim.at });

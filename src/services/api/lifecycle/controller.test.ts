@@ -90,7 +90,13 @@ class MemoryStore {
         remove: (id: string) => Promise.resolve(void operations.delete(id)),
         start: (id: string) => {
           const op = operations.get(id);
-          if (op?.state === "pending") op.state = "running";
+          if (op?.state !== "pending") return Promise.resolve(false);
+          op.state = "running";
+          return Promise.resolve(true);
+        },
+        unstart: (id: string) => {
+          const op = operations.get(id);
+          if (op?.state === "running") op.state = "pending";
           return Promise.resolve();
         },
         finish: (id: string, state: OperationRecord["state"], error?: OperationRecord["error"]) => {
@@ -116,6 +122,7 @@ function controller(
 ) {
   const store = new MemoryStore();
   const sent: WorkCommand[] = [];
+  const operationAtSend: (string | undefined)[] = [];
   const asked: OrchestratorRequest[] = [];
   const world = { orchestrator: options.orchestrator ?? "plans", broker: options.broker ?? "takes" };
   const answer = (request: OrchestratorRequest) => {
@@ -137,6 +144,8 @@ function controller(
     store: store.asStore(),
     work: {
       send: (_target: unknown, command: WorkCommand) => {
+        // Its operation is running before the command is on its way: no report can end it sooner.
+        operationAtSend.push(store.operations.get(command.payload.operationId)?.state);
         if (world.broker === "refuses") return Promise.reject(new Error("the broker refused the message"));
         sent.push(command);
         return Promise.resolve();
@@ -180,7 +189,7 @@ function controller(
         { operationId: record.operationId, outcome, ...(reason === undefined ? {} : { reason }) },
       ),
     );
-  return { lifecycle, store, sent, asked, world, report };
+  return { lifecycle, store, sent, operationAtSend, asked, world, report };
 }
 
 /** Polls until `check` holds, or fails after `timeoutMs`. */
@@ -230,10 +239,11 @@ describe("deployment controller", () => {
   });
 
   it("keeps a command the broker refused in the record and sends it when the broker takes it", async () => {
-    const { lifecycle, store, sent, world } = controller({ broker: "refuses" });
+    const { lifecycle, store, sent, operationAtSend, world } = controller({ broker: "refuses" });
     const record = await lifecycle.create("t1", REQUEST, "c1");
     assert.equal(store.records.get(record.id)?.dispatchPending, true);
     assert.equal(store.operations.get(record.operationId)?.state, "pending", "not queued yet");
+    assert.deepEqual(operationAtSend, ["running"], "running while sent, pending again once refused");
     world.broker = "takes";
     await lifecycle.reconcileAll();
     assert.deepEqual(
@@ -242,6 +252,7 @@ describe("deployment controller", () => {
     );
     assert.equal(store.records.get(record.id)?.dispatchPending, undefined);
     assert.equal(store.operations.get(record.operationId)?.state, "running");
+    assert.deepEqual(operationAtSend, ["running", "running"]);
   });
 
   it("ends the operation before the deployment shows ready, and drops a report of an older operation", async () => {

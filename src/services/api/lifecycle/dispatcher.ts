@@ -24,6 +24,11 @@ export class Dispatcher {
    */
   async dispatch(record: DeploymentRecord, correlationId: string): Promise<void> {
     const command = commandFor(record, correlationId);
+    const { store } = this.deps;
+    // Running before the command is on its way: a worker's report — and the operation's end it writes —
+    // can then only come after. (Started beside the report, FerretDB's whole-document write of the
+    // start could undo the end.) Pending again if the broker did not take it.
+    const started = await store.operations.start(record.operationId);
     if (command !== undefined) {
       try {
         await this.deps.work.send(
@@ -40,15 +45,12 @@ export class Dispatcher {
           { err, deploymentId: record.id, command: command.type },
           "the broker did not take the command; it is sent again when the broker is back",
         );
+        if (started) await store.operations.unstart(record.operationId);
         this.onBrokerAway(record.id);
         return;
       }
     }
-    const { store } = this.deps;
-    await Promise.all([
-      store.deployments.dispatched(record.id, record.revision),
-      store.operations.start(record.operationId),
-    ]);
+    await store.deployments.dispatched(record.id, record.revision);
   }
 
   /** Asks the orchestrator to give back what the deployment holds (idempotent). */

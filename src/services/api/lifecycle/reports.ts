@@ -157,6 +157,7 @@ export class ReportHandler {
           retryAt: undefined,
         });
         if (ready !== undefined) log.info("deployment ready");
+        else log.info({ read: record.state }, "the record moved on before the ready report was applied");
         return;
       }
       case "failed": {
