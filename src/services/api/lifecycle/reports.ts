@@ -157,7 +157,9 @@ export class ReportHandler {
           retryAt: undefined,
         });
         if (ready !== undefined) log.info("deployment ready");
-        else log.info({ read: record.state }, "the record moved on before the ready report was applied");
+        else if (record.state !== STATE.ready)
+          // (A ready record's report is one come again: nothing to say.)
+          log.info({ read: record.state }, "the record moved on before the ready report was applied");
         return;
       }
       case "failed": {
