@@ -6,6 +6,7 @@ import { ERROR_CODES } from "../../domain/error-codes.ts";
 import { AmfEndpointSchema, RanDeploymentSpecSchema } from "../../domain/ran-deployment-spec.ts";
 import { RadioUnitSchema } from "../../domain/ru-pool.ts";
 import { EXPOSED_N3_SERVICE_TYPES, TENANT_NAME_PATTERN } from "../../domain/tenant.ts";
+import { KPI_ALERT_EVENT, STATE_CHANGED_EVENT } from "./state-events.ts";
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: "date-time" });
@@ -551,7 +552,7 @@ function cloudEvent(type: string, data: TSchema, description: string) {
 }
 
 export const StateChangedCallbackSchema = cloudEvent(
-  "dev.ranaas.ran-deployment.state-changed",
+  STATE_CHANGED_EVENT,
   Type.Object(
     {
       id: Type.String(),
@@ -567,7 +568,7 @@ export const StateChangedCallbackSchema = cloudEvent(
 );
 
 export const KpiAlertCallbackSchema = cloudEvent(
-  "dev.ranaas.ran-deployment.kpi-alert",
+  KPI_ALERT_EVENT,
   Type.Object(
     {
       id: Type.String(),
